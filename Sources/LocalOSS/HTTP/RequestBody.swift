@@ -1,0 +1,159 @@
+/// A request body as it arrives: framed by Content-Length or chunked transfer coding, read in large chunks.
+/// Sends `100 Continue` on the first read, so a request rejected before its body is read never asks for it.
+final class RequestBody {
+    enum Framing: Equatable {
+        case empty
+        case length(UInt64)
+        case chunked
+    }
+
+    let framing: Framing
+    private let stream: SocketStream
+    private let chunkBuffer: UnsafeMutableRawBufferPointer
+    private var expectsContinue: Bool
+    private var remainingInChunk: UInt64 = 0
+    private var finished: Bool
+
+    /// True once every byte of the body has been read, so the connection can carry another request.
+    var isComplete: Bool { finished }
+    /// True if the client is still waiting for `100 Continue` and has not sent the body.
+    var isAwaitingContinue: Bool { expectsContinue && !finished }
+
+    init(head: HTTPRequestHead, stream: SocketStream, chunkBuffer: UnsafeMutableRawBufferPointer) throws(OSSError) {
+        self.stream = stream
+        self.chunkBuffer = chunkBuffer
+        let transferEncoding = head.headers["Transfer-Encoding"]?.lowercased()
+        if let transferEncoding, transferEncoding != "identity" {
+            guard transferEncoding == "chunked" else {
+                throw OSSError(.notImplemented, "Transfer-Encoding \(transferEncoding) is not supported.")
+            }
+            framing = .chunked
+        } else if let lengthText = head.headers["Content-Length"] {
+            guard let length = UInt64(lengthText.trimmingCharacters(in: " ")) else {
+                throw OSSError(.invalidArgument, "Content-Length must be a non-negative integer.")
+            }
+            framing = length == 0 ? .empty : .length(length)
+            remainingInChunk = length
+        } else {
+            framing = .empty
+        }
+        finished = framing == .empty
+        expectsContinue = head.expectsContinue && framing != .empty
+    }
+
+    /// The declared length, when the client sent Content-Length.
+    var declaredLength: UInt64? {
+        switch framing {
+        case .empty: 0
+        case .length(let length): length
+        case .chunked: nil
+        }
+    }
+
+    /// Streams the whole body through `consume` in chunks of at most the connection's buffer size.
+    func forEachChunk(_ consume: (UnsafeRawBufferPointer) throws -> Void) throws {
+        while true {
+            let count = try readChunk()
+            if count == 0 { return }
+            try consume(UnsafeRawBufferPointer(rebasing: chunkBuffer[..<count]))
+        }
+    }
+
+    /// Reads a small body (XML documents) into memory, refusing more than `limit` bytes.
+    func readAll(limit: Int) throws -> [UInt8] {
+        if let declared = declaredLength, declared > UInt64(limit) {
+            throw OSSError(.entityTooLarge, "Your request body is larger than the maximum of \(limit) bytes.")
+        }
+        var bytes: [UInt8] = []
+        try forEachChunk { chunk in
+            guard bytes.count + chunk.count <= limit else {
+                throw OSSError(.entityTooLarge, "Your request body is larger than the maximum of \(limit) bytes.")
+            }
+            bytes.append(contentsOf: chunk)
+        }
+        return bytes
+    }
+
+    /// Reads and discards what is left, up to `limit` bytes, so the connection can be reused. False if it could not.
+    func discardRemaining(limit: UInt64) -> Bool {
+        if finished { return true }
+        if expectsContinue { return false }
+        if let declared = declaredLength, declared > limit { return false }
+        var discarded: UInt64 = 0
+        do {
+            while discarded <= limit {
+                let count = try readChunk()
+                if count == 0 { return true }
+                discarded += UInt64(count)
+            }
+        } catch {
+            return false
+        }
+        return false
+    }
+
+    private func readChunk() throws -> Int {
+        if finished { return 0 }
+        if expectsContinue {
+            expectsContinue = false
+            try stream.write(Array("HTTP/1.1 100 Continue\r\n\r\n".utf8))
+        }
+        switch framing {
+        case .empty:
+            return 0
+        case .length:
+            return try readFraming { try stream.readSome(into: $0) }
+        case .chunked:
+            if remainingInChunk == 0 {
+                try startNextChunk()
+                if finished { return 0 }
+            }
+            let count = try readFraming { try stream.readSome(into: $0) }
+            if remainingInChunk == 0 {
+                guard try stream.readLine(maxLength: 64).isEmpty else {
+                    throw OSSError(.invalidArgument, "Malformed chunked transfer coding.")
+                }
+            }
+            return count
+        }
+    }
+
+    private func readFraming(_ read: (UnsafeMutableRawBufferPointer) throws -> Int) throws -> Int {
+        let wanted = Int(min(UInt64(chunkBuffer.count), remainingInChunk))
+        let count = try read(UnsafeMutableRawBufferPointer(rebasing: chunkBuffer[..<wanted]))
+        guard count > 0 else { throw OSSError(.incompleteBody, "The request body ended before its declared length.") }
+        remainingInChunk -= UInt64(count)
+        if case .length = framing, remainingInChunk == 0 { finished = true }
+        return count
+    }
+
+    private func startNextChunk() throws {
+        let line = try stream.readLine(maxLength: 4096)
+        let sizeText = line.split(separator: ";", maxSplits: 1)[safe: 0]?.trimmingSpaces() ?? ""
+        guard !sizeText.isEmpty, sizeText.count <= 16, let size = UInt64(sizeText, radix: 16) else {
+            throw OSSError(.invalidArgument, "Malformed chunked transfer coding.")
+        }
+        if size == 0 {
+            while try !stream.readLine(maxLength: 8192).isEmpty {}  // trailers are ignored
+            finished = true
+        }
+        remainingInChunk = size
+    }
+}
+
+extension Collection {
+    subscript(safe index: Index) -> Element? { indices.contains(index) ? self[index] : nil }
+}
+
+extension String {
+    func trimmingCharacters(in set: Character) -> Substring { Substring(self).trimming(set) }
+}
+
+extension Substring {
+    func trimming(_ character: Character) -> Substring {
+        var result = self
+        while result.first == character { result = result.dropFirst() }
+        while result.last == character { result = result.dropLast() }
+        return result
+    }
+}

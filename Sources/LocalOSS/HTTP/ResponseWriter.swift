@@ -1,0 +1,61 @@
+/// Serialises a response onto the socket: status line, headers every OSS reply carries, then the body.
+struct ResponseWriter {
+    let stream: SocketStream
+    let serverName: String
+
+    func write(_ response: HTTPResponse, requestID: String, omitBody: Bool, keepAlive: Bool) throws {
+        var head = "HTTP/1.1 \(response.status) \(Self.reason(response.status))\r\n"
+        head += "Server: \(serverName)\r\n"
+        head += "Date: \(HTTPDate.rfc1123(HTTPDate.now()))\r\n"
+        head += "x-oss-request-id: \(requestID)\r\n"
+        head += "Connection: \(keepAlive ? "keep-alive" : "close")\r\n"
+        let hasLength = response.headers.contains("Content-Length")
+        if !hasLength, response.status != 304, response.status != 204 || response.body.length > 0 {
+            head += "Content-Length: \(response.body.length)\r\n"
+        } else if !hasLength, response.status == 204 {
+            head += "Content-Length: 0\r\n"
+        }
+        for field in response.headers { head += "\(field.name): \(field.value)\r\n" }
+        head += "\r\n"
+        var bytes = Array(head.utf8)
+        if omitBody {
+            try stream.write(bytes)
+            return
+        }
+        switch response.body {
+        case .empty:
+            try stream.write(bytes)
+        case .bytes(let body):
+            bytes.append(contentsOf: body)
+            try stream.write(bytes)
+        case .files(let files):
+            try stream.write(bytes)
+            for range in files.ranges { try stream.sendFile(range.fd, offset: range.offset, length: range.length) }
+        }
+    }
+
+    static func reason(_ status: Int) -> String {
+        switch status {
+        case 100: "Continue"
+        case 200: "OK"
+        case 204: "No Content"
+        case 206: "Partial Content"
+        case 304: "Not Modified"
+        case 400: "Bad Request"
+        case 403: "Forbidden"
+        case 404: "Not Found"
+        case 405: "Method Not Allowed"
+        case 408: "Request Timeout"
+        case 409: "Conflict"
+        case 411: "Length Required"
+        case 412: "Precondition Failed"
+        case 413: "Payload Too Large"
+        case 416: "Range Not Satisfiable"
+        case 431: "Request Header Fields Too Large"
+        case 500: "Internal Server Error"
+        case 501: "Not Implemented"
+        case 503: "Service Unavailable"
+        default: "Status"
+        }
+    }
+}

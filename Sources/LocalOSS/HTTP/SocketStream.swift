@@ -1,0 +1,139 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// Buffered, blocking reads and writes on one connected socket. Timeouts come from SO_RCVTIMEO/SO_SNDTIMEO.
+final class SocketStream {
+    enum Failure: Error, Equatable {
+        /// The peer closed the connection.
+        case closed
+        /// No bytes arrived within the socket's receive timeout.
+        case timedOut
+        case system(Int32)
+    }
+
+    let fd: Int32
+    private let buffer: UnsafeMutableRawBufferPointer
+    private var start = 0
+    private var end = 0
+
+    init(fd: Int32, bufferSize: Int) {
+        self.fd = fd
+        buffer = .allocate(byteCount: bufferSize, alignment: 16)
+    }
+
+    deinit { buffer.deallocate() }
+
+    var hasBufferedBytes: Bool { end > start }
+
+    /// Reads the next request head. Returns nil when the peer closed cleanly between requests.
+    func readHead(limits: HTTPRequestParser.Limits) throws -> HTTPRequestHead? {
+        var scanned = 0
+        while true {
+            let window = UnsafeRawBufferPointer(rebasing: buffer[start..<end])
+            if let headEnd = HTTPRequestParser.headEnd(in: UnsafeRawBufferPointer(rebasing: window[max(0, scanned - 3)...])) {
+                let length = max(0, scanned - 3) + headEnd
+                let head = try HTTPRequestParser.parse(UnsafeRawBufferPointer(rebasing: window[..<length]), limits: limits)
+                start += length
+                return head
+            }
+            scanned = window.count
+            if window.count >= limits.maxHeadBytes { throw HTTPRequestParser.Failure.headTooLarge }
+            compactIfNeeded()
+            let received = try receive(into: UnsafeMutableRawBufferPointer(rebasing: buffer[end...]))
+            if received == 0 {
+                if start == end { return nil }
+                throw Failure.closed
+            }
+            end += received
+        }
+    }
+
+    /// One CRLF-terminated line (without the CRLF), for chunked framing.
+    func readLine(maxLength: Int) throws -> Substring {
+        while true {
+            let window = UnsafeRawBufferPointer(rebasing: buffer[start..<end])
+            if let lf = window.firstIndex(of: 10) {
+                var lineEnd = lf
+                if lineEnd > 0, window[lineEnd - 1] == 13 { lineEnd -= 1 }
+                let line = String(decoding: UnsafeRawBufferPointer(rebasing: window[..<lineEnd]), as: UTF8.self)
+                start += lf + 1
+                return Substring(line)
+            }
+            if window.count >= maxLength { throw HTTPRequestParser.Failure.malformed("line too long") }
+            compactIfNeeded()
+            let received = try receive(into: UnsafeMutableRawBufferPointer(rebasing: buffer[end...]))
+            if received == 0 { throw Failure.closed }
+            end += received
+        }
+    }
+
+    /// Reads up to `destination.count` bytes: buffered bytes first, then straight from the socket. 0 means EOF.
+    func readSome(into destination: UnsafeMutableRawBufferPointer) throws -> Int {
+        guard !destination.isEmpty else { return 0 }
+        if end > start {
+            let count = min(end - start, destination.count)
+            destination.baseAddress!.copyMemory(from: buffer.baseAddress! + start, byteCount: count)
+            start += count
+            return count
+        }
+        return try receive(into: destination)
+    }
+
+    func write(_ bytes: UnsafeRawBufferPointer) throws {
+        var offset = 0
+        while offset < bytes.count {
+            let sent = send(fd, bytes.baseAddress! + offset, bytes.count - offset, Int32(MSG_NOSIGNAL))
+            if sent < 0 {
+                if errno == EINTR { continue }
+                if errno == EAGAIN || errno == EWOULDBLOCK { throw Failure.timedOut }
+                throw Failure.system(errno)
+            }
+            offset += sent
+        }
+    }
+
+    func write(_ bytes: [UInt8]) throws { try bytes.withUnsafeBytes { try write($0) } }
+
+    /// Sends `length` bytes of an open file from `offset` without copying them through user space.
+    func sendFile(_ file: Int32, offset: Int64, length: Int64) throws {
+        var position = off_t(offset)
+        var remaining = length
+        while remaining > 0 {
+            let sent = sendfile(fd, file, &position, Int(min(remaining, 1 << 30)))
+            if sent < 0 {
+                if errno == EINTR { continue }
+                if errno == EAGAIN || errno == EWOULDBLOCK { throw Failure.timedOut }
+                throw Failure.system(errno)
+            }
+            if sent == 0 { throw Failure.closed }
+            remaining -= Int64(sent)
+        }
+    }
+
+    private func compactIfNeeded() {
+        if start == end {
+            start = 0
+            end = 0
+        } else if end == buffer.count || start > buffer.count / 2 {
+            let count = end - start
+            buffer.baseAddress!.copyMemory(from: buffer.baseAddress! + start, byteCount: count)
+            start = 0
+            end = count
+        }
+    }
+
+    private func receive(into destination: UnsafeMutableRawBufferPointer) throws -> Int {
+        guard !destination.isEmpty else { throw HTTPRequestParser.Failure.headTooLarge }
+        while true {
+            let received = recv(fd, destination.baseAddress, destination.count, 0)
+            if received >= 0 { return received }
+            if errno == EINTR { continue }
+            if errno == EAGAIN || errno == EWOULDBLOCK { throw Failure.timedOut }
+            if errno == ECONNRESET { throw Failure.closed }
+            throw Failure.system(errno)
+        }
+    }
+}

@@ -1,0 +1,212 @@
+/// Service and bucket operations: HTTP in, `ObjectStore` calls, XML out.
+struct BucketHandler {
+    static let region = "oss-cn-hangzhou"
+    static let owner = (id: "1305433975557637", displayName: "1305433975557637")
+
+    let objects: ObjectStore
+
+    func listBuckets(_ context: RequestContext) throws -> HTTPResponse {
+        let prefix = context.query.nonEmpty("prefix")
+        let marker = context.query.nonEmpty("marker")
+        let maxKeys = try context.limit("max-keys", defaultValue: 100, maximum: 1000)
+        var buckets = try objects.listBuckets(prefix: prefix, marker: marker, limit: maxKeys + 1)
+        let isTruncated = buckets.count > maxKeys
+        if isTruncated { buckets.removeLast() }
+        var xml = XMLWriter()
+        xml.open("ListAllMyBucketsResult")
+        xml.element("Prefix", prefix ?? "")
+        xml.element("Marker", marker ?? "")
+        xml.element("MaxKeys", maxKeys)
+        xml.element("IsTruncated", isTruncated)
+        if isTruncated { xml.element("NextMarker", buckets.last?.name ?? "") }
+        writeOwner(&xml)
+        xml.open("Buckets")
+        for bucket in buckets {
+            xml.open("Bucket")
+            xml.element("CreationDate", HTTPDate.iso8601(bucket.created))
+            xml.element("ExtranetEndpoint", "\(Self.region).aliyuncs.com")
+            xml.element("IntranetEndpoint", "\(Self.region)-internal.aliyuncs.com")
+            xml.element("Location", Self.region)
+            xml.element("Name", bucket.name)
+            xml.element("Region", String(Self.region.dropFirst(4)))
+            xml.element("StorageClass", bucket.storageClass.rawValue)
+            xml.close("Bucket")
+        }
+        xml.close("Buckets")
+        xml.close("ListAllMyBucketsResult")
+        return .xml(xml.finish())
+    }
+
+    func createBucket(_ bucket: BucketName, _ context: RequestContext) throws -> HTTPResponse {
+        let acl = try context.headers["x-oss-acl"].map { header throws(OSSError) in
+            try CannedACL(header: header, allowDefault: false)
+        }
+        var storageClass: StorageClass?
+        var redundancy: String?
+        let body = try context.smallBody(limit: 64 * 1024)
+        if !body.isEmpty {
+            let root = try XMLDocument.parse(body)
+            guard root.name == "CreateBucketConfiguration" else { throw OSSError.malformedXML }
+            if let text = root.child("StorageClass")?.text {
+                guard let value = StorageClass(rawValue: text) else {
+                    throw OSSError.invalidArgument("Invalid storage class.", name: "StorageClass", value: text)
+                }
+                storageClass = value
+            }
+            if let text = root.child("DataRedundancyType")?.text {
+                guard text == "LRS" || text == "ZRS" else {
+                    throw OSSError.invalidArgument("Invalid data redundancy type.", name: "DataRedundancyType", value: text)
+                }
+                redundancy = text
+            }
+        }
+        try objects.createBucket(bucket, acl: acl, storageClass: storageClass, redundancy: redundancy)
+        var headers = HTTPHeaders()
+        headers.add("Location", "/\(bucket.value)")
+        return HTTPResponse(status: 200, headers: headers)
+    }
+
+    func deleteBucket(_ bucket: BucketName) throws -> HTTPResponse {
+        try objects.deleteBucket(bucket)
+        return HTTPResponse(status: 204)
+    }
+
+    func headBucket(_ bucket: BucketName) throws -> HTTPResponse {
+        _ = try objects.bucket(bucket)
+        return HTTPResponse(status: 200)
+    }
+
+    func getBucketInfo(_ bucket: BucketName) throws -> HTTPResponse {
+        let record = try objects.bucket(bucket)
+        var xml = XMLWriter()
+        xml.open("BucketInfo")
+        xml.open("Bucket")
+        xml.element("AccessMonitor", "Disabled")
+        xml.element("CreationDate", HTTPDate.iso8601(record.created))
+        xml.element("ExtranetEndpoint", "\(Self.region).aliyuncs.com")
+        xml.element("IntranetEndpoint", "\(Self.region)-internal.aliyuncs.com")
+        xml.element("Location", Self.region)
+        xml.element("StorageClass", record.storageClass.rawValue)
+        xml.element("TransferAcceleration", "Disabled")
+        xml.element("CrossRegionReplication", "Disabled")
+        xml.element("DataRedundancyType", record.redundancy)
+        xml.element("Name", record.name)
+        writeOwner(&xml)
+        xml.open("AccessControlList")
+        xml.element("Grant", record.acl.rawValue)
+        xml.close("AccessControlList")
+        xml.element("Comment", "")
+        xml.open("ServerSideEncryptionRule")
+        xml.element("SSEAlgorithm", "None")
+        xml.close("ServerSideEncryptionRule")
+        xml.open("BucketPolicy")
+        xml.element("LogBucket", "")
+        xml.element("LogPrefix", "")
+        xml.close("BucketPolicy")
+        xml.close("Bucket")
+        xml.close("BucketInfo")
+        return .xml(xml.finish())
+    }
+
+    func getBucketLocation(_ bucket: BucketName) throws -> HTTPResponse {
+        _ = try objects.bucket(bucket)
+        var xml = XMLWriter()
+        xml.element("LocationConstraint", Self.region)
+        return .xml(xml.finish())
+    }
+
+    func getBucketACL(_ bucket: BucketName) throws -> HTTPResponse {
+        let record = try objects.bucket(bucket)
+        return .xml(Self.accessControlPolicy(record.acl))
+    }
+
+    func putBucketACL(_ bucket: BucketName, _ context: RequestContext) throws -> HTTPResponse {
+        let acl = try CannedACL(header: context.headers["x-oss-acl"] ?? "", allowDefault: false)
+        try objects.setBucketACL(bucket, acl)
+        return HTTPResponse(status: 200)
+    }
+
+    static func accessControlPolicy(_ acl: CannedACL) -> String {
+        var xml = XMLWriter()
+        xml.open("AccessControlPolicy")
+        writeOwner(&xml)
+        xml.open("AccessControlList")
+        xml.element("Grant", acl.rawValue)
+        xml.close("AccessControlList")
+        xml.close("AccessControlPolicy")
+        return xml.finish()
+    }
+
+    /// ListObjects (v1) and ListObjectsV2: one listing walk, two response shapes.
+    func listObjects(_ bucket: BucketName, version: Int, _ context: RequestContext) throws -> HTTPResponse {
+        let query = context.query
+        let prefix = query.nonEmpty("prefix") ?? ""
+        let delimiter = query.nonEmpty("delimiter")
+        let maxKeys = try context.limit("max-keys", defaultValue: 100, maximum: 1000)
+        let marker: String?
+        if version == 2 {
+            if let token = query.nonEmpty("continuation-token") {
+                guard let bytes = Encoding.hexBytes(token), let key = String(validating: bytes, as: UTF8.self) else {
+                    throw OSSError.invalidArgument(
+                        "The continuation token provided is incorrect.", name: "continuation-token", value: token)
+                }
+                marker = key
+            } else {
+                marker = query.nonEmpty("start-after")
+            }
+        } else {
+            marker = query.nonEmpty("marker")
+        }
+        let page = try objects.listObjects(bucket, prefix: prefix, delimiter: delimiter, after: marker, maxKeys: maxKeys)
+        let fetchOwner = version == 1 || query["fetch-owner"] == "true"
+        var xml = XMLWriter()
+        xml.open("ListBucketResult")
+        xml.element("Name", bucket.value)
+        xml.element("Prefix", context.listedKey(prefix))
+        if version == 2 {
+            if let startAfter = query["start-after"] { xml.element("StartAfter", context.listedKey(startAfter)) }
+            if let token = query["continuation-token"] { xml.element("ContinuationToken", token) }
+        } else {
+            xml.element("Marker", context.listedKey(marker ?? ""))
+        }
+        xml.element("MaxKeys", maxKeys)
+        xml.element("Delimiter", context.listedKey(delimiter ?? ""))
+        if query.wantsURLEncoding { xml.element("EncodingType", "url") }
+        xml.element("IsTruncated", page.isTruncated)
+        if page.isTruncated, let last = page.entries.last {
+            if version == 2 {
+                xml.element("NextContinuationToken", Encoding.upperHex(Array(last.key.utf8)))
+            } else {
+                xml.element("NextMarker", context.listedKey(last.key))
+            }
+        }
+        for object in page.rows {
+            xml.open("Contents")
+            xml.element("Key", context.listedKey(object.key))
+            xml.element("LastModified", HTTPDate.iso8601(object.lastModified))
+            xml.element("ETag", object.etag)
+            xml.element("Type", object.type.rawValue)
+            xml.element("Size", object.size)
+            xml.element("StorageClass", object.storageClass.rawValue)
+            if fetchOwner { Self.writeOwner(&xml) }
+            xml.close("Contents")
+        }
+        for commonPrefix in page.commonPrefixes {
+            xml.open("CommonPrefixes")
+            xml.element("Prefix", context.listedKey(commonPrefix))
+            xml.close("CommonPrefixes")
+        }
+        if version == 2 { xml.element("KeyCount", page.entries.count) }
+        xml.close("ListBucketResult")
+        return .xml(xml.finish())
+    }
+
+    private func writeOwner(_ xml: inout XMLWriter) { Self.writeOwner(&xml) }
+
+    static func writeOwner(_ xml: inout XMLWriter) {
+        xml.open("Owner")
+        xml.element("ID", owner.id)
+        xml.element("DisplayName", owner.displayName)
+        xml.close("Owner")
+    }
+}

@@ -1,0 +1,41 @@
+/// One request as handlers see it: head, decoded query, streaming body, and its id.
+struct RequestContext {
+    let head: HTTPRequestHead
+    let query: QueryParameters
+    let body: RequestBody
+    let requestID: String
+
+    var headers: HTTPHeaders { head.headers }
+    var host: String { head.headers["Host"] ?? "127.0.0.1" }
+
+    /// The decoded `Content-Md5` header; malformed is `InvalidDigest` like a mismatch.
+    func expectedMD5() throws(OSSError) -> [UInt8]? {
+        guard let header = headers["Content-MD5"] else { return nil }
+        guard let bytes = Encoding.base64Decode(header.trimmingCharacters(in: " ").description), bytes.count == 16 else {
+            throw OSSError.invalidDigest
+        }
+        return bytes
+    }
+
+    /// Reads a small body (an XML document) and verifies its Content-MD5 if one was sent.
+    func smallBody(limit: Int) throws -> [UInt8] {
+        let bytes = try body.readAll(limit: limit)
+        if let expected = try expectedMD5(), expected != EVPDigest.hash(.md5, bytes) { throw OSSError.invalidDigest }
+        return bytes
+    }
+
+    func bool(_ header: String) -> Bool { headers[header]?.lowercased() == "true" }
+
+    /// `max-keys`-style parameters: absent or empty → `defaultValue`, above `maximum` → `maximum`,
+    /// anything but a positive integer → InvalidArgument.
+    func limit(_ name: String, defaultValue: Int, maximum: Int) throws(OSSError) -> Int {
+        guard let text = query.nonEmpty(name) else { return defaultValue }
+        guard let value = Int(text), value >= 1 else {
+            throw OSSError.invalidArgument("Argument \(name) must be an integer between 1 and \(maximum).", name: name, value: text)
+        }
+        return min(value, maximum)
+    }
+
+    /// Keys in listings: percent-encoded when the client asked for `encoding-type=url`.
+    func listedKey(_ key: String) -> String { query.wantsURLEncoding ? Encoding.urlEncode(key) : key }
+}

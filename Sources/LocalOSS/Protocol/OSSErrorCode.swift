@@ -1,0 +1,121 @@
+/// Every error a client can see. The raw value is the wire code; each knows its HTTP status and OSS's EC.
+enum OSSErrorCode: String, Sendable {
+    case accessDenied = "AccessDenied"
+    case bucketAlreadyExists = "BucketAlreadyExists"
+    case bucketNotEmpty = "BucketNotEmpty"
+    case entityTooLarge = "EntityTooLarge"
+    case entityTooSmall = "EntityTooSmall"
+    case fileAlreadyExists = "FileAlreadyExists"
+    case incompleteBody = "IncompleteBody"
+    case internalError = "InternalError"
+    case invalidArgument = "InvalidArgument"
+    case invalidBucketName = "InvalidBucketName"
+    case invalidDigest = "InvalidDigest"
+    case invalidEncryptionAlgorithm = "InvalidEncryptionAlgorithmError"
+    case invalidObjectName = "InvalidObjectName"
+    case invalidPart = "InvalidPart"
+    case invalidPartOrder = "InvalidPartOrder"
+    case invalidRange = "InvalidRange"
+    case keyTooLong = "KeyTooLong"
+    case malformedXML = "MalformedXML"
+    case methodNotAllowed = "MethodNotAllowed"
+    case missingArgument = "MissingArgument"
+    case missingContentLength = "MissingContentLength"
+    case noSuchBucket = "NoSuchBucket"
+    case noSuchKey = "NoSuchKey"
+    case noSuchUpload = "NoSuchUpload"
+    case notImplemented = "NotImplemented"
+    case objectNotAppendable = "ObjectNotAppendable"
+    case positionNotEqualToLength = "PositionNotEqualToLength"
+    case preconditionFailed = "PreconditionFailed"
+    case requestHeaderTooLarge = "RequestHeaderTooLarge"
+    case requestTimeout = "RequestTimeout"
+
+    var status: Int {
+        switch self {
+        case .accessDenied: 403
+        case .bucketAlreadyExists, .bucketNotEmpty, .fileAlreadyExists, .objectNotAppendable,
+            .positionNotEqualToLength:
+            409
+        case .internalError: 500
+        case .methodNotAllowed: 405
+        case .missingContentLength: 411
+        case .noSuchBucket, .noSuchKey, .noSuchUpload: 404
+        case .preconditionFailed: 412
+        case .invalidRange: 416
+        case .requestHeaderTooLarge: 431
+        case .requestTimeout: 400
+        default: 400
+        }
+    }
+
+    /// OSS's error code number (EC) where its documentation or SDK tests name one.
+    var ec: String {
+        switch self {
+        case .noSuchBucket: "0015-00000101"
+        case .noSuchKey: "0026-00000001"
+        case .noSuchUpload: "0042-00000002"
+        case .bucketNotEmpty: "0015-00000301"
+        case .invalidBucketName: "0015-00000001"
+        case .invalidObjectName: "0016-00000005"
+        case .invalidDigest: "0016-00000203"
+        case .entityTooSmall: "0042-00000213"
+        case .invalidPartOrder: "0042-00000209"
+        case .invalidPart: "0042-00000207"
+        case .fileAlreadyExists: "0042-00000214"
+        case .malformedXML: "0016-00000608"
+        case .positionNotEqualToLength: "0026-00000016"
+        case .objectNotAppendable: "0026-00000015"
+        default: "0000-00000000"
+        }
+    }
+}
+
+/// The one error type handlers and stores throw for anything a client can see; `ErrorResponder` renders it.
+struct OSSError: Error, Sendable {
+    let code: OSSErrorCode
+    let message: String
+    /// Extra elements of the error body, in order (UploadId, BucketName, ArgumentName, …).
+    var details: [(String, String)]
+    /// Extra response headers (e.g. `x-oss-next-append-position`).
+    var headers: [(String, String)]
+    /// Overrides the EC of the code, where OSS uses a different one per operation.
+    var ec: String?
+
+    init(
+        _ code: OSSErrorCode, _ message: String, details: [(String, String)] = [], headers: [(String, String)] = [],
+        ec: String? = nil
+    ) {
+        self.code = code
+        self.message = message
+        self.details = details
+        self.headers = headers
+        self.ec = ec
+    }
+}
+
+extension OSSError {
+    static func noSuchBucket(_ bucket: String) -> OSSError {
+        OSSError(.noSuchBucket, "The specified bucket does not exist.", details: [("BucketName", bucket)])
+    }
+
+    static func noSuchKey(_ key: String) -> OSSError {
+        OSSError(.noSuchKey, "The specified key does not exist.", details: [("Key", key)])
+    }
+
+    static func noSuchUpload(_ uploadID: String, ec: String? = nil) -> OSSError {
+        OSSError(
+            .noSuchUpload,
+            "The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.",
+            details: [("UploadId", uploadID)], ec: ec)
+    }
+
+    static func invalidArgument(_ message: String, name: String, value: String) -> OSSError {
+        OSSError(.invalidArgument, message, details: [("ArgumentName", name), ("ArgumentValue", value)])
+    }
+
+    static let malformedXML = OSSError(
+        .malformedXML, "The XML you provided was not well-formed or did not validate against our published schema.")
+
+    static let invalidDigest = OSSError(.invalidDigest, "The Content-MD5 you specified was invalid.")
+}

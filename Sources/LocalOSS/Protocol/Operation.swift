@@ -1,0 +1,70 @@
+/// An object addressed by a request: its bucket and key, both validated.
+struct ObjectAddress: Sendable {
+    let bucket: BucketName
+    let key: ObjectKey
+}
+
+/// Where UploadPartCopy reads from: `x-oss-copy-source` decoded, plus an optional byte range.
+struct CopySource: Sendable {
+    let bucket: String
+    /// The key as sent, percent-decoded; `alternateKey` is the `+`-as-space reading (Go v1 `QueryEscape`).
+    let key: String
+    let alternateKey: String?
+}
+
+/// Every request the server understands, with its inputs parsed and validated once by `Router`.
+enum Operation: Sendable {
+    case listBuckets
+    case createBucket(BucketName)
+    case deleteBucket(BucketName)
+    case headBucket(BucketName)
+    case getBucketInfo(BucketName)
+    case getBucketLocation(BucketName)
+    case getBucketACL(BucketName)
+    case putBucketACL(BucketName)
+    case listObjects(BucketName, version: Int)
+    case listMultipartUploads(BucketName)
+
+    case putObject(ObjectAddress)
+    case getObject(ObjectAddress)
+    case headObject(ObjectAddress)
+    case getObjectMeta(ObjectAddress)
+    case deleteObject(ObjectAddress)
+    case getObjectACL(ObjectAddress)
+    case putObjectACL(ObjectAddress)
+
+    case initiateMultipartUpload(ObjectAddress)
+    case uploadPart(ObjectAddress, uploadID: String, part: PartNumber)
+    case uploadPartCopy(ObjectAddress, uploadID: String, part: PartNumber, source: CopySource)
+    case completeMultipartUpload(ObjectAddress, uploadID: String)
+    case abortMultipartUpload(ObjectAddress, uploadID: String)
+    case listParts(ObjectAddress, uploadID: String)
+
+    var name: String {
+        switch self {
+        case .listBuckets: "ListBuckets"
+        case .createBucket: "PutBucket"
+        case .deleteBucket: "DeleteBucket"
+        case .headBucket: "HeadBucket"
+        case .getBucketInfo: "GetBucketInfo"
+        case .getBucketLocation: "GetBucketLocation"
+        case .getBucketACL: "GetBucketAcl"
+        case .putBucketACL: "PutBucketAcl"
+        case .listObjects(_, let version): version == 2 ? "ListObjectsV2" : "ListObjects"
+        case .listMultipartUploads: "ListMultipartUploads"
+        case .putObject: "PutObject"
+        case .getObject: "GetObject"
+        case .headObject: "HeadObject"
+        case .getObjectMeta: "GetObjectMeta"
+        case .deleteObject: "DeleteObject"
+        case .getObjectACL: "GetObjectAcl"
+        case .putObjectACL: "PutObjectAcl"
+        case .initiateMultipartUpload: "InitiateMultipartUpload"
+        case .uploadPart: "UploadPart"
+        case .uploadPartCopy: "UploadPartCopy"
+        case .completeMultipartUpload: "CompleteMultipartUpload"
+        case .abortMultipartUpload: "AbortMultipartUpload"
+        case .listParts: "ListParts"
+        }
+    }
+}

@@ -1,0 +1,37 @@
+/// Writes OSS's response documents: declaration, no namespaces, escaped text, elements in the order written.
+struct XMLWriter {
+    private var output = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+
+    mutating func open(_ name: String) { output += "<\(name)>" }
+    mutating func close(_ name: String) { output += "</\(name)>" }
+
+    mutating func element(_ name: String, _ text: String) {
+        output += "<\(name)>"
+        output += Self.escape(text)
+        output += "</\(name)>"
+    }
+
+    mutating func element(_ name: String, _ value: some BinaryInteger) { element(name, String(value)) }
+    mutating func element(_ name: String, _ value: Bool) { element(name, value ? "true" : "false") }
+
+    func finish() -> String { output }
+
+    static func escape(_ text: String) -> String {
+        guard text.utf8.contains(where: { $0 == 38 || $0 == 60 || $0 == 62 || $0 == 34 || $0 == 39 }) else {
+            return text
+        }
+        var out = ""
+        out.reserveCapacity(text.utf8.count + 16)
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&apos;"
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+}

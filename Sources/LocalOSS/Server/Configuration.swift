@@ -1,0 +1,22 @@
+/// Everything the server needs to start, with the documented development defaults.
+public struct Configuration: Sendable {
+    public static let defaultAccessKeyID = "LocalOSSTestKey"
+    public static let defaultAccessKeySecret = "LocalOSSTestSecret"
+
+    public var host = "127.0.0.1"
+    /// 0 picks a free port (tests); the bound one is `Server.port`.
+    public var port = 9800
+    public var dataDirectory = "./localoss-data"
+    public var accessKeyID = Configuration.defaultAccessKeyID
+    public var accessKeySecret = Configuration.defaultAccessKeySecret
+    /// fsync files and directories before metadata commits.
+    public var durable = false
+    /// Host names under which `<bucket>.<name>` selects virtual-hosted addressing.
+    public var baseDomains = ["localhost"]
+    /// Seconds a connection may sit idle, or stall mid-request, before it is closed.
+    public var idleTimeout = 60
+    /// Bytes read from the socket per chunk of a body.
+    public var bodyChunkSize = 1 << 20
+
+    public init() {}
+}

@@ -1,0 +1,150 @@
+import Dispatch
+import Foundation
+import Logging
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// Listens on a TCP socket and serves each connection on its own thread, so a slow or idle keep-alive client never
+/// holds up another. `start()` returns once the socket is bound; `stop()` closes the listener and every connection.
+public final class Server: @unchecked Sendable {
+    public let configuration: Configuration
+    public private(set) var port = 0
+    private let logger: Logger
+    private let service: Service
+    private let connections = ConnectionRegistry()
+    private var listener: Int32 = -1
+    private let acceptDone = DispatchSemaphore(value: 0)
+
+    public init(configuration: Configuration, logger: Logger = Logger(label: "localoss")) throws {
+        self.configuration = configuration
+        self.logger = logger
+        signal(SIGPIPE, SIG_IGN)
+        let blobs = try BlobStore(root: configuration.dataDirectory, durable: configuration.durable)
+        let metadata = try MetadataStore(
+            path: configuration.dataDirectory + "/metadata.sqlite", durable: configuration.durable)
+        let report = try GarbageCollector(metadata: metadata, blobs: blobs).collect()
+        if report.temporaryFiles + report.orphanedBlobs > 0 {
+            logger.notice(
+                "start-up sweep removed \(report.temporaryFiles) unfinished and \(report.orphanedBlobs) orphaned files")
+        }
+        let objects = ObjectStore(metadata: metadata, blobs: blobs)
+        service = Service(
+            router: Router(baseDomains: configuration.baseDomains), objects: objects,
+            multipart: MultipartStore(metadata: metadata, blobs: blobs, objects: objects), logger: logger)
+    }
+
+    public func start() throws {
+        listener = try Self.bind(host: configuration.host, port: configuration.port)
+        var address = sockaddr_storage()
+        var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(listener, $0, &length) }
+        }
+        port = withUnsafePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { Int(UInt16(bigEndian: $0.pointee.sin_port)) }
+        }
+        let thread = Thread { [self] in
+            acceptLoop()
+            acceptDone.signal()
+        }
+        thread.name = "localoss-accept"
+        thread.start()
+    }
+
+    public func stop() {
+        let fd = listener
+        guard fd >= 0 else { return }
+        listener = -1
+        shutdown(fd, Int32(SHUT_RDWR))
+        close(fd)
+        acceptDone.wait()
+        connections.closeAll()
+    }
+
+    private func acceptLoop() {
+        let fd = listener
+        while true {
+            let client = accept(fd, nil, nil)
+            if client < 0 {
+                if errno == EINTR || errno == ECONNABORTED { continue }
+                if errno == EMFILE || errno == ENFILE {
+                    logger.warning("out of file descriptors; pausing accept")
+                    usleep(50_000)
+                    continue
+                }
+                return
+            }
+            configure(client)
+            let connection = Connection(
+                fd: client, service: service, configuration: configuration, logger: logger)
+            connections.add(client)
+            let thread = Thread { [connections] in
+                connection.serve()
+                connections.remove(client)
+                close(client)
+            }
+            thread.stackSize = 1 << 20
+            thread.start()
+        }
+    }
+
+    private func configure(_ fd: Int32) {
+        var one: Int32 = 1
+        setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
+        var timeout = timeval(tv_sec: configuration.idleTimeout, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+    }
+
+    private static func bind(host: String, port: Int) throws -> Int32 {
+        var hints = addrinfo()
+        hints.ai_family = AF_UNSPEC
+        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+        hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV
+        var result: UnsafeMutablePointer<addrinfo>?
+        let status = getaddrinfo(host, String(port), &hints, &result)
+        guard status == 0, let info = result else {
+            throw ServerError.cannotBind("\(host):\(port): \(String(cString: gai_strerror(status)))")
+        }
+        defer { freeaddrinfo(result) }
+        let fd = socket(info.pointee.ai_family, info.pointee.ai_socktype, info.pointee.ai_protocol)
+        guard fd >= 0 else { throw ServerError.cannotBind("socket: \(String(cString: strerror(errno)))") }
+        var one: Int32 = 1
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
+        guard Glibc.bind(fd, info.pointee.ai_addr, info.pointee.ai_addrlen) == 0, listen(fd, 1024) == 0 else {
+            let message = String(cString: strerror(errno))
+            close(fd)
+            throw ServerError.cannotBind("\(host):\(port): \(message)")
+        }
+        return fd
+    }
+}
+
+public enum ServerError: Error, CustomStringConvertible {
+    case cannotBind(String)
+
+    public var description: String {
+        switch self {
+        case .cannotBind(let detail): "cannot listen on \(detail)"
+        }
+    }
+}
+
+/// Open client sockets, so `stop()` can shut them down. `@unchecked Sendable`: the set is guarded by `lock`.
+final class ConnectionRegistry: @unchecked Sendable {
+    private let lock = NSLock()
+    private var open = Set<Int32>()
+
+    func add(_ fd: Int32) { lock.withLock { _ = open.insert(fd) } }
+    func remove(_ fd: Int32) { lock.withLock { _ = open.remove(fd) } }
+
+    func closeAll() {
+        lock.withLock {
+            for fd in open { shutdown(fd, Int32(SHUT_RDWR)) }
+        }
+    }
+}

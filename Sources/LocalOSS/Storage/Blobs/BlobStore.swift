@@ -1,0 +1,131 @@
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// Immutable byte files. A blob is written under `tmp/`, checked, then renamed into `blobs/`; only then may a
+/// metadata row name it. Files are never modified after the rename.
+final class BlobStore: Sendable {
+    let root: String
+    let durable: Bool
+    private var blobsDirectory: String { root + "/blobs" }
+    private var temporaryDirectory: String { root + "/tmp" }
+
+    /// A blob being written: bytes on disk under `tmp/`, not yet referenced by anything.
+    struct StagedBlob {
+        let name: String
+        let temporaryPath: String
+    }
+
+    init(root: String, durable: Bool) throws {
+        self.root = root
+        self.durable = durable
+        for directory in [root, root + "/blobs", root + "/tmp"] {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        }
+    }
+
+    /// Writes bytes produced by `produce` (which calls the given writer once per chunk) to a new temporary file.
+    func stage(_ produce: ((UnsafeRawBufferPointer) throws -> Void) throws -> Void) throws -> StagedBlob {
+        let name = Self.newName()
+        let path = temporaryDirectory + "/" + name
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw POSIXFailure("open \(path)") }
+        var closed = false
+        defer { if !closed { close(fd) } }
+        do {
+            try produce { chunk in try Self.writeAll(fd, chunk) }
+            if durable, fsync(fd) != 0 { throw POSIXFailure("fsync") }
+            closed = true
+            guard close(fd) == 0 else { throw POSIXFailure("close") }
+        } catch {
+            unlink(path)
+            throw error
+        }
+        return StagedBlob(name: name, temporaryPath: path)
+    }
+
+    /// Moves a staged blob into place under its final name.
+    func commit(_ staged: StagedBlob) throws -> String {
+        let directory = blobsDirectory + "/" + staged.name.prefix(2)
+        if mkdir(directory, 0o755) != 0, errno != EEXIST { throw POSIXFailure("mkdir \(directory)") }
+        guard rename(staged.temporaryPath, path(of: staged.name)) == 0 else { throw POSIXFailure("rename") }
+        if durable { syncDirectory(directory) }
+        return staged.name
+    }
+
+    func discard(_ staged: StagedBlob) { unlink(staged.temporaryPath) }
+
+    func remove(_ names: [String]) {
+        for name in names { unlink(path(of: name)) }
+    }
+
+    func openForReading(_ name: String) throws -> Int32 {
+        let fd = open(path(of: name), O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw POSIXFailure("open blob \(name)") }
+        return fd
+    }
+
+    /// Every committed blob on disk, for the start-up sweep.
+    func allNames() -> [String] {
+        var names: [String] = []
+        let fileManager = FileManager.default
+        for directory in (try? fileManager.contentsOfDirectory(atPath: blobsDirectory)) ?? [] {
+            for file in (try? fileManager.contentsOfDirectory(atPath: blobsDirectory + "/" + directory)) ?? [] {
+                names.append(file)
+            }
+        }
+        return names
+    }
+
+    /// Removes everything under `tmp/`: writes that never finished.
+    func clearTemporaryFiles() -> Int {
+        let files = (try? FileManager.default.contentsOfDirectory(atPath: temporaryDirectory)) ?? []
+        for file in files { unlink(temporaryDirectory + "/" + file) }
+        return files.count
+    }
+
+    private func path(of name: String) -> String { blobsDirectory + "/" + name.prefix(2) + "/" + name }
+
+    private func syncDirectory(_ path: String) {
+        let fd = open(path, O_RDONLY | O_DIRECTORY)
+        if fd >= 0 {
+            fsync(fd)
+            close(fd)
+        }
+    }
+
+    private static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) throws {
+        var offset = 0
+        while offset < bytes.count {
+            let written = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+            if written < 0 {
+                if errno == EINTR { continue }
+                throw POSIXFailure("write")
+            }
+            offset += written
+        }
+    }
+
+    private static func newName() -> String {
+        var bytes = [UInt8](repeating: 0, count: 16)
+        for index in bytes.indices { bytes[index] = UInt8.random(in: 0...255) }
+        return Encoding.lowerHex(bytes)
+    }
+}
+
+/// A failed system call, with errno. Internal: clients see `InternalError`.
+struct POSIXFailure: Error, CustomStringConvertible {
+    let operation: String
+    let code: Int32
+
+    init(_ operation: String) {
+        self.operation = operation
+        code = errno
+    }
+
+    var description: String { "\(operation): \(String(cString: strerror(code)))" }
+}

@@ -1,0 +1,59 @@
+/// Streams a request body into a staged blob, hashing it on the way (one pass), and checks it against what the
+/// client declared. On any failure the staged file is gone and nothing else has changed.
+struct BodyIngest {
+    /// OSS's largest single write (PutObject, UploadPart): 5 GiB.
+    static let maxSize: UInt64 = 5 * 1024 * 1024 * 1024
+
+    let blobs: BlobStore
+
+    func ingest(_ body: RequestBody, expectedMD5: [UInt8]?) throws -> (BlobStore.StagedBlob, BodySummary) {
+        if let declared = body.declaredLength, declared > Self.maxSize { throw Self.tooLarge }
+        let digests = BodyDigests()
+        let staged = try blobs.stage { write in
+            try body.forEachChunk { chunk in
+                digests.update(chunk)
+                if digests.length > Self.maxSize { throw Self.tooLarge }
+                try write(chunk)
+            }
+        }
+        let summary = digests.finish()
+        if let expectedMD5, expectedMD5 != summary.md5 {
+            blobs.discard(staged)
+            throw OSSError.invalidDigest
+        }
+        return (staged, summary)
+    }
+
+    /// Copies `length` bytes of already opened files into a staged blob, hashing them.
+    func ingest(copying source: OpenFileRanges) throws -> (BlobStore.StagedBlob, BodySummary) {
+        let digests = BodyDigests()
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
+        defer { buffer.deallocate() }
+        let staged = try blobs.stage { write in
+            for range in source.ranges {
+                var offset = range.offset
+                let end = range.offset + range.length
+                while offset < end {
+                    let wanted = Int(min(Int64(buffer.count), end - offset))
+                    let count = pread(range.fd, buffer.baseAddress, wanted, off_t(offset))
+                    if count < 0, errno == EINTR { continue }
+                    guard count > 0 else { throw POSIXFailure("pread") }
+                    let chunk = UnsafeRawBufferPointer(rebasing: buffer[..<count])
+                    digests.update(chunk)
+                    try write(chunk)
+                    offset += Int64(count)
+                }
+            }
+        }
+        return (staged, digests.finish())
+    }
+
+    private static let tooLarge = OSSError(
+        .entityTooLarge, "Your proposed upload exceeds the maximum allowed object size.")
+}
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif

@@ -1,0 +1,305 @@
+import Foundation
+
+/// Every SQL statement the server runs, as typed queries. Used only inside `MetadataStore.read`/`write`, which hold
+/// the connection's lock.
+struct Catalog {
+    let database: Database
+
+    // MARK: Buckets
+
+    func bucket(_ name: String) throws -> BucketRecord? {
+        let statement = try database.prepare(
+            "SELECT name, created, acl, storage_class, redundancy FROM buckets WHERE name = ?")
+        statement.bind(.string(name))
+        guard try statement.step() else { return nil }
+        return BucketRecord(
+            name: statement.text(0), created: statement.int(1), acl: CannedACL(rawValue: statement.text(2)) ?? .private,
+            storageClass: StorageClass(rawValue: statement.text(3)) ?? .standard, redundancy: statement.text(4))
+    }
+
+    func requireBucket(_ name: String) throws -> BucketRecord {
+        guard let bucket = try bucket(name) else { throw OSSError.noSuchBucket(name) }
+        return bucket
+    }
+
+    func insertBucket(_ bucket: BucketRecord) throws {
+        try database.prepare(
+            "INSERT INTO buckets (name, created, acl, storage_class, redundancy) VALUES (?, ?, ?, ?, ?)"
+        ).bind(
+            .string(bucket.name), .integer(bucket.created), .string(bucket.acl.rawValue),
+            .string(bucket.storageClass.rawValue), .string(bucket.redundancy)
+        ).run()
+    }
+
+    func setBucketACL(_ name: String, _ acl: CannedACL) throws {
+        try database.prepare("UPDATE buckets SET acl = ? WHERE name = ?").bind(.string(acl.rawValue), .string(name)).run()
+    }
+
+    func deleteBucket(_ name: String) throws {
+        try database.prepare("DELETE FROM buckets WHERE name = ?").bind(.string(name)).run()
+    }
+
+    func bucketHoldsAnything(_ name: String) throws -> Bool {
+        for sql in ["SELECT 1 FROM objects WHERE bucket = ? LIMIT 1", "SELECT 1 FROM uploads WHERE bucket = ? LIMIT 1"] {
+            if try database.prepare(sql).bind(.string(name)).step() { return true }
+        }
+        return false
+    }
+
+    func buckets(prefix: String?, after marker: String?, limit: Int) throws -> [BucketRecord] {
+        var conditions: [String] = []
+        var values: [StatementValue?] = []
+        if let prefix, !prefix.isEmpty {
+            conditions.append("name >= ? AND name < ?")
+            values += [.string(prefix), .text(ListingWalker.upperBound(of: prefix))]
+        }
+        if let marker, !marker.isEmpty {
+            conditions.append("name > ?")
+            values.append(.string(marker))
+        }
+        let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+        let statement = try database.prepare(
+            "SELECT name, created, acl, storage_class, redundancy FROM buckets \(filter) ORDER BY name LIMIT ?")
+        bindAll(statement, values + [.int(limit)])
+        var result: [BucketRecord] = []
+        while try statement.step() {
+            result.append(
+                BucketRecord(
+                    name: statement.text(0), created: statement.int(1),
+                    acl: CannedACL(rawValue: statement.text(2)) ?? .private,
+                    storageClass: StorageClass(rawValue: statement.text(3)) ?? .standard, redundancy: statement.text(4)))
+        }
+        return result
+    }
+
+    // MARK: Objects
+
+    private static let objectColumns =
+        "id, bucket, key, type, size, etag, crc64, content_md5, last_modified, content_type, headers, storage_class, acl"
+
+    func object(bucket: String, key: String) throws -> ObjectRecord? {
+        let statement = try database.prepare("SELECT \(Self.objectColumns) FROM objects WHERE bucket = ? AND key = ?")
+        statement.bind(.string(bucket), .string(key))
+        guard try statement.step() else { return nil }
+        return objectRecord(statement)
+    }
+
+    func extents(objectID: Int64) throws -> [Extent] {
+        let statement = try database.prepare("SELECT blob, size FROM extents WHERE object_id = ? ORDER BY seq")
+        statement.bind(.integer(objectID))
+        var extents: [Extent] = []
+        while try statement.step() { extents.append(Extent(blob: statement.text(0), size: statement.int(1))) }
+        return extents
+    }
+
+    /// Inserts the object, replacing any object of that key; returns the blobs the replaced object no longer needs.
+    func replaceObject(_ object: ObjectRecord, extents: [Extent]) throws -> [String] {
+        let released = try deleteObject(bucket: object.bucket, key: object.key)
+        try database.prepare(
+            """
+            INSERT INTO objects (bucket, key, type, size, etag, crc64, content_md5, last_modified, content_type, headers,
+                storage_class, acl) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """
+        ).bind(
+            .string(object.bucket), .string(object.key), .string(object.type.rawValue), .integer(object.size),
+            .string(object.etag), .unsigned(object.crc64), object.contentMD5.map { .string($0) },
+            .integer(object.lastModified), .string(object.metadata.contentType),
+            .string(Self.encode(object.metadata.headers)), .string(object.storageClass.rawValue),
+            .string(object.acl.rawValue)
+        ).run()
+        let objectID = try lastInsertID()
+        let insert = try database.prepare("INSERT INTO extents (object_id, seq, blob, size) VALUES (?, ?, ?, ?)")
+        for (seq, extent) in extents.enumerated() {
+            insert.reset()
+            try insert.bind(.integer(objectID), .int(seq), .string(extent.blob), .integer(extent.size)).run()
+        }
+        return released
+    }
+
+    /// Deletes the object row and its extents; returns the blob names to unlink after commit.
+    func deleteObject(bucket: String, key: String) throws -> [String] {
+        guard let existing = try object(bucket: bucket, key: key) else { return [] }
+        let blobs = try extents(objectID: existing.id).map(\.blob)
+        try database.prepare("DELETE FROM extents WHERE object_id = ?").bind(.integer(existing.id)).run()
+        try database.prepare("DELETE FROM objects WHERE id = ?").bind(.integer(existing.id)).run()
+        return blobs
+    }
+
+    func setObjectACL(id: Int64, _ acl: CannedACL) throws {
+        try database.prepare("UPDATE objects SET acl = ? WHERE id = ?").bind(.string(acl.rawValue), .integer(id)).run()
+    }
+
+    func objects(bucket: String, prefix: String, from position: ListingPosition, limit: Int) throws -> [ObjectRecord] {
+        var (conditions, values) = Self.rangeConditions(prefix: prefix, position: position, idColumn: nil)
+        conditions.insert("bucket = ?", at: 0)
+        values.insert(.string(bucket), at: 0)
+        let statement = try database.prepare(
+            "SELECT \(Self.objectColumns) FROM objects WHERE \(conditions.joined(separator: " AND ")) ORDER BY key LIMIT ?")
+        bindAll(statement, values + [.int(limit)])
+        var result: [ObjectRecord] = []
+        while try statement.step() { result.append(objectRecord(statement)) }
+        return result
+    }
+
+    private func objectRecord(_ statement: Statement) -> ObjectRecord {
+        ObjectRecord(
+            id: statement.int(0), bucket: statement.text(1), key: statement.text(2),
+            type: ObjectType(rawValue: statement.text(3)) ?? .normal, size: statement.int(4), etag: statement.text(5),
+            crc64: UInt64(bitPattern: statement.int(6)), contentMD5: statement.optionalText(7),
+            lastModified: statement.int(8),
+            metadata: ObjectMetadata(contentType: statement.text(9), headers: Self.decode(statement.text(10))),
+            storageClass: StorageClass(rawValue: statement.text(11)) ?? .standard,
+            acl: CannedACL(rawValue: statement.text(12)) ?? .default)
+    }
+
+    // MARK: Uploads and parts
+
+    private static let uploadColumns =
+        "upload_id, bucket, key, initiated, content_type, headers, storage_class, acl, forbid_overwrite"
+
+    func insertUpload(_ upload: UploadRecord) throws {
+        try database.prepare("INSERT INTO uploads (\(Self.uploadColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)").bind(
+            .string(upload.uploadID), .string(upload.bucket), .string(upload.key), .integer(upload.initiated),
+            .string(upload.metadata.contentType), .string(Self.encode(upload.metadata.headers)),
+            .string(upload.storageClass.rawValue), .string(upload.acl.rawValue), .int(upload.forbidOverwrite ? 1 : 0)
+        ).run()
+    }
+
+    /// The upload with that id, if it belongs to this bucket and key.
+    func upload(_ uploadID: String, bucket: String, key: String) throws -> UploadRecord? {
+        let statement = try database.prepare(
+            "SELECT \(Self.uploadColumns) FROM uploads WHERE upload_id = ? AND bucket = ? AND key = ?")
+        statement.bind(.string(uploadID), .string(bucket), .string(key))
+        guard try statement.step() else { return nil }
+        return uploadRecord(statement)
+    }
+
+    func uploads(bucket: String, prefix: String, from position: ListingPosition, limit: Int) throws -> [UploadRecord] {
+        var (conditions, values) = Self.rangeConditions(prefix: prefix, position: position, idColumn: "upload_id")
+        conditions.insert("bucket = ?", at: 0)
+        values.insert(.string(bucket), at: 0)
+        let statement = try database.prepare(
+            """
+            SELECT \(Self.uploadColumns) FROM uploads WHERE \(conditions.joined(separator: " AND "))
+            ORDER BY key, upload_id LIMIT ?
+            """)
+        bindAll(statement, values + [.int(limit)])
+        var result: [UploadRecord] = []
+        while try statement.step() { result.append(uploadRecord(statement)) }
+        return result
+    }
+
+    /// Deletes the upload and its part rows; returns the part blobs to unlink after commit.
+    func deleteUpload(_ uploadID: String) throws -> [String] {
+        let blobs = try parts(uploadID: uploadID, after: 0, limit: Int(Int32.max)).map(\.blob)
+        try database.prepare("DELETE FROM parts WHERE upload_id = ?").bind(.string(uploadID)).run()
+        try database.prepare("DELETE FROM uploads WHERE upload_id = ?").bind(.string(uploadID)).run()
+        return blobs
+    }
+
+    /// Stores the part, replacing one with the same number; returns the replaced part's blob.
+    func replacePart(_ part: PartRecord, uploadID: String) throws -> String? {
+        let existing = try database.prepare("SELECT blob FROM parts WHERE upload_id = ? AND part_number = ?")
+        existing.bind(.string(uploadID), .int(part.number))
+        let replaced = try existing.step() ? existing.text(0) : nil
+        try database.prepare(
+            """
+            INSERT OR REPLACE INTO parts (upload_id, part_number, blob, size, md5, crc64, last_modified)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
+            """
+        ).bind(
+            .string(uploadID), .int(part.number), .string(part.blob), .integer(part.size), .blob(part.md5),
+            .unsigned(part.crc64), .integer(part.lastModified)
+        ).run()
+        return replaced
+    }
+
+    func parts(uploadID: String, after marker: Int, limit: Int) throws -> [PartRecord] {
+        let statement = try database.prepare(
+            """
+            SELECT part_number, blob, size, md5, crc64, last_modified FROM parts
+            WHERE upload_id = ? AND part_number > ? ORDER BY part_number LIMIT ?
+            """)
+        statement.bind(.string(uploadID), .int(marker), .int(limit))
+        var result: [PartRecord] = []
+        while try statement.step() {
+            result.append(
+                PartRecord(
+                    number: Int(statement.int(0)), blob: statement.text(1), size: statement.int(2),
+                    md5: statement.blob(3), crc64: UInt64(bitPattern: statement.int(4)), lastModified: statement.int(5)))
+        }
+        return result
+    }
+
+    private func uploadRecord(_ statement: Statement) -> UploadRecord {
+        UploadRecord(
+            uploadID: statement.text(0), bucket: statement.text(1), key: statement.text(2),
+            initiated: statement.int(3),
+            metadata: ObjectMetadata(contentType: statement.text(4), headers: Self.decode(statement.text(5))),
+            storageClass: StorageClass(rawValue: statement.text(6)) ?? .standard,
+            acl: CannedACL(rawValue: statement.text(7)) ?? .default, forbidOverwrite: statement.int(8) != 0)
+    }
+
+    // MARK: Garbage collection
+
+    /// Every blob a committed row points at.
+    func referencedBlobs() throws -> Set<String> {
+        var names = Set<String>()
+        for sql in ["SELECT blob FROM extents", "SELECT blob FROM parts"] {
+            let statement = try database.prepare(sql)
+            while try statement.step() { names.insert(statement.text(0)) }
+        }
+        return names
+    }
+
+    // MARK: Helpers
+
+    /// Index-friendly bounds: `key` within the prefix's byte range and after the listing position.
+    private static func rangeConditions(prefix: String, position: ListingPosition, idColumn: String?) -> (
+        [String], [StatementValue?]
+    ) {
+        var conditions: [String] = []
+        var values: [StatementValue?] = []
+        if !prefix.isEmpty {
+            conditions.append("key >= ? AND key < ?")
+            values += [.string(prefix), .text(ListingWalker.upperBound(of: prefix))]
+        }
+        switch position {
+        case .beginning:
+            break
+        case .after(let key, let id):
+            if let id, let idColumn {
+                conditions.append("(key, \(idColumn)) > (?, ?)")
+                values += [.string(key), .string(id)]
+            } else {
+                conditions.append("key > ?")
+                values.append(.string(key))
+            }
+        case .pastPrefix(let commonPrefix):
+            conditions.append("key >= ?")
+            values.append(.text(ListingWalker.upperBound(of: commonPrefix)))
+        }
+        if conditions.isEmpty { conditions.append("1") }
+        return (conditions, values)
+    }
+
+    private func bindAll(_ statement: Statement, _ values: [StatementValue?]) {
+        // `bind` is variadic; bind one by one through a tiny adapter to keep positions.
+        for (offset, value) in values.enumerated() { statement.bind(at: Int32(offset + 1), value) }
+    }
+
+    private func lastInsertID() throws -> Int64 {
+        let statement = try database.prepare("SELECT last_insert_rowid()")
+        _ = try statement.step()
+        return statement.int(0)
+    }
+
+    private static func encode(_ headers: [[String]]) -> String {
+        guard let data = try? JSONSerialization.data(withJSONObject: headers) else { return "[]" }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    private static func decode(_ text: String) -> [[String]] {
+        (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [[String]] ?? []
+    }
+}

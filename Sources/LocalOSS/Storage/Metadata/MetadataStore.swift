@@ -1,0 +1,28 @@
+import Foundation
+
+/// The SQLite database behind one lock: every read and write transaction runs whole while holding it.
+/// `@unchecked Sendable` because the connection is only touched inside `lock`.
+final class MetadataStore: @unchecked Sendable {
+    private let database: Database
+    private let lock = NSLock()
+
+    init(path: String, durable: Bool) throws {
+        database = try Database(path: path)
+        try database.execute("PRAGMA journal_mode = WAL")
+        try database.execute("PRAGMA synchronous = \(durable ? "FULL" : "NORMAL")")
+        try database.execute("PRAGMA foreign_keys = ON")
+        try Schema.migrate(database)
+    }
+
+    func read<T>(_ body: (Catalog) throws -> T) throws -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        return try body(Catalog(database: database))
+    }
+
+    func write<T>(_ body: (Catalog) throws -> T) throws -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        return try database.transaction { try body(Catalog(database: database)) }
+    }
+}

@@ -1,0 +1,78 @@
+/// The metadata schema and its migrations. `version` is stored in `PRAGMA user_version`; each step upgrades by one.
+enum Schema {
+    static let migrations: [String] = [
+        """
+        CREATE TABLE buckets (
+            name TEXT PRIMARY KEY,
+            created INTEGER NOT NULL,
+            acl TEXT NOT NULL,
+            storage_class TEXT NOT NULL,
+            redundancy TEXT NOT NULL
+        ) WITHOUT ROWID;
+        CREATE TABLE objects (
+            id INTEGER PRIMARY KEY,
+            bucket TEXT NOT NULL REFERENCES buckets(name),
+            key TEXT NOT NULL,
+            type TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            etag TEXT NOT NULL,
+            crc64 INTEGER NOT NULL,
+            content_md5 TEXT,
+            last_modified INTEGER NOT NULL,
+            content_type TEXT NOT NULL,
+            headers TEXT NOT NULL,
+            storage_class TEXT NOT NULL,
+            acl TEXT NOT NULL,
+            UNIQUE (bucket, key)
+        );
+        CREATE TABLE extents (
+            object_id INTEGER NOT NULL REFERENCES objects(id) ON DELETE CASCADE,
+            seq INTEGER NOT NULL,
+            blob TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            PRIMARY KEY (object_id, seq)
+        ) WITHOUT ROWID;
+        CREATE TABLE uploads (
+            upload_id TEXT PRIMARY KEY,
+            bucket TEXT NOT NULL REFERENCES buckets(name),
+            key TEXT NOT NULL,
+            initiated INTEGER NOT NULL,
+            content_type TEXT NOT NULL,
+            headers TEXT NOT NULL,
+            storage_class TEXT NOT NULL,
+            acl TEXT NOT NULL,
+            forbid_overwrite INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        CREATE UNIQUE INDEX uploads_by_key ON uploads (bucket, key, upload_id);
+        CREATE TABLE parts (
+            upload_id TEXT NOT NULL REFERENCES uploads(upload_id) ON DELETE CASCADE,
+            part_number INTEGER NOT NULL,
+            blob TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            md5 BLOB NOT NULL,
+            crc64 INTEGER NOT NULL,
+            last_modified INTEGER NOT NULL,
+            PRIMARY KEY (upload_id, part_number)
+        ) WITHOUT ROWID;
+        """
+    ]
+
+    static var currentVersion: Int { migrations.count }
+
+    static func migrate(_ database: Database) throws {
+        let statement = try database.prepare("PRAGMA user_version")
+        _ = try statement.step()
+        let version = Int(statement.int(0))
+        statement.reset()
+        guard version < currentVersion else {
+            if version > currentVersion {
+                throw DatabaseError(code: 0, message: "data directory has schema \(version), newer than \(currentVersion)")
+            }
+            return
+        }
+        try database.transaction {
+            for migration in migrations[version...] { try database.execute(migration) }
+            try database.execute("PRAGMA user_version = \(currentVersion)")
+        }
+    }
+}

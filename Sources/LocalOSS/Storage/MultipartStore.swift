@@ -1,0 +1,228 @@
+/// In-progress multipart uploads and their parts, and completion into objects. Parts are immutable blobs; a part
+/// row is written only after its blob is complete and verified, and completion moves no bytes.
+struct MultipartStore: Sendable {
+    /// Every part but the last listed one must be at least this large (100 KiB).
+    static let minimumPartSize: Int64 = 102_400
+
+    let metadata: MetadataStore
+    let blobs: BlobStore
+    let objects: ObjectStore
+    let uploadIDs = UploadIDGenerator()
+
+    struct InitiateOptions {
+        var metadata: ObjectMetadata
+        var storageClass: StorageClass
+        var acl: CannedACL
+        var forbidOverwrite: Bool
+    }
+
+    func initiate(_ address: ObjectAddress, options: InitiateOptions) throws -> UploadRecord {
+        let upload = UploadRecord(
+            uploadID: uploadIDs.next(), bucket: address.bucket.value, key: address.key.value,
+            initiated: HTTPDate.now(), metadata: options.metadata, storageClass: options.storageClass,
+            acl: options.acl, forbidOverwrite: options.forbidOverwrite)
+        try metadata.write { catalog in
+            _ = try catalog.requireBucket(address.bucket.value)
+            try catalog.insertUpload(upload)
+        }
+        return upload
+    }
+
+    func uploadPart(
+        _ address: ObjectAddress, uploadID: String, part: PartNumber, body: RequestBody, expectedMD5: [UInt8]?
+    ) throws -> PartRecord {
+        let notFoundEC = "0042-00000104"
+        _ = try metadata.read { try requireUpload($0, address, uploadID, ec: notFoundEC) }
+        let (staged, summary) = try BodyIngest(blobs: blobs).ingest(body, expectedMD5: expectedMD5)
+        return try store(staged, summary, address: address, uploadID: uploadID, part: part, ec: notFoundEC)
+    }
+
+    /// Copies a byte range of an existing object into a part. `check` sees the source first (copy conditions).
+    func uploadPartCopy(
+        _ address: ObjectAddress, uploadID: String, part: PartNumber, source: CopySource,
+        range: (ObjectRecord) throws -> (offset: Int64, length: Int64)?, check: (ObjectRecord) throws -> Void
+    ) throws -> PartRecord {
+        let notFoundEC = "0042-00000311"
+        let files = try metadata.read { catalog in
+            _ = try requireUpload(catalog, address, uploadID, ec: notFoundEC)
+            _ = try catalog.requireBucket(source.bucket)
+            guard
+                let object = try catalog.object(bucket: source.bucket, key: source.key)
+                    ?? source.alternateKey.flatMap({ try catalog.object(bucket: source.bucket, key: $0) })
+            else { throw OSSError.noSuchKey(source.key) }
+            if object.type == .appendable {
+                throw OSSError(.objectNotAppendable, "An appendable object can not be the source of UploadPartCopy.")
+            }
+            try check(object)
+            let files = try objects.open(try catalog.extents(objectID: object.id))
+            if let (offset, length) = try range(object) { files.restrict(offset: offset, length: length) }
+            return files
+        }
+        let (staged, summary) = try BodyIngest(blobs: blobs).ingest(copying: files)
+        return try store(staged, summary, address: address, uploadID: uploadID, part: part, ec: notFoundEC)
+    }
+
+    /// Bytes first, then one transaction that still finds the upload; the replaced part's blob goes after commit.
+    private func store(
+        _ staged: BlobStore.StagedBlob, _ summary: BodySummary, address: ObjectAddress, uploadID: String,
+        part: PartNumber, ec: String
+    ) throws -> PartRecord {
+        let blob = try blobs.commit(staged)
+        let record = PartRecord(
+            number: part.value, blob: blob, size: Int64(summary.length), md5: summary.md5, crc64: summary.crc64,
+            lastModified: HTTPDate.now())
+        do {
+            let replaced = try metadata.write { catalog in
+                _ = try requireUpload(catalog, address, uploadID, ec: ec)
+                return try catalog.replacePart(record, uploadID: uploadID)
+            }
+            if let replaced { blobs.remove([replaced]) }
+        } catch {
+            blobs.remove([blob])
+            throw error
+        }
+        return record
+    }
+
+    enum PartSelection {
+        /// The client's list: part numbers and ETags as sent.
+        case listed([(number: Int, etag: String)])
+        /// `x-oss-complete-all: yes`: every uploaded part, ascending.
+        case all
+    }
+
+    func complete(
+        _ address: ObjectAddress, uploadID: String, selection: PartSelection, forbidOverwrite: Bool, acl: CannedACL?
+    ) throws -> ObjectRecord {
+        let (object, released) = try metadata.write { catalog in
+            let upload = try requireUpload(catalog, address, uploadID, ec: "0042-00000002")
+            let uploaded = try catalog.parts(uploadID: uploadID, after: 0, limit: PartNumber.range.upperBound)
+            let chosen = try Self.choose(selection, from: uploaded)
+            for part in chosen.dropLast() where part.size < Self.minimumPartSize {
+                throw OSSError(
+                    .entityTooSmall, "Your proposed upload is smaller than the minimum allowed size.",
+                    details: [("PartNumber", String(part.number)), ("MinSizeAllowed", String(Self.minimumPartSize))])
+            }
+            if upload.forbidOverwrite || forbidOverwrite,
+                try catalog.object(bucket: upload.bucket, key: upload.key) != nil
+            {
+                throw ObjectStore.fileAlreadyExists
+            }
+            let object = Self.assemble(upload, parts: chosen, acl: acl)
+            var released = try catalog.replaceObject(
+                object, extents: chosen.map { Extent(blob: $0.blob, size: $0.size) })
+            let kept = Set(chosen.map(\.blob))
+            released += try catalog.deleteUpload(uploadID).filter { !kept.contains($0) }
+            return (object, released)
+        }
+        blobs.remove(released)
+        return object
+    }
+
+    func abort(_ address: ObjectAddress, uploadID: String) throws {
+        let released = try metadata.write { catalog in
+            _ = try requireUpload(catalog, address, uploadID, ec: "0042-00000002")
+            return try catalog.deleteUpload(uploadID)
+        }
+        blobs.remove(released)
+    }
+
+    func listParts(_ address: ObjectAddress, uploadID: String, after marker: Int, maxParts: Int) throws -> (
+        UploadRecord, [PartRecord], isTruncated: Bool
+    ) {
+        try metadata.read { catalog in
+            let upload = try requireUpload(catalog, address, uploadID, ec: "0042-00000002")
+            var parts = try catalog.parts(uploadID: uploadID, after: marker, limit: maxParts + 1)
+            let isTruncated = parts.count > maxParts
+            if isTruncated { parts.removeLast() }
+            return (upload, parts, isTruncated)
+        }
+    }
+
+    func listUploads(
+        _ bucket: BucketName, prefix: String, delimiter: String?, keyMarker: String?, uploadIDMarker: String?,
+        maxUploads: Int
+    ) throws -> ListingPage<UploadRecord> {
+        try metadata.read { catalog in
+            _ = try catalog.requireBucket(bucket.value)
+            let start: ListingPosition = keyMarker.map { .after(key: $0, id: uploadIDMarker) } ?? .beginning
+            return try ListingWalker.walk(
+                prefix: prefix, delimiter: delimiter, start: start, marker: keyMarker, maxEntries: maxUploads
+            ) { position, limit in
+                try catalog.uploads(bucket: bucket.value, prefix: prefix, from: position, limit: limit)
+            }
+        }
+    }
+
+    private func requireUpload(_ catalog: Catalog, _ address: ObjectAddress, _ uploadID: String, ec: String) throws
+        -> UploadRecord
+    {
+        _ = try catalog.requireBucket(address.bucket.value)
+        guard let upload = try catalog.upload(uploadID, bucket: address.bucket.value, key: address.key.value) else {
+            throw OSSError.noSuchUpload(uploadID, ec: ec)
+        }
+        return upload
+    }
+
+    /// Checks the client's part list against the stored parts, in OSS's order of rules.
+    static func choose(_ selection: PartSelection, from uploaded: [PartRecord]) throws -> [PartRecord] {
+        switch selection {
+        case .all:
+            guard !uploaded.isEmpty else {
+                throw OSSError(.invalidPart, "There is no part uploaded for this upload.")
+            }
+            return uploaded
+        case .listed(let listed):
+            for entry in listed where !PartNumber.range.contains(entry.number) {
+                throw OSSError(
+                    .invalidPart, "Part number must be an integer between 1 and 10000, inclusive.",
+                    details: [("PartNumber", String(entry.number))])
+            }
+            for (previous, next) in zip(listed, listed.dropFirst()) where next.number <= previous.number {
+                throw OSSError(
+                    .invalidPartOrder,
+                    "The list of parts was not in ascending order. The parts list must be specified in order by part number.")
+            }
+            let byNumber = Dictionary(uniqueKeysWithValues: uploaded.map { ($0.number, $0) })
+            return try listed.map { entry in
+                guard let part = byNumber[entry.number],
+                    normalizedETag(entry.etag) == Encoding.upperHex(part.md5)
+                else {
+                    throw OSSError(
+                        .invalidPart,
+                        "One or more of the specified parts could not be found or the specified entity tag might not have matched the part's entity tag.",
+                        details: [("PartNumber", String(entry.number)), ("ETag", entry.etag)])
+                }
+                return part
+            }
+        }
+    }
+
+    static func normalizedETag(_ etag: String) -> String {
+        var value = Substring(etag.trimmingCharacters(in: " "))
+        if value.count >= 2, value.hasPrefix("\""), value.hasSuffix("\"") { value = value.dropFirst().dropLast() }
+        return value.uppercased()
+    }
+
+    /// The completed object: multipart ETag (MD5 of the binary part MD5s, `-N`) and CRC64 combined from the parts.
+    static func assemble(_ upload: UploadRecord, parts: [PartRecord], acl: CannedACL?) -> ObjectRecord {
+        let md5 = EVPDigest(.md5)
+        var crc: UInt64 = 0
+        var size: Int64 = 0
+        for part in parts {
+            md5.update(part.md5)
+            crc = CRC64.combine(crc, part.crc64, secondLength: UInt64(part.size))
+            size += part.size
+        }
+        return ObjectRecord(
+            bucket: upload.bucket, key: upload.key, type: .multipart, size: size,
+            etag: "\"\(Encoding.upperHex(md5.finalize()))-\(parts.count)\"", crc64: crc, contentMD5: nil,
+            lastModified: HTTPDate.now(), metadata: upload.metadata, storageClass: upload.storageClass,
+            acl: acl ?? upload.acl)
+    }
+}
+
+extension UploadRecord: ListingRow {
+    var listingKey: String { key }
+    var listingID: String? { uploadID }
+}

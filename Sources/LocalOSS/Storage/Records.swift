@@ -1,0 +1,89 @@
+/// The kinds of object OSS distinguishes (`x-oss-object-type`).
+enum ObjectType: String, Sendable {
+    case normal = "Normal"
+    case multipart = "Multipart"
+    case appendable = "Appendable"
+}
+
+/// Headers stored with an object and returned on GET/HEAD: Content-Type, the standard representation headers
+/// and `x-oss-meta-*`, captured at PutObject or InitiateMultipartUpload.
+struct ObjectMetadata: Sendable, Equatable {
+    static let storedHeaderNames: Set<String> = [
+        "cache-control", "content-disposition", "content-encoding", "content-language", "expires",
+        "x-oss-server-side-encryption", "x-oss-server-side-data-encryption", "x-oss-server-side-encryption-key-id",
+    ]
+
+    var contentType: String
+    /// Lower-cased names, in arrival order.
+    var headers: [[String]]
+
+    static func from(_ requestHeaders: HTTPHeaders) throws(OSSError) -> ObjectMetadata {
+        var stored: [[String]] = []
+        for field in requestHeaders {
+            let name = field.name.lowercased()
+            if name.hasPrefix("x-oss-meta-") || storedHeaderNames.contains(name) { stored.append([name, field.value]) }
+        }
+        if let encryption = requestHeaders["x-oss-server-side-encryption"], encryption != "AES256",
+            encryption != "KMS", encryption != "SM4"
+        {
+            throw OSSError(
+                .invalidEncryptionAlgorithm, "The Encryption request you specified is not valid. Supported value: AES256/KMS/SM4",
+                details: [("ArgumentName", "x-oss-server-side-encryption"), ("ArgumentValue", encryption)])
+        }
+        let contentType = requestHeaders["Content-Type"].flatMap { $0.isEmpty ? nil : $0 } ?? "application/octet-stream"
+        return ObjectMetadata(contentType: contentType, headers: stored)
+    }
+}
+
+struct BucketRecord: Sendable {
+    let name: String
+    let created: Int64
+    var acl: CannedACL
+    let storageClass: StorageClass
+    let redundancy: String
+}
+
+struct ObjectRecord: Sendable {
+    var id: Int64 = 0
+    let bucket: String
+    let key: String
+    let type: ObjectType
+    let size: Int64
+    /// The ETag with its quotes, e.g. `"5D41402ABC4B2A76B9719D911017C592"` or `"…-3"`.
+    let etag: String
+    let crc64: UInt64
+    /// Base64 MD5 of the bytes, known for single-request writes only.
+    let contentMD5: String?
+    let lastModified: Int64
+    let metadata: ObjectMetadata
+    let storageClass: StorageClass
+    var acl: CannedACL
+}
+
+/// A piece of an object's bytes: a whole immutable blob file. Completed uploads have one extent per part.
+struct Extent: Sendable {
+    let blob: String
+    let size: Int64
+}
+
+struct UploadRecord: Sendable {
+    let uploadID: String
+    let bucket: String
+    let key: String
+    let initiated: Int64
+    let metadata: ObjectMetadata
+    let storageClass: StorageClass
+    let acl: CannedACL
+    let forbidOverwrite: Bool
+}
+
+struct PartRecord: Sendable {
+    let number: Int
+    let blob: String
+    let size: Int64
+    let md5: [UInt8]
+    let crc64: UInt64
+    let lastModified: Int64
+
+    var etag: String { "\"\(Encoding.upperHex(md5))\"" }
+}

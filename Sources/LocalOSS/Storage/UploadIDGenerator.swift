@@ -1,0 +1,30 @@
+import Foundation
+
+/// Upload ids whose byte order is their creation order: 16 uppercase hex digits of a strictly increasing
+/// microsecond clock, then 16 random hex digits. OSS lists one key's uploads in initiation order but compares
+/// `upload-id-marker` byte-wise; such ids satisfy both. They start with `0`, as OSS's older ids do.
+final class UploadIDGenerator: @unchecked Sendable {
+    private let lock = NSLock()
+    private var last: UInt64 = 0
+
+    func next() -> String {
+        lock.lock()
+        let now = UInt64(HTTPDate.nowMilliseconds()) * 1000 + UInt64(Date().timeIntervalSince1970 * 1_000_000) % 1000
+        last = max(now, last + 1)
+        let stamp = last
+        lock.unlock()
+        var bytes = [UInt8](repeating: 0, count: 16)
+        for index in 0..<8 { bytes[index] = UInt8(truncatingIfNeeded: stamp >> (56 - 8 * UInt64(index))) }
+        for index in 8..<16 { bytes[index] = UInt8.random(in: 0...255) }
+        return Encoding.upperHex(bytes)
+    }
+}
+
+/// Request ids in OSS's shape: 24 uppercase hex characters.
+enum RequestID {
+    static func make() -> String {
+        var bytes = [UInt8](repeating: 0, count: 12)
+        for index in bytes.indices { bytes[index] = UInt8.random(in: 0...255) }
+        return Encoding.upperHex(bytes)
+    }
+}
