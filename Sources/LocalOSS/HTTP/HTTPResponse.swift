@@ -53,7 +53,9 @@ final class OpenFileRanges {
     var totalLength: Int64 { ranges.reduce(0) { $0 + $1.length } }
 
     func adopt(fd: Int32) { descriptors.append(fd) }
-    func append(fd: Int32, offset: Int64, length: Int64) { ranges.append(Range(fd: fd, offset: offset, length: length)) }
+    func append(fd: Int32, offset: Int64, length: Int64) {
+        ranges.append(Range(fd: fd, offset: offset, length: length))
+    }
 
     /// Keeps only the bytes `offset..<offset+length` of the concatenated ranges (a Range request).
     func restrict(offset: Int64, length: Int64) {

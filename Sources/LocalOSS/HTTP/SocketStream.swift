@@ -33,9 +33,12 @@ final class SocketStream {
         var scanned = 0
         while true {
             let window = UnsafeRawBufferPointer(rebasing: buffer[start..<end])
-            if let headEnd = HTTPRequestParser.headEnd(in: UnsafeRawBufferPointer(rebasing: window[max(0, scanned - 3)...])) {
+            if let headEnd = HTTPRequestParser.headEnd(
+                in: UnsafeRawBufferPointer(rebasing: window[max(0, scanned - 3)...]))
+            {
                 let length = max(0, scanned - 3) + headEnd
-                let head = try HTTPRequestParser.parse(UnsafeRawBufferPointer(rebasing: window[..<length]), limits: limits)
+                let head = try HTTPRequestParser.parse(
+                    UnsafeRawBufferPointer(rebasing: window[..<length]), limits: limits)
                 start += length
                 return head
             }

@@ -55,7 +55,8 @@ struct BucketHandler {
             }
             if let text = root.child("DataRedundancyType")?.text {
                 guard text == "LRS" || text == "ZRS" else {
-                    throw OSSError.invalidArgument("Invalid data redundancy type.", name: "DataRedundancyType", value: text)
+                    throw OSSError.invalidArgument(
+                        "Invalid data redundancy type.", name: "DataRedundancyType", value: text)
                 }
                 redundancy = text
             }
@@ -157,7 +158,8 @@ struct BucketHandler {
         } else {
             marker = query.nonEmpty("marker")
         }
-        let page = try objects.listObjects(bucket, prefix: prefix, delimiter: delimiter, after: marker, maxKeys: maxKeys)
+        let page = try objects.listObjects(
+            bucket, prefix: prefix, delimiter: delimiter, after: marker, maxKeys: maxKeys)
         let fetchOwner = version == 1 || query["fetch-owner"] == "true"
         var xml = XMLWriter()
         xml.open("ListBucketResult")

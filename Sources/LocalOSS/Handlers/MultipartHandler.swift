@@ -65,7 +65,8 @@ struct MultipartHandler {
         let selection: MultipartStore.PartSelection
         if context.headers["x-oss-complete-all"]?.lowercased() == "yes" {
             guard body.isEmpty else {
-                throw OSSError(.invalidArgument, "Should not speficy both complete all header and http body.",
+                throw OSSError(
+                    .invalidArgument, "Should not speficy both complete all header and http body.",
                     ec: "0042-00000216")
             }
             selection = .all
@@ -82,7 +83,8 @@ struct MultipartHandler {
         xml.open("CompleteMultipartUploadResult")
         if context.query.wantsURLEncoding { xml.element("EncodingType", "url") }
         xml.element(
-            "Location", "http://\(context.host)/\(address.bucket.value)/\(Encoding.urlEncode(address.key.value, keepSlash: true))")
+            "Location",
+            "http://\(context.host)/\(address.bucket.value)/\(Encoding.urlEncode(address.key.value, keepSlash: true))")
         xml.element("Bucket", address.bucket.value)
         xml.element("Key", context.listedKey(address.key.value))
         xml.element("ETag", object.etag)

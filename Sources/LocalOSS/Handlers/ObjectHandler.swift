@@ -112,11 +112,14 @@ struct ObjectHandler {
     static func evaluateConditions(_ object: ObjectRecord, _ headers: HTTPHeaders) throws -> HTTPResponse? {
         let etag = MultipartStore.normalizedETag(object.etag)
         if let ifMatch = headers["If-Match"], MultipartStore.normalizedETag(ifMatch) != etag {
-            throw OSSError(.preconditionFailed, "At least one of the pre-conditions you specified did not hold.",
+            throw OSSError(
+                .preconditionFailed, "At least one of the pre-conditions you specified did not hold.",
                 details: [("Condition", "If-Match")])
         }
-        if let text = headers["If-Unmodified-Since"], let date = HTTPDate.parseRFC1123(text), object.lastModified > date {
-            throw OSSError(.preconditionFailed, "At least one of the pre-conditions you specified did not hold.",
+        if let text = headers["If-Unmodified-Since"], let date = HTTPDate.parseRFC1123(text), object.lastModified > date
+        {
+            throw OSSError(
+                .preconditionFailed, "At least one of the pre-conditions you specified did not hold.",
                 details: [("Condition", "If-Unmodified-Since")])
         }
         var notModified = false

@@ -11,7 +11,8 @@ struct RequestContext {
     /// The decoded `Content-Md5` header; malformed is `InvalidDigest` like a mismatch.
     func expectedMD5() throws(OSSError) -> [UInt8]? {
         guard let header = headers["Content-MD5"] else { return nil }
-        guard let bytes = Encoding.base64Decode(header.trimmingCharacters(in: " ").description), bytes.count == 16 else {
+        guard let bytes = Encoding.base64Decode(header.trimmingCharacters(in: " ").description), bytes.count == 16
+        else {
             throw OSSError.invalidDigest
         }
         return bytes
@@ -31,7 +32,8 @@ struct RequestContext {
     func limit(_ name: String, defaultValue: Int, maximum: Int) throws(OSSError) -> Int {
         guard let text = query.nonEmpty(name) else { return defaultValue }
         guard let value = Int(text), value >= 1 else {
-            throw OSSError.invalidArgument("Argument \(name) must be an integer between 1 and \(maximum).", name: name, value: text)
+            throw OSSError.invalidArgument(
+                "Argument \(name) must be an integer between 1 and \(maximum).", name: name, value: text)
         }
         return min(value, maximum)
     }

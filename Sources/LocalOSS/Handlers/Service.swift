@@ -67,8 +67,10 @@ final class Service: Sendable {
             return try multipartHandler.uploadPartCopy(address, uploadID: uploadID, part: part, source: source, context)
         case .completeMultipartUpload(let address, let uploadID):
             return try multipartHandler.complete(address, uploadID: uploadID, context)
-        case .abortMultipartUpload(let address, let uploadID): return try multipartHandler.abort(address, uploadID: uploadID)
-        case .listParts(let address, let uploadID): return try multipartHandler.listParts(address, uploadID: uploadID, context)
+        case .abortMultipartUpload(let address, let uploadID):
+            return try multipartHandler.abort(address, uploadID: uploadID)
+        case .listParts(let address, let uploadID):
+            return try multipartHandler.listParts(address, uploadID: uploadID, context)
         }
     }
 

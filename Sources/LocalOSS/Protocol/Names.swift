@@ -5,7 +5,8 @@ struct BucketName: Sendable, Hashable, CustomStringConvertible {
     init(validating text: String) throws(OSSError) {
         let bytes = Array(text.utf8)
         func isAlphanumeric(_ byte: UInt8) -> Bool {
-            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte)
+                || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
         }
         guard (3...63).contains(bytes.count), isAlphanumeric(bytes.first!), isAlphanumeric(bytes.last!),
             bytes.allSatisfy({ isAlphanumeric($0) || $0 == UInt8(ascii: "-") })

@@ -9,7 +9,8 @@ struct QueryParameters: Sendable {
             let pieces = item.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             let name = String(decoding: Encoding.percentDecode(pieces[0], plusIsSpace: true), as: UTF8.self)
             let value =
-                pieces.count > 1 ? String(decoding: Encoding.percentDecode(pieces[1], plusIsSpace: true), as: UTF8.self) : ""
+                pieces.count > 1
+                ? String(decoding: Encoding.percentDecode(pieces[1], plusIsSpace: true), as: UTF8.self) : ""
             pairs.append((name: name, value: value))
         }
     }

@@ -129,13 +129,15 @@ struct Router: Sendable {
     /// `x-oss-copy-source: /bucket/key[?versionId=…]`, key percent-encoded in one of several ways (see protocol docs).
     static func copySource(_ header: String) throws(OSSError) -> CopySource {
         guard header.hasPrefix("/") else {
-            throw OSSError.invalidArgument("Copy Source must mention the source bucket and key: /sourcebucket/sourcekey.",
+            throw OSSError.invalidArgument(
+                "Copy Source must mention the source bucket and key: /sourcebucket/sourcekey.",
                 name: "x-oss-copy-source", value: header)
         }
         var value = header.dropFirst()
         if let mark = value.range(of: "?versionId=") { value = value[..<mark.lowerBound] }
         guard let slash = value.firstIndex(of: "/"), slash != value.startIndex else {
-            throw OSSError.invalidArgument("Copy Source must mention the source bucket and key: /sourcebucket/sourcekey.",
+            throw OSSError.invalidArgument(
+                "Copy Source must mention the source bucket and key: /sourcebucket/sourcekey.",
                 name: "x-oss-copy-source", value: header)
         }
         let bucket = decode(value[..<slash])
@@ -148,7 +150,9 @@ struct Router: Sendable {
     }
 
     private func notImplemented(_ what: String) -> OSSError {
-        OSSError(.notImplemented, "A header or sub-resource you provided implies functionality that is not implemented (\(what)).")
+        OSSError(
+            .notImplemented,
+            "A header or sub-resource you provided implies functionality that is not implemented (\(what)).")
     }
 
     private static func decode(_ text: Substring) -> String {

@@ -181,7 +181,8 @@ struct MultipartStore: Sendable {
             for (previous, next) in zip(listed, listed.dropFirst()) where next.number <= previous.number {
                 throw OSSError(
                     .invalidPartOrder,
-                    "The list of parts was not in ascending order. The parts list must be specified in order by part number.")
+                    "The list of parts was not in ascending order. The parts list must be specified in order by part number."
+                )
             }
             let byNumber = Dictionary(uniqueKeysWithValues: uploaded.map { ($0.number, $0) })
             return try listed.map { entry in

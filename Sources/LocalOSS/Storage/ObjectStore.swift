@@ -28,7 +28,8 @@ struct ObjectStore: Sendable {
             _ = try catalog.requireBucket(name.value)
             if try catalog.bucketHoldsAnything(name.value) {
                 throw OSSError(
-                    .bucketNotEmpty, "The bucket you tried to delete is not empty.", details: [("BucketName", name.value)])
+                    .bucketNotEmpty, "The bucket you tried to delete is not empty.",
+                    details: [("BucketName", name.value)])
             }
             try catalog.deleteBucket(name.value)
         }
@@ -62,7 +63,8 @@ struct ObjectStore: Sendable {
     func putObject(_ address: ObjectAddress, body: RequestBody, options: PutOptions) throws -> ObjectRecord {
         try metadata.read { catalog in
             _ = try catalog.requireBucket(address.bucket.value)
-            if options.forbidOverwrite, try catalog.object(bucket: address.bucket.value, key: address.key.value) != nil {
+            if options.forbidOverwrite, try catalog.object(bucket: address.bucket.value, key: address.key.value) != nil
+            {
                 throw Self.fileAlreadyExists
             }
         }

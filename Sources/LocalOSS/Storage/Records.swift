@@ -27,7 +27,8 @@ struct ObjectMetadata: Sendable, Equatable {
             encryption != "KMS", encryption != "SM4"
         {
             throw OSSError(
-                .invalidEncryptionAlgorithm, "The Encryption request you specified is not valid. Supported value: AES256/KMS/SM4",
+                .invalidEncryptionAlgorithm,
+                "The Encryption request you specified is not valid. Supported value: AES256/KMS/SM4",
                 details: [("ArgumentName", "x-oss-server-side-encryption"), ("ArgumentValue", encryption)])
         }
         let contentType = requestHeaders["Content-Type"].flatMap { $0.isEmpty ? nil : $0 } ?? "application/octet-stream"

@@ -32,7 +32,8 @@ struct Catalog {
     }
 
     func setBucketACL(_ name: String, _ acl: CannedACL) throws {
-        try database.prepare("UPDATE buckets SET acl = ? WHERE name = ?").bind(.string(acl.rawValue), .string(name)).run()
+        try database.prepare("UPDATE buckets SET acl = ? WHERE name = ?").bind(.string(acl.rawValue), .string(name))
+            .run()
     }
 
     func deleteBucket(_ name: String) throws {
@@ -40,7 +41,8 @@ struct Catalog {
     }
 
     func bucketHoldsAnything(_ name: String) throws -> Bool {
-        for sql in ["SELECT 1 FROM objects WHERE bucket = ? LIMIT 1", "SELECT 1 FROM uploads WHERE bucket = ? LIMIT 1"] {
+        for sql in ["SELECT 1 FROM objects WHERE bucket = ? LIMIT 1", "SELECT 1 FROM uploads WHERE bucket = ? LIMIT 1"]
+        {
             if try database.prepare(sql).bind(.string(name)).step() { return true }
         }
         return false
@@ -67,7 +69,8 @@ struct Catalog {
                 BucketRecord(
                     name: statement.text(0), created: statement.int(1),
                     acl: CannedACL(rawValue: statement.text(2)) ?? .private,
-                    storageClass: StorageClass(rawValue: statement.text(3)) ?? .standard, redundancy: statement.text(4)))
+                    storageClass: StorageClass(rawValue: statement.text(3)) ?? .standard, redundancy: statement.text(4))
+            )
         }
         return result
     }
@@ -134,7 +137,8 @@ struct Catalog {
         conditions.insert("bucket = ?", at: 0)
         values.insert(.string(bucket), at: 0)
         let statement = try database.prepare(
-            "SELECT \(Self.objectColumns) FROM objects WHERE \(conditions.joined(separator: " AND ")) ORDER BY key LIMIT ?")
+            "SELECT \(Self.objectColumns) FROM objects WHERE \(conditions.joined(separator: " AND ")) ORDER BY key LIMIT ?"
+        )
         bindAll(statement, values + [.int(limit)])
         var result: [ObjectRecord] = []
         while try statement.step() { result.append(objectRecord(statement)) }
@@ -226,7 +230,8 @@ struct Catalog {
             result.append(
                 PartRecord(
                     number: Int(statement.int(0)), blob: statement.text(1), size: statement.int(2),
-                    md5: statement.blob(3), crc64: UInt64(bitPattern: statement.int(4)), lastModified: statement.int(5)))
+                    md5: statement.blob(3), crc64: UInt64(bitPattern: statement.int(4)), lastModified: statement.int(5))
+            )
         }
         return result
     }

@@ -99,22 +99,22 @@ final class Statement {
     }
 
     func bind(at index: Int32, _ value: StatementValue?) {
-            switch value {
-            case nil: sqlite3_bind_null(handle, index)
-            case .integer(let number): sqlite3_bind_int64(handle, index, number)
-            case .text(let bytes):
-                // A zero-length buffer may have no base address, and a nil pointer would bind NULL.
-                let storage = bytes.isEmpty ? [0] : bytes
-                storage.withUnsafeBufferPointer { buffer in
-                    _ = buffer.withMemoryRebound(to: CChar.self) {
-                        sqlite3_bind_text(handle, index, $0.baseAddress, Int32(bytes.count), csqlite_transient())
-                    }
-                }
-            case .blob(let bytes):
-                bytes.withUnsafeBytes { buffer in
-                    _ = sqlite3_bind_blob(handle, index, buffer.baseAddress, Int32(buffer.count), csqlite_transient())
+        switch value {
+        case nil: sqlite3_bind_null(handle, index)
+        case .integer(let number): sqlite3_bind_int64(handle, index, number)
+        case .text(let bytes):
+            // A zero-length buffer may have no base address, and a nil pointer would bind NULL.
+            let storage = bytes.isEmpty ? [0] : bytes
+            storage.withUnsafeBufferPointer { buffer in
+                _ = buffer.withMemoryRebound(to: CChar.self) {
+                    sqlite3_bind_text(handle, index, $0.baseAddress, Int32(bytes.count), csqlite_transient())
                 }
             }
+        case .blob(let bytes):
+            bytes.withUnsafeBytes { buffer in
+                _ = sqlite3_bind_blob(handle, index, buffer.baseAddress, Int32(buffer.count), csqlite_transient())
+            }
+        }
     }
 
     /// Advances to the next row; false when done.

@@ -66,7 +66,8 @@ enum Schema {
         statement.reset()
         guard version < currentVersion else {
             if version > currentVersion {
-                throw DatabaseError(code: 0, message: "data directory has schema \(version), newer than \(currentVersion)")
+                throw DatabaseError(
+                    code: 0, message: "data directory has schema \(version), newer than \(currentVersion)")
             }
             return
         }

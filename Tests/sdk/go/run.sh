@@ -1,0 +1,129 @@
+#!/usr/bin/env bash
+# Run the Go SDK (aliyun-oss-go-sdk 1.5.0, Debian) test suite against LocalOSS.
+#
+#   Tests/sdk/go/run.sh [go test flags…]      e.g.  run.sh -run 'TestGuide'
+#
+# Environment:
+#   LOCALOSS_ENDPOINT   use an already running server (e.g. http://127.0.0.1:9800);
+#                       otherwise one is started on a free port with a temporary data dir
+#   LOCALOSS_BIN        server binary (default: <repo>/.build/debug/localoss)
+#   LOCALOSS_ACCESS_KEY_ID / LOCALOSS_ACCESS_KEY_SECRET   (default LocalOSSTestKey / LocalOSSTestSecret)
+#
+# Installs golang-go and golang-github-aliyun-aliyun-oss-go-sdk-dev with apt-get
+# when missing (needs root or sudo). Builds in GOPATH mode: no module proxy needed.
+# Exit status: that of `go test` (or 2 on setup failure).
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+repo="$(cd "$here/../../.." && pwd)"
+sdk_dir=/usr/share/gocode/src/github.com/aliyun/aliyun-oss-go-sdk/oss
+
+log() { echo "run.sh: $*" >&2; }
+
+# ---------------------------------------------------------------- dependencies
+as_root() {
+    if [ "$(id -u)" -eq 0 ]; then "$@"
+    elif command -v sudo >/dev/null 2>&1; then sudo "$@"
+    else log "need root to run: $*"; return 1
+    fi
+}
+
+ensure_deps() {
+    local pkgs=()
+    command -v go >/dev/null 2>&1 || pkgs+=(golang-go)
+    [ -f "$sdk_dir/multipart.go" ] || pkgs+=(golang-github-aliyun-aliyun-oss-go-sdk-dev)
+    # The SDK package itself imports only the standard library.
+    [ ${#pkgs[@]} -eq 0 ] && return 0
+    log "installing ${pkgs[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    if ! as_root apt-get install -y --no-install-recommends "${pkgs[@]}"; then
+        log "apt-get install failed; running apt-get update first"
+        as_root apt-get update
+        as_root apt-get install -y --no-install-recommends "${pkgs[@]}"
+    fi
+    command -v go >/dev/null 2>&1 || { log "go still missing"; exit 2; }
+    [ -f "$sdk_dir/multipart.go" ] || { log "Go OSS SDK still missing at $sdk_dir"; exit 2; }
+}
+ensure_deps || exit 2
+
+# ---------------------------------------------------------------- server
+server_pid=""
+tmp_root="$(mktemp -d "${TMPDIR:-/tmp}/localoss-go-sdk.XXXXXX")"
+cleanup() {
+    local rc=$?
+    if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
+        kill -TERM "$server_pid" 2>/dev/null || true
+        for _ in $(seq 1 50); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.1; done
+        if kill -0 "$server_pid" 2>/dev/null; then
+            log "server did not stop on SIGTERM; sending SIGKILL"
+            kill -KILL "$server_pid" 2>/dev/null || true
+        fi
+        wait "$server_pid" 2>/dev/null || true
+    fi
+    rm -rf "$tmp_root"
+    exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+if [ -z "${LOCALOSS_ENDPOINT:-}" ]; then
+    bin="${LOCALOSS_BIN:-$repo/.build/debug/localoss}"
+    if [ ! -x "$bin" ]; then
+        log "server binary not found or not executable: $bin (build it, or set LOCALOSS_BIN / LOCALOSS_ENDPOINT)"
+        exit 2
+    fi
+    mkdir -p "$tmp_root/data"
+    linebuf=()
+    # line-buffer the server's stdio if it uses C stdio, so the banner shows up at once
+    command -v stdbuf >/dev/null 2>&1 && linebuf=(stdbuf -oL -eL)
+    "${linebuf[@]}" "$bin" serve --host 127.0.0.1 --port 0 --data-dir "$tmp_root/data" \
+        >"$tmp_root/server.out" 2>"$tmp_root/server.err" &
+    server_pid=$!
+    endpoint=""
+    for _ in $(seq 1 300); do   # up to 30 s
+        line="$(head -n 1 "$tmp_root/server.out" 2>/dev/null || true)"
+        if [[ "$line" =~ ^LocalOSS\ listening\ on\ (http://[^[:space:]]+) ]]; then
+            endpoint="${BASH_REMATCH[1]}"
+            break
+        fi
+        if ! kill -0 "$server_pid" 2>/dev/null; then
+            log "server exited early; stdout/stderr:"
+            cat "$tmp_root/server.out" "$tmp_root/server.err" >&2 || true
+            exit 2
+        fi
+        sleep 0.1
+    done
+    if [ -z "$endpoint" ]; then
+        log "server did not print 'LocalOSS listening on http://…' within 30 s; stdout/stderr:"
+        cat "$tmp_root/server.out" "$tmp_root/server.err" >&2 || true
+        exit 2
+    fi
+    export LOCALOSS_ENDPOINT="$endpoint"
+    log "started $bin (pid $server_pid) at $LOCALOSS_ENDPOINT"
+else
+    log "using running server at $LOCALOSS_ENDPOINT"
+fi
+
+# ---------------------------------------------------------------- go test
+export GO111MODULE=off
+export GOPATH="$here:/usr/share/gocode"
+export GOFLAGS=
+export GOPROXY=off
+if [ -z "${GOCACHE:-}" ] && [ -z "${HOME:-}" -o ! -w "${HOME:-/nonexistent}" ]; then
+    export GOCACHE="$tmp_root/gocache"
+fi
+
+cd "$here/src/localosssdk"
+set +e
+go test -v -count=1 -timeout 20m "$@" .
+rc=$?
+set -e
+if [ -n "$server_pid" ] && ! kill -0 "$server_pid" 2>/dev/null; then
+    log "note: the server process died during the run; stderr:"
+    tail -n 50 "$tmp_root/server.err" >&2 || true
+elif [ -n "$server_pid" ] && [ "$rc" -ne 0 ] && [ -s "$tmp_root/server.err" ]; then
+    log "go test failed; last lines of the server's stderr:"
+    tail -n 30 "$tmp_root/server.err" >&2 || true
+fi
+exit "$rc"
