@@ -35,6 +35,27 @@ struct Serve: ParsableCommand {
     @Option(help: "Access key secret (env LOCALOSS_ACCESS_KEY_SECRET).")
     var accessKeySecret: String = env("LOCALOSS_ACCESS_KEY_SECRET") ?? Configuration.defaultAccessKeySecret
 
+    @Option(help: "Verify request signatures: on or off (env LOCALOSS_AUTH).")
+    var auth: String = env("LOCALOSS_AUTH") ?? "on"
+
+    @Option(
+        name: .customLong("credential"),
+        help: "Another accepted access key pair, ID:SECRET; repeatable (env LOCALOSS_CREDENTIALS, comma-separated).")
+    var credentials: [String] = env("LOCALOSS_CREDENTIALS").map { [$0] } ?? []
+
+    @Option(help: "A file of ID:SECRET lines to accept as well (env LOCALOSS_CREDENTIALS_FILE).")
+    var credentialsFile: String? = env("LOCALOSS_CREDENTIALS_FILE")
+
+    @Option(help: "Seconds a signed request's time may be off the server clock (env LOCALOSS_MAX_SKEW).")
+    var maxSkew: Int = env("LOCALOSS_MAX_SKEW").flatMap(Int.init) ?? 900
+
+    @Option(
+        name: .customLong("base-domain"),
+        help:
+            "Host name under which <bucket>.<name> is virtual-hosted addressing; repeatable (env LOCALOSS_BASE_DOMAINS)."
+    )
+    var baseDomains: [String] = env("LOCALOSS_BASE_DOMAINS")?.split(separator: ",").map(String.init) ?? []
+
     @Flag(help: "fsync files and directories before committing metadata (env LOCALOSS_DURABLE=1).")
     var durable: Bool = env("LOCALOSS_DURABLE") == "1"
 
@@ -54,6 +75,16 @@ struct Serve: ParsableCommand {
         configuration.accessKeyID = accessKeyId
         configuration.accessKeySecret = accessKeySecret
         configuration.durable = durable
+        guard auth == "on" || auth == "off" else { throw ValidationError("--auth takes on or off") }
+        configuration.authenticationEnabled = auth == "on"
+        configuration.maxClockSkew = maxSkew
+        for text in credentials { configuration.extraCredentials.merge(try Credentials.parse(text)) { $1 } }
+        if let credentialsFile {
+            let text = try String(contentsOfFile: credentialsFile, encoding: .utf8)
+            configuration.extraCredentials.merge(try Credentials.parse(text)) { $1 }
+        }
+        configuration.baseDomains = ["localhost"] + baseDomains
+        if !host.isEmpty, host.first!.isLetter, host != "localhost" { configuration.baseDomains.append(host) }
         let server = try Server(configuration: configuration, logger: Logger(label: "localoss"))
         try server.start()
         let shownHost = host.contains(":") ? "[\(host)]" : host
@@ -63,6 +94,7 @@ struct Serve: ParsableCommand {
               access key id:     \(accessKeyId)
               access key secret: \(accessKeySecret)
               data directory:    \(dataDir)
+              signatures:        \(auth == "on" ? "verified (V1 and V4)" : "not checked (--auth off)")
 
             """
         FileHandle.standardOutput.write(Data(banner.utf8))

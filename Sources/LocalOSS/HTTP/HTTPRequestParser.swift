@@ -57,7 +57,16 @@ enum HTTPRequestParser {
             headers.add(String(name), String(value))
             if headers.fields.count > limits.maxHeaderCount { throw .tooManyHeaders }
         }
-        return HTTPRequestHead(method: method, target: String(parts[1]), version: version, headers: headers)
+        var target = String(parts[1])
+        // Absolute form (`GET http://bucket.localhost:9800/key`), as clients send it through a proxy: the authority
+        // replaces Host, so a client can reach virtual-hosted buckets by using the server as its HTTP proxy.
+        for scheme in ["http://", "https://"] where target.lowercased().hasPrefix(scheme) {
+            let rest = target.dropFirst(scheme.count)
+            let pathStart = rest.firstIndex { $0 == "/" || $0 == "?" } ?? rest.endIndex
+            headers.set("Host", String(rest[..<pathStart]))
+            target = rest[pathStart...].hasPrefix("/") ? String(rest[pathStart...]) : "/" + rest[pathStart...]
+        }
+        return HTTPRequestHead(method: method, target: target, version: version, headers: headers)
     }
 
     private static func isTokenByte(_ byte: UInt8) -> Bool {

@@ -33,7 +33,7 @@ struct MultipartHandler {
             throw OSSError(.missingContentLength, "You must provide the Content-Length HTTP header.")
         }
         let stored = try multipart.uploadPart(
-            address, uploadID: uploadID, part: part, body: context.body, expectedMD5: try context.expectedMD5())
+            address, uploadID: uploadID, part: part, body: context.body, expected: try context.expectedDigests())
         var headers = HTTPHeaders()
         headers.add("ETag", stored.etag)
         headers.add("Content-MD5", Encoding.base64(stored.md5))

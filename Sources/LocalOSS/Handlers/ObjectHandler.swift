@@ -11,7 +11,7 @@ struct ObjectHandler {
             throw OSSError(.missingContentLength, "You must provide the Content-Length HTTP header.")
         }
         let options = ObjectStore.PutOptions(
-            metadata: try ObjectMetadata.from(context.headers), expectedMD5: try context.expectedMD5(),
+            metadata: try ObjectMetadata.from(context.headers), expected: try context.expectedDigests(),
             acl: try CannedACL(header: context.headers["x-oss-object-acl"], allowDefault: true),
             storageClass: try StorageClass(header: context.headers["x-oss-storage-class"]),
             forbidOverwrite: context.bool("x-oss-forbid-overwrite"))

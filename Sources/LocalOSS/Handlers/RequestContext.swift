@@ -4,6 +4,8 @@ struct RequestContext {
     let query: QueryParameters
     let body: RequestBody
     let requestID: String
+    /// The body's SHA-256 as signed by a V4 request, verified while the body streams.
+    var expectedSHA256: [UInt8]?
 
     var headers: HTTPHeaders { head.headers }
     var host: String { head.headers["Host"] ?? "127.0.0.1" }
@@ -18,10 +20,17 @@ struct RequestContext {
         return bytes
     }
 
+    func expectedDigests() throws(OSSError) -> ExpectedDigests {
+        ExpectedDigests(md5: try expectedMD5(), sha256: expectedSHA256)
+    }
+
     /// Reads a small body (an XML document) and verifies its Content-MD5 if one was sent.
     func smallBody(limit: Int) throws -> [UInt8] {
         let bytes = try body.readAll(limit: limit)
         if let expected = try expectedMD5(), expected != EVPDigest.hash(.md5, bytes) { throw OSSError.invalidDigest }
+        if let expected = expectedSHA256, expected != EVPDigest.hash(.sha256, bytes) {
+            throw OSSError.payloadHashMismatch
+        }
         return bytes
     }
 

@@ -4,12 +4,15 @@ import Logging
 /// OSS's error reply. This is the one place errors are rendered.
 final class Service: Sendable {
     let router: Router
+    let authenticator: Authenticator
     let objects: ObjectStore
     let multipart: MultipartStore
     let logger: Logger
 
-    init(router: Router, objects: ObjectStore, multipart: MultipartStore, logger: Logger) {
+    init(router: Router, authenticator: Authenticator, objects: ObjectStore, multipart: MultipartStore, logger: Logger)
+    {
         self.router = router
+        self.authenticator = authenticator
         self.objects = objects
         self.multipart = multipart
         self.logger = logger
@@ -17,12 +20,16 @@ final class Service: Sendable {
 
     func respond(to head: HTTPRequestHead, body: RequestBody, requestID: String) -> HTTPResponse {
         let query = QueryParameters(raw: head.rawQuery)
-        let context = RequestContext(head: head, query: query, body: body, requestID: requestID)
+        var context = RequestContext(head: head, query: query, body: body, requestID: requestID)
         var operationName = "-"
         let response: HTTPResponse
         do {
             let operation = try router.classify(head, query: query)
             operationName = operation.name
+            let (bucket, key) = operation.resource
+            let verdict = try authenticator.authenticate(
+                SignedRequest(method: head.method, headers: head.headers, query: query, bucket: bucket, key: key))
+            context.expectedSHA256 = verdict.payloadSHA256
             response = try dispatch(operation, context)
         } catch let error as OSSError {
             response = ErrorResponder.response(
@@ -74,10 +81,16 @@ final class Service: Sendable {
         }
     }
 
-    /// pyv2 sends the MD5 of an empty body on bodiless requests; it is checked like any other Content-MD5.
+    /// pyv2 sends the MD5 of an empty body on bodiless requests; it is checked like any other Content-MD5, and so is
+    /// a signed V4 payload hash.
     private func verifyEmptyBodyDigest(_ context: RequestContext) throws {
-        guard context.body.framing == .empty, let expected = try context.expectedMD5() else { return }
-        if expected != EVPDigest.hash(.md5, []) { throw OSSError.invalidDigest }
+        guard context.body.framing == .empty else { return }
+        if let expected = try context.expectedMD5(), expected != EVPDigest.hash(.md5, []) {
+            throw OSSError.invalidDigest
+        }
+        if let expected = context.expectedSHA256, expected != EVPDigest.hash(.sha256, []) {
+            throw OSSError.payloadHashMismatch
+        }
     }
 }
 

@@ -8,6 +8,7 @@ enum OSSErrorCode: String, Sendable {
     case fileAlreadyExists = "FileAlreadyExists"
     case incompleteBody = "IncompleteBody"
     case internalError = "InternalError"
+    case invalidAccessKeyId = "InvalidAccessKeyId"
     case invalidArgument = "InvalidArgument"
     case invalidBucketName = "InvalidBucketName"
     case invalidDigest = "InvalidDigest"
@@ -30,10 +31,12 @@ enum OSSErrorCode: String, Sendable {
     case preconditionFailed = "PreconditionFailed"
     case requestHeaderTooLarge = "RequestHeaderTooLarge"
     case requestTimeout = "RequestTimeout"
+    case requestTimeTooSkewed = "RequestTimeTooSkewed"
+    case signatureDoesNotMatch = "SignatureDoesNotMatch"
 
     var status: Int {
         switch self {
-        case .accessDenied: 403
+        case .accessDenied, .invalidAccessKeyId, .requestTimeTooSkewed, .signatureDoesNotMatch: 403
         case .bucketAlreadyExists, .bucketNotEmpty, .fileAlreadyExists, .objectNotAppendable,
             .positionNotEqualToLength:
             409
@@ -118,4 +121,7 @@ extension OSSError {
         .malformedXML, "The XML you provided was not well-formed or did not validate against our published schema.")
 
     static let invalidDigest = OSSError(.invalidDigest, "The Content-MD5 you specified was invalid.")
+
+    static let payloadHashMismatch = OSSError(
+        .signatureDoesNotMatch, "The x-oss-content-sha256 you signed does not match the SHA-256 of the request body.")
 }

@@ -68,3 +68,22 @@ enum Operation: Sendable {
         }
     }
 }
+
+extension Operation {
+    /// The bucket and key the request addresses, decoded: what signatures cover.
+    var resource: (bucket: String?, key: String?) {
+        switch self {
+        case .listBuckets: (nil, nil)
+        case .createBucket(let bucket), .deleteBucket(let bucket), .headBucket(let bucket), .getBucketInfo(let bucket),
+            .getBucketLocation(let bucket), .getBucketACL(let bucket), .putBucketACL(let bucket),
+            .listObjects(let bucket, _), .listMultipartUploads(let bucket):
+            (bucket.value, nil)
+        case .putObject(let address), .getObject(let address), .headObject(let address), .getObjectMeta(let address),
+            .deleteObject(let address), .getObjectACL(let address), .putObjectACL(let address),
+            .initiateMultipartUpload(let address), .uploadPart(let address, _, _),
+            .uploadPartCopy(let address, _, _, _),
+            .completeMultipartUpload(let address, _), .abortMultipartUpload(let address, _), .listParts(let address, _):
+            (address.bucket.value, address.key.value)
+        }
+    }
+}

@@ -9,6 +9,12 @@ public struct Configuration: Sendable {
     public var dataDirectory = "./localoss-data"
     public var accessKeyID = Configuration.defaultAccessKeyID
     public var accessKeySecret = Configuration.defaultAccessKeySecret
+    /// Further access key pairs (id → secret), accepted besides the main one.
+    public var extraCredentials: [String: String] = [:]
+    /// Verify request signatures; off accepts any or no credentials.
+    public var authenticationEnabled = true
+    /// Seconds a signed request's time may differ from the server's clock (OSS: 15 minutes).
+    public var maxClockSkew = 900
     /// fsync files and directories before metadata commits.
     public var durable = false
     /// Host names under which `<bucket>.<name>` selects virtual-hosted addressing.
@@ -19,4 +25,10 @@ public struct Configuration: Sendable {
     public var bodyChunkSize = 1 << 20
 
     public init() {}
+
+    var credentials: Credentials {
+        var pairs = extraCredentials
+        pairs[accessKeyID] = accessKeySecret
+        return Credentials(pairs)
+    }
 }

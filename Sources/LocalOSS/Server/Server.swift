@@ -32,8 +32,11 @@ public final class Server: @unchecked Sendable {
                 "start-up sweep removed \(report.temporaryFiles) unfinished and \(report.orphanedBlobs) orphaned files")
         }
         let objects = ObjectStore(metadata: metadata, blobs: blobs)
+        let authenticator = Authenticator(
+            credentials: configuration.credentials, enabled: configuration.authenticationEnabled,
+            maxSkew: Int64(configuration.maxClockSkew))
         service = Service(
-            router: Router(baseDomains: configuration.baseDomains), objects: objects,
+            router: Router(baseDomains: configuration.baseDomains), authenticator: authenticator, objects: objects,
             multipart: MultipartStore(metadata: metadata, blobs: blobs, objects: objects), logger: logger)
     }
 

@@ -1,3 +1,9 @@
+/// What the client declared about a body: Content-MD5, and the SHA-256 a V4 signature covers.
+struct ExpectedDigests {
+    var md5: [UInt8]?
+    var sha256: [UInt8]?
+}
+
 /// Streams a request body into a staged blob, hashing it on the way (one pass), and checks it against what the
 /// client declared. On any failure the staged file is gone and nothing else has changed.
 struct BodyIngest {
@@ -6,9 +12,9 @@ struct BodyIngest {
 
     let blobs: BlobStore
 
-    func ingest(_ body: RequestBody, expectedMD5: [UInt8]?) throws -> (BlobStore.StagedBlob, BodySummary) {
+    func ingest(_ body: RequestBody, expected: ExpectedDigests) throws -> (BlobStore.StagedBlob, BodySummary) {
         if let declared = body.declaredLength, declared > Self.maxSize { throw Self.tooLarge }
-        let digests = BodyDigests()
+        let digests = BodyDigests(includeSHA256: expected.sha256 != nil)
         let staged = try blobs.stage { write in
             try body.forEachChunk { chunk in
                 digests.update(chunk)
@@ -17,9 +23,13 @@ struct BodyIngest {
             }
         }
         let summary = digests.finish()
-        if let expectedMD5, expectedMD5 != summary.md5 {
+        if let md5 = expected.md5, md5 != summary.md5 {
             blobs.discard(staged)
             throw OSSError.invalidDigest
+        }
+        if let sha256 = expected.sha256, sha256 != summary.sha256 {
+            blobs.discard(staged)
+            throw OSSError.payloadHashMismatch
         }
         return (staged, summary)
     }

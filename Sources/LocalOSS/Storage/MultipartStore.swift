@@ -29,11 +29,11 @@ struct MultipartStore: Sendable {
     }
 
     func uploadPart(
-        _ address: ObjectAddress, uploadID: String, part: PartNumber, body: RequestBody, expectedMD5: [UInt8]?
+        _ address: ObjectAddress, uploadID: String, part: PartNumber, body: RequestBody, expected: ExpectedDigests
     ) throws -> PartRecord {
         let notFoundEC = "0042-00000104"
         _ = try metadata.read { try requireUpload($0, address, uploadID, ec: notFoundEC) }
-        let (staged, summary) = try BodyIngest(blobs: blobs).ingest(body, expectedMD5: expectedMD5)
+        let (staged, summary) = try BodyIngest(blobs: blobs).ingest(body, expected: expected)
         return try store(staged, summary, address: address, uploadID: uploadID, part: part, ec: notFoundEC)
     }
 

@@ -54,7 +54,7 @@ struct ObjectStore: Sendable {
 
     struct PutOptions {
         var metadata: ObjectMetadata
-        var expectedMD5: [UInt8]?
+        var expected: ExpectedDigests
         var acl: CannedACL
         var storageClass: StorageClass
         var forbidOverwrite: Bool
@@ -68,7 +68,7 @@ struct ObjectStore: Sendable {
                 throw Self.fileAlreadyExists
             }
         }
-        let (staged, summary) = try BodyIngest(blobs: blobs).ingest(body, expectedMD5: options.expectedMD5)
+        let (staged, summary) = try BodyIngest(blobs: blobs).ingest(body, expected: options.expected)
         let blob = try blobs.commit(staged)
         let record = ObjectRecord(
             bucket: address.bucket.value, key: address.key.value, type: .normal, size: Int64(summary.length),

@@ -9,12 +9,13 @@ final class TestServer {
     let dataDirectory: String
     var port: Int { server.port }
 
-    init(dataDirectory: String? = nil) throws {
+    init(dataDirectory: String? = nil, authentication: Bool = false) throws {
         let directory = dataDirectory ?? NSTemporaryDirectory() + "localoss-test-" + UUID().uuidString
         self.dataDirectory = directory
         var configuration = Configuration()
         configuration.port = 0
         configuration.dataDirectory = directory
+        configuration.authenticationEnabled = authentication
         var logger = Logger(label: "localoss-test")
         logger.logLevel = .warning
         server = try Server(configuration: configuration, logger: logger)

@@ -1,0 +1,195 @@
+/// Decides who sent a request: verifies V1 or V4 signatures (header or presigned URL) before any body is read.
+/// A failure is an `OSSError` carrying what the server signed, so a user can diff it with the client's.
+struct Authenticator: Sendable {
+    /// What a verified request still owes: the SHA-256 of its body, when V4 signed one.
+    struct Verdict {
+        var accessKeyID: String?
+        var payloadSHA256: [UInt8]?
+    }
+
+    let credentials: Credentials
+    let enabled: Bool
+    /// Allowed distance between the request's time and the server's clock, in seconds.
+    let maxSkew: Int64
+    var now: @Sendable () -> Int64 = { HTTPDate.now() }
+
+    func authenticate(_ request: SignedRequest) throws(OSSError) -> Verdict {
+        guard enabled else { return Verdict() }
+        if request.headers.contains("x-oss-security-token") || request.query.has("security-token")
+            || request.query.has("x-oss-security-token")
+        {
+            throw OSSError(
+                .invalidAccessKeyId, "The security token you provided is invalid: LocalOSS does not issue STS tokens.")
+        }
+        if let authorization = request.headers["Authorization"] {
+            if authorization.hasPrefix("OSS4-HMAC-SHA256 ") {
+                return try verifyV4Header(request, Substring(authorization).dropFirst(17))
+            }
+            if authorization.hasPrefix("OSS ") { return try verifyV1Header(request, authorization.dropFirst(4)) }
+            throw OSSError(.accessDenied, "Authorization header is invalid or uses an unsupported signature version.")
+        }
+        if request.query["x-oss-signature-version"] == SignatureV4.algorithm { return try verifyV4Query(request) }
+        if request.query.has("OSSAccessKeyId") || request.query.has("Signature") || request.query.has("Expires") {
+            return try verifyV1Query(request)
+        }
+        throw OSSError(.accessDenied, "You have no right to access this object because of bucket acl.")
+    }
+
+    // MARK: V1
+
+    private func verifyV1Header(_ request: SignedRequest, _ value: Substring) throws(OSSError) -> Verdict {
+        guard let colon = value.lastIndex(of: ":") else {
+            throw OSSError(.accessDenied, "Authorization header is invalid.")
+        }
+        let accessKeyID = String(value[..<colon])
+        let provided = String(value[value.index(after: colon)...])
+        let secret = try secret(for: accessKeyID)
+        // oss2 and pyv2 sign x-oss-date instead of Date when both are sent; Go always signs Date.
+        let dates = [request.headers["Date"], request.headers["x-oss-date"]].compactMap { $0 }
+        guard let date = dates.first else { throw OSSError(.accessDenied, "The Date header is required.") }
+        try checkClock(HTTPDate.parseRFC1123(date), header: date)
+        for candidate in dates {
+            let stringToSign = SignatureV1.stringToSign(request, date: candidate)
+            if SignatureV1.signature(stringToSign, secret: secret) == provided {
+                return Verdict(accessKeyID: accessKeyID)
+            }
+        }
+        throw signatureMismatch(
+            stringToSign: SignatureV1.stringToSign(request, date: date), provided: provided, accessKeyID: accessKeyID)
+    }
+
+    private func verifyV1Query(_ request: SignedRequest) throws(OSSError) -> Verdict {
+        guard let accessKeyID = request.query["OSSAccessKeyId"], let expires = request.query["Expires"],
+            let provided = request.query["Signature"]
+        else {
+            throw OSSError(
+                .accessDenied,
+                "Query-string authentication requires the Signature, Expires and OSSAccessKeyId parameters")
+        }
+        let secret = try secret(for: accessKeyID)
+        guard let expiry = Int64(expires) else {
+            throw OSSError(.accessDenied, "Expires must be a Unix time in seconds.", ec: "0002-00000069")
+        }
+        guard now() <= expiry else { throw OSSError(.accessDenied, "Request has expired.", ec: "0002-00000069") }
+        let stringToSign = SignatureV1.stringToSign(request, date: expires)
+        guard SignatureV1.signature(stringToSign, secret: secret) == provided else {
+            throw signatureMismatch(stringToSign: stringToSign, provided: provided, accessKeyID: accessKeyID)
+        }
+        return Verdict(accessKeyID: accessKeyID)
+    }
+
+    // MARK: V4
+
+    private func verifyV4Header(_ request: SignedRequest, _ value: Substring) throws(OSSError) -> Verdict {
+        let fields = SignatureV4.parseAuthorization(value)
+        guard let credential = fields["Credential"], let provided = fields["Signature"],
+            let scope = SignatureV4.Scope(credential: credential)
+        else {
+            throw OSSError(.accessDenied, "Authorization header is invalid: it needs Credential and Signature.")
+        }
+        let secret = try secret(for: scope.accessKeyID)
+        // Go v1's V4 signer sends no x-oss-date and signs the Date header verbatim.
+        guard let timestamp = request.headers["x-oss-date"] ?? request.headers["Date"] else {
+            throw OSSError(.accessDenied, "The x-oss-date header is required.")
+        }
+        try checkClock(HTTPDate.parseCompactISO8601(timestamp) ?? HTTPDate.parseRFC1123(timestamp), header: timestamp)
+        let payloadHash = request.headers["x-oss-content-sha256"] ?? SignatureV4.unsignedPayload
+        let additional = Self.additionalHeaders(fields["AdditionalHeaders"], request)
+        let canonical = SignatureV4.canonicalRequest(
+            request, additionalHeaders: additional, payloadHash: payloadHash, excludingQuery: nil)
+        let stringToSign = SignatureV4.stringToSign(canonicalRequest: canonical, timestamp: timestamp, scope: scope)
+        guard SignatureV4.signature(stringToSign, secret: secret, scope: scope) == provided.lowercased() else {
+            throw signatureMismatch(
+                stringToSign: stringToSign, provided: provided, accessKeyID: scope.accessKeyID,
+                canonicalRequest: canonical)
+        }
+        var verdict = Verdict(accessKeyID: scope.accessKeyID)
+        if payloadHash != SignatureV4.unsignedPayload {
+            guard payloadHash.utf8.count == 64, let digest = Encoding.hexBytes(payloadHash) else {
+                throw OSSError(.invalidArgument, "x-oss-content-sha256 must be UNSIGNED-PAYLOAD or a hex SHA-256.")
+            }
+            verdict.payloadSHA256 = digest
+        }
+        return verdict
+    }
+
+    private func verifyV4Query(_ request: SignedRequest) throws(OSSError) -> Verdict {
+        guard let credential = request.query["x-oss-credential"], let scope = SignatureV4.Scope(credential: credential),
+            let timestamp = request.query["x-oss-date"], let expiresText = request.query["x-oss-expires"],
+            let provided = request.query["x-oss-signature"]
+        else {
+            throw OSSError(
+                .accessDenied,
+                "Query-string authentication V4 requires x-oss-credential, x-oss-date, x-oss-expires and x-oss-signature."
+            )
+        }
+        let secret = try secret(for: scope.accessKeyID)
+        guard let signedAt = HTTPDate.parseCompactISO8601(timestamp), let expires = Int64(expiresText), expires >= 0
+        else {
+            throw OSSError(.accessDenied, "x-oss-date or x-oss-expires is malformed.", ec: "0002-00000505")
+        }
+        if signedAt > now() + maxSkew {
+            throw OSSError(.accessDenied, "x-oss-date is in the future.", ec: "0002-00000235")
+        }
+        guard now() <= signedAt + expires else {
+            throw OSSError(.accessDenied, "Request has expired.", ec: "0002-00000069")
+        }
+        let additional = Self.additionalHeaders(request.query["x-oss-additional-headers"], request)
+        let canonical = SignatureV4.canonicalRequest(
+            request, additionalHeaders: additional, payloadHash: SignatureV4.unsignedPayload,
+            excludingQuery: "x-oss-signature")
+        let stringToSign = SignatureV4.stringToSign(canonicalRequest: canonical, timestamp: timestamp, scope: scope)
+        guard SignatureV4.signature(stringToSign, secret: secret, scope: scope) == provided.lowercased() else {
+            throw signatureMismatch(
+                stringToSign: stringToSign, provided: provided, accessKeyID: scope.accessKeyID,
+                canonicalRequest: canonical)
+        }
+        return Verdict(accessKeyID: scope.accessKeyID)
+    }
+
+    /// Names listed as additional headers count only when the request has them and they are not signed anyway.
+    private static func additionalHeaders(_ list: String?, _ request: SignedRequest) -> [String] {
+        guard let list else { return [] }
+        return list.split(separator: ";").map { $0.trimmingSpaces().lowercased() }
+            .filter {
+                request.headers.contains($0) && !$0.hasPrefix("x-oss-") && $0 != "content-type" && $0 != "content-md5"
+            }
+            .sorted()
+    }
+
+    // MARK: Shared
+
+    private func secret(for accessKeyID: String) throws(OSSError) -> String {
+        guard let secret = credentials.secret(for: accessKeyID) else {
+            throw OSSError(
+                .invalidAccessKeyId, "The OSS Access Key Id you provided does not exist in our records.",
+                details: [("OSSAccessKeyId", accessKeyID)], ec: "0002-00000902")
+        }
+        return secret
+    }
+
+    private func checkClock(_ time: Int64?, header: String) throws(OSSError) {
+        guard let time else {
+            throw OSSError(.accessDenied, "The request time \(header) is not a valid date.", ec: "0002-00000505")
+        }
+        guard abs(time - now()) <= maxSkew else {
+            throw OSSError(
+                .requestTimeTooSkewed, "The difference between the request time and the current time is too large.",
+                details: [("RequestTime", header), ("ServerTime", HTTPDate.rfc1123(now()))], ec: "0002-00000504")
+        }
+    }
+
+    private func signatureMismatch(
+        stringToSign: String, provided: String, accessKeyID: String, canonicalRequest: String? = nil
+    ) -> OSSError {
+        var details = [
+            ("StringToSign", stringToSign), ("SignatureProvided", provided), ("OSSAccessKeyId", accessKeyID),
+            ("StringToSignBytes", Array(stringToSign.utf8).map { Encoding.upperHex([$0]) }.joined(separator: " ")),
+        ]
+        if let canonicalRequest { details.insert(("CanonicalRequest", canonicalRequest), at: 1) }
+        return OSSError(
+            .signatureDoesNotMatch,
+            "The request signature we calculated does not match the signature you provided. Check your key and signing method.",
+            details: details, ec: "0002-00000040")
+    }
+}
