@@ -85,6 +85,16 @@ struct Serve: ParsableCommand {
         }
         configuration.baseDomains = ["localhost"] + baseDomains
         if !host.isEmpty, host.first!.isLetter, host != "localhost" { configuration.baseDomains.append(host) }
+        // Signals are caught before the server starts, so a SIGTERM right after the banner still stops it cleanly.
+        let stopped = DispatchSemaphore(value: 0)
+        var sources: [DispatchSourceSignal] = []
+        for signalNumber in [SIGINT, SIGTERM] {
+            signal(signalNumber, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
+            source.setEventHandler { stopped.signal() }
+            source.resume()
+            sources.append(source)
+        }
         let server = try Server(configuration: configuration, logger: Logger(label: "localoss"))
         try server.start()
         let shownHost = host.contains(":") ? "[\(host)]" : host
@@ -98,15 +108,6 @@ struct Serve: ParsableCommand {
 
             """
         FileHandle.standardOutput.write(Data(banner.utf8))
-        let stopped = DispatchSemaphore(value: 0)
-        var sources: [DispatchSourceSignal] = []
-        for signalNumber in [SIGINT, SIGTERM] {
-            signal(signalNumber, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
-            source.setEventHandler { stopped.signal() }
-            source.resume()
-            sources.append(source)
-        }
         stopped.wait()
         server.stop()
         Logger(label: "localoss").notice("stopped")

@@ -24,6 +24,76 @@ struct ObjectHandler {
         return HTTPResponse(status: 200, headers: headers)
     }
 
+    func copyObject(_ address: ObjectAddress, source: CopySource, _ context: RequestContext) throws -> HTTPResponse {
+        let directive = context.headers["x-oss-metadata-directive"]?.uppercased() ?? "COPY"
+        guard directive == "COPY" || directive == "REPLACE" else {
+            throw OSSError.invalidArgument(
+                "x-oss-metadata-directive must be COPY or REPLACE.", name: "x-oss-metadata-directive", value: directive)
+        }
+        let replaced = try ObjectMetadata.from(context.headers)
+        let options = ObjectStore.CopyOptions(
+            metadata: directive == "REPLACE" ? replaced : nil,
+            acl: try CannedACL(header: context.headers["x-oss-object-acl"], allowDefault: true),
+            forbidOverwrite: context.bool("x-oss-forbid-overwrite"))
+        let object = try objects.copyObject(from: source, to: address, options: options) { source in
+            try MultipartHandler.checkCopyConditions(source, context.headers)
+        }
+        var xml = XMLWriter()
+        xml.open("CopyObjectResult")
+        xml.element("ETag", object.etag)
+        xml.element("LastModified", HTTPDate.iso8601(object.lastModified))
+        xml.close("CopyObjectResult")
+        var headers = HTTPHeaders()
+        headers.add("ETag", object.etag)
+        headers.add("x-oss-hash-crc64ecma", String(object.crc64))
+        return .xml(xml.finish(), headers: headers)
+    }
+
+    func appendObject(_ address: ObjectAddress, _ context: RequestContext) throws -> HTTPResponse {
+        guard let text = context.query["position"], let position = Int64(text), position >= 0 else {
+            throw OSSError.invalidArgument(
+                "position must be a non-negative integer.", name: "position", value: context.query["position"] ?? "")
+        }
+        let acl = try context.headers["x-oss-object-acl"].map { header throws(OSSError) in
+            try CannedACL(header: header, allowDefault: true)
+        }
+        let object = try objects.appendObject(
+            address, position: position, body: context.body, expected: try context.expectedDigests(),
+            metadata: try ObjectMetadata.from(context.headers), acl: acl)
+        var headers = HTTPHeaders()
+        headers.add("ETag", object.etag)
+        headers.add("x-oss-next-append-position", String(object.size))
+        headers.add("x-oss-hash-crc64ecma", String(object.crc64))
+        return HTTPResponse(status: 200, headers: headers)
+    }
+
+    /// `POST /?delete`: `<Delete><Quiet>…</Quiet><Object><Key>…</Key></Object>…</Delete>`, Content-MD5 required.
+    func deleteMultipleObjects(_ bucket: BucketName, _ context: RequestContext) throws -> HTTPResponse {
+        guard context.headers.contains("Content-MD5") else {
+            throw OSSError(.missingArgument, "Missing Some Required Arguments: Content-MD5.", ec: "0016-00000606")
+        }
+        let root = try XMLDocument.parse(try context.smallBody(limit: 2 * 1024 * 1024))
+        let entries = root.children("Object")
+        guard root.name == "Delete", (1...1000).contains(entries.count) else { throw OSSError.malformedXML }
+        let keys = try entries.map { entry throws(OSSError) in
+            guard let key = entry.child("Key")?.text else { throw OSSError.malformedXML }
+            return try ObjectKey(validating: key).value
+        }
+        try objects.deleteObjects(bucket, keys: keys)
+        var xml = XMLWriter()
+        xml.open("DeleteResult")
+        if context.query.wantsURLEncoding { xml.element("EncodingType", "url") }
+        if root.child("Quiet")?.text.lowercased() != "true" {
+            for key in keys {
+                xml.open("Deleted")
+                xml.element("Key", context.listedKey(key))
+                xml.close("Deleted")
+            }
+        }
+        xml.close("DeleteResult")
+        return .xml(xml.finish())
+    }
+
     func getObject(_ address: ObjectAddress, _ context: RequestContext, headOnly: Bool) throws -> HTTPResponse {
         let (object, files) = try objects.openObject(address)
         if let notModified = try Self.evaluateConditions(object, context.headers) { return notModified }

@@ -61,6 +61,9 @@ final class Service: Sendable {
         case .listObjects(let bucket, let version): return try buckets.listObjects(bucket, version: version, context)
         case .listMultipartUploads(let bucket): return try multipartHandler.listUploads(bucket, context)
         case .putObject(let address): return try objectHandler.putObject(address, context)
+        case .copyObject(let address, let source): return try objectHandler.copyObject(address, source: source, context)
+        case .appendObject(let address): return try objectHandler.appendObject(address, context)
+        case .deleteMultipleObjects(let bucket): return try objectHandler.deleteMultipleObjects(bucket, context)
         case .getObject(let address): return try objectHandler.getObject(address, context, headOnly: false)
         case .headObject(let address): return try objectHandler.headObject(address, context)
         case .getObjectMeta(let address): return try objectHandler.getObjectMeta(address)
@@ -98,7 +101,9 @@ extension Operation {
     /// Operations whose handler reads (and digests) the request body; the others must arrive without one.
     var readsBodyItself: Bool {
         switch self {
-        case .createBucket, .putObject, .initiateMultipartUpload, .uploadPart, .completeMultipartUpload: true
+        case .createBucket, .putObject, .appendObject, .deleteMultipleObjects, .initiateMultipartUpload, .uploadPart,
+            .completeMultipartUpload:
+            true
         default: false
         }
     }

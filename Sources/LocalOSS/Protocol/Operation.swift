@@ -24,8 +24,11 @@ enum Operation: Sendable {
     case putBucketACL(BucketName)
     case listObjects(BucketName, version: Int)
     case listMultipartUploads(BucketName)
+    case deleteMultipleObjects(BucketName)
 
     case putObject(ObjectAddress)
+    case copyObject(ObjectAddress, source: CopySource)
+    case appendObject(ObjectAddress)
     case getObject(ObjectAddress)
     case headObject(ObjectAddress)
     case getObjectMeta(ObjectAddress)
@@ -52,6 +55,9 @@ enum Operation: Sendable {
         case .putBucketACL: "PutBucketAcl"
         case .listObjects(_, let version): version == 2 ? "ListObjectsV2" : "ListObjects"
         case .listMultipartUploads: "ListMultipartUploads"
+        case .deleteMultipleObjects: "DeleteMultipleObjects"
+        case .copyObject: "CopyObject"
+        case .appendObject: "AppendObject"
         case .putObject: "PutObject"
         case .getObject: "GetObject"
         case .headObject: "HeadObject"
@@ -76,9 +82,10 @@ extension Operation {
         case .listBuckets: (nil, nil)
         case .createBucket(let bucket), .deleteBucket(let bucket), .headBucket(let bucket), .getBucketInfo(let bucket),
             .getBucketLocation(let bucket), .getBucketACL(let bucket), .putBucketACL(let bucket),
-            .listObjects(let bucket, _), .listMultipartUploads(let bucket):
+            .listObjects(let bucket, _), .listMultipartUploads(let bucket), .deleteMultipleObjects(let bucket):
             (bucket.value, nil)
-        case .putObject(let address), .getObject(let address), .headObject(let address), .getObjectMeta(let address),
+        case .putObject(let address), .copyObject(let address, _), .appendObject(let address), .getObject(let address),
+            .headObject(let address), .getObjectMeta(let address),
             .deleteObject(let address), .getObjectACL(let address), .putObjectACL(let address),
             .initiateMultipartUpload(let address), .uploadPart(let address, _, _),
             .uploadPartCopy(let address, _, _, _),

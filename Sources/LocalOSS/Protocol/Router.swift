@@ -9,7 +9,7 @@ struct Router: Sendable {
         "lifecycle", "cors", "website", "referer", "logging", "tagging", "versioning", "versions", "policy",
         "encryption", "stat", "worm", "inventory", "replication", "transferAcceleration", "requestPayment",
         "symlink", "restore", "qos", "qosInfo", "style", "cname", "processConfiguration", "select", "x-oss-process",
-        "append", "delete", "objectInfo",
+        "objectInfo",
     ]
 
     struct Addressing: Sendable {
@@ -59,9 +59,7 @@ struct Router: Sendable {
                 value: query["uploadId"] ?? query["partNumber"] ?? "")
         }
         if let unsupported = query.pairs.first(where: { Self.unimplementedSubresources.contains($0.name) }) {
-            if !(head.method == "POST" && unsupported.name == "delete") {
-                throw notImplemented(unsupported.name)
-            }
+            throw notImplemented(unsupported.name)
         }
         switch head.method {
         case "GET":
@@ -73,7 +71,9 @@ struct Router: Sendable {
         case "HEAD": return .headBucket(bucket)
         case "PUT": return query.has("acl") ? .putBucketACL(bucket) : .createBucket(bucket)
         case "DELETE": return .deleteBucket(bucket)
-        case "POST": throw notImplemented(query.pairs.first?.name ?? "POST")
+        case "POST":
+            if query.has("delete") { return .deleteMultipleObjects(bucket) }
+            throw notImplemented(query.pairs.first?.name ?? "POST")
         default:
             throw OSSError(.methodNotAllowed, "The specified method is not allowed against this resource.")
         }
@@ -87,6 +87,7 @@ struct Router: Sendable {
         case "POST":
             if query.has("uploads") { return .initiateMultipartUpload(address) }
             if let uploadID { return .completeMultipartUpload(address, uploadID: uploadID) }
+            if query.has("append") { return .appendObject(address) }
         case "PUT":
             if let uploadID {
                 guard let partText = query["partNumber"] else {
@@ -100,7 +101,9 @@ struct Router: Sendable {
                 return .uploadPart(address, uploadID: uploadID, part: part)
             }
             if query.has("acl") { return .putObjectACL(address) }
-            if head.headers.contains("x-oss-copy-source") { throw notImplemented("CopyObject") }
+            if let source = head.headers["x-oss-copy-source"] {
+                return .copyObject(address, source: try Self.copySource(source))
+            }
             if let unsupported = query.pairs.first(where: { Self.unimplementedSubresources.contains($0.name) }) {
                 throw notImplemented(unsupported.name)
             }

@@ -161,3 +161,119 @@ extension ObjectRecord: ListingRow {
     var listingKey: String { key }
     var listingID: String? { nil }
 }
+
+extension ObjectStore {
+    struct CopyOptions {
+        /// New metadata (`REPLACE`), or nil to keep the source's (`COPY`).
+        var metadata: ObjectMetadata?
+        var acl: CannedACL
+        var forbidOverwrite: Bool
+    }
+
+    /// CopyObject: the destination gets new names for the source's blobs (hard links), so no bytes are copied and
+    /// deleting either object leaves the other whole. `check` sees the source first (copy conditions).
+    func copyObject(
+        from source: CopySource, to destination: ObjectAddress, options: CopyOptions,
+        check: (ObjectRecord) throws -> Void
+    ) throws -> ObjectRecord {
+        var linked: [String] = []
+        do {
+            let (record, released) = try metadata.write { catalog in
+                _ = try catalog.requireBucket(destination.bucket.value)
+                _ = try catalog.requireBucket(source.bucket)
+                guard
+                    let original = try catalog.object(bucket: source.bucket, key: source.key)
+                        ?? source.alternateKey.flatMap({ try catalog.object(bucket: source.bucket, key: $0) })
+                else { throw OSSError.noSuchKey(source.key) }
+                try check(original)
+                let isSelf = original.bucket == destination.bucket.value && original.key == destination.key.value
+                if options.forbidOverwrite, !isSelf,
+                    try catalog.object(bucket: destination.bucket.value, key: destination.key.value) != nil
+                {
+                    throw Self.fileAlreadyExists
+                }
+                var extents: [Extent] = []
+                for extent in try catalog.extents(objectID: original.id) {
+                    let name = try blobs.link(extent.blob)
+                    linked.append(name)
+                    extents.append(Extent(blob: name, size: extent.size))
+                }
+                let record = ObjectRecord(
+                    bucket: destination.bucket.value, key: destination.key.value,
+                    type: original.type == .appendable ? .normal : original.type, size: original.size,
+                    etag: original.etag, crc64: original.crc64, contentMD5: original.contentMD5,
+                    lastModified: HTTPDate.now(), metadata: options.metadata ?? original.metadata,
+                    storageClass: original.storageClass, acl: options.acl)
+                return (record, try catalog.replaceObject(record, extents: extents))
+            }
+            blobs.remove(released)
+            return record
+        } catch {
+            blobs.remove(linked)
+            throw error
+        }
+    }
+
+    /// AppendObject: the body becomes one more extent of an Appendable object (created at position 0).
+    func appendObject(
+        _ address: ObjectAddress, position: Int64, body: RequestBody, expected: ExpectedDigests,
+        metadata newMetadata: ObjectMetadata, acl: CannedACL?
+    ) throws -> ObjectRecord {
+        _ = try metadata.read { catalog in
+            _ = try catalog.requireBucket(address.bucket.value)
+            try Self.checkAppendable(try catalog.object(bucket: address.bucket.value, key: address.key.value), position)
+        }
+        let (staged, summary) = try BodyIngest(blobs: blobs).ingest(body, expected: expected)
+        let blob = try blobs.commit(staged)
+        let extent = Extent(blob: blob, size: Int64(summary.length))
+        do {
+            return try metadata.write { catalog in
+                _ = try catalog.requireBucket(address.bucket.value)
+                let existing = try catalog.object(bucket: address.bucket.value, key: address.key.value)
+                try Self.checkAppendable(existing, position)
+                guard let existing else {
+                    let record = ObjectRecord(
+                        bucket: address.bucket.value, key: address.key.value, type: .appendable, size: extent.size,
+                        etag: summary.etag, crc64: summary.crc64, contentMD5: nil, lastModified: HTTPDate.now(),
+                        metadata: newMetadata, storageClass: .standard, acl: acl ?? .default)
+                    _ = try catalog.replaceObject(record, extents: [extent])
+                    return record
+                }
+                // OSS does not document an appendable object's ETag; this one changes with every append.
+                let etag = "\"\(Encoding.upperHex(EVPDigest.hash(.md5, Array(existing.etag.utf8) + summary.md5)))\""
+                let crc = CRC64.combine(existing.crc64, summary.crc64, secondLength: summary.length)
+                try catalog.appendExtent(to: existing, extent, crc64: crc, etag: etag, acl: acl ?? existing.acl)
+                return try catalog.object(bucket: existing.bucket, key: existing.key)!
+            }
+        } catch {
+            blobs.remove([blob])
+            throw error
+        }
+    }
+
+    private static func checkAppendable(_ object: ObjectRecord?, _ position: Int64) throws {
+        guard let object else {
+            if position != 0 { throw positionMismatch(0) }
+            return
+        }
+        guard object.type == .appendable else {
+            throw OSSError(.objectNotAppendable, "The object is not appendable")
+        }
+        if object.size != position { throw positionMismatch(object.size) }
+    }
+
+    private static func positionMismatch(_ length: Int64) -> OSSError {
+        OSSError(
+            .positionNotEqualToLength, "Position is not equal to file length",
+            headers: [("x-oss-next-append-position", String(length))])
+    }
+
+    /// Deletes each key (missing keys count as deleted, as OSS reports them).
+    func deleteObjects(_ bucket: BucketName, keys: [String]) throws {
+        let released = try metadata.write { catalog in
+            _ = try catalog.requireBucket(bucket.value)
+            return try keys.flatMap { try catalog.deleteObject(bucket: bucket.value, key: $0) }
+        }
+        blobs.remove(released)
+    }
+}

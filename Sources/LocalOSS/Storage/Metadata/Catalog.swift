@@ -128,6 +128,22 @@ struct Catalog {
         return blobs
     }
 
+    /// Adds a blob at the end of an appendable object and records its new size, CRC and ETag.
+    func appendExtent(to object: ObjectRecord, _ extent: Extent, crc64: UInt64, etag: String, acl: CannedACL) throws {
+        let count = try database.prepare("SELECT COUNT(*) FROM extents WHERE object_id = ?").bind(.integer(object.id))
+        _ = try count.step()
+        let seq = count.int(0)
+        try database.prepare("INSERT INTO extents (object_id, seq, blob, size) VALUES (?, ?, ?, ?)").bind(
+            .integer(object.id), .integer(seq), .string(extent.blob), .integer(extent.size)
+        ).run()
+        try database.prepare(
+            "UPDATE objects SET size = ?, crc64 = ?, etag = ?, last_modified = ?, acl = ?, content_md5 = NULL WHERE id = ?"
+        ).bind(
+            .integer(object.size + extent.size), .unsigned(crc64), .string(etag), .integer(HTTPDate.now()),
+            .string(acl.rawValue), .integer(object.id)
+        ).run()
+    }
+
     func setObjectACL(id: Int64, _ acl: CannedACL) throws {
         try database.prepare("UPDATE objects SET acl = ? WHERE id = ?").bind(.string(acl.rawValue), .integer(id)).run()
     }
