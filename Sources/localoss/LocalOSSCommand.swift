@@ -1,5 +1,4 @@
 import ArgumentParser
-import Dispatch
 import Foundation
 import LocalOSS
 import Logging
@@ -63,6 +62,13 @@ struct Serve: ParsableCommand {
     var logLevel: String = env("LOCALOSS_LOG_LEVEL") ?? "info"
 
     func run() throws {
+        // SIGINT and SIGTERM are blocked before any thread starts (threads inherit the mask) and taken with sigwait
+        // below: a signal that arrives at any moment, even right after the banner, stays pending until then.
+        var stopSignals = sigset_t()
+        sigemptyset(&stopSignals)
+        sigaddset(&stopSignals, SIGINT)
+        sigaddset(&stopSignals, SIGTERM)
+        pthread_sigmask(SIG_BLOCK, &stopSignals, nil)
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = Logger.Level(rawValue: logLevel) ?? .info
@@ -85,16 +91,6 @@ struct Serve: ParsableCommand {
         }
         configuration.baseDomains = ["localhost"] + baseDomains
         if !host.isEmpty, host.first!.isLetter, host != "localhost" { configuration.baseDomains.append(host) }
-        // Signals are caught before the server starts, so a SIGTERM right after the banner still stops it cleanly.
-        let stopped = DispatchSemaphore(value: 0)
-        var sources: [DispatchSourceSignal] = []
-        for signalNumber in [SIGINT, SIGTERM] {
-            signal(signalNumber, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
-            source.setEventHandler { stopped.signal() }
-            source.resume()
-            sources.append(source)
-        }
         let server = try Server(configuration: configuration, logger: Logger(label: "localoss"))
         try server.start()
         let shownHost = host.contains(":") ? "[\(host)]" : host
@@ -108,7 +104,8 @@ struct Serve: ParsableCommand {
 
             """
         FileHandle.standardOutput.write(Data(banner.utf8))
-        stopped.wait()
+        var received: Int32 = 0
+        sigwait(&stopSignals, &received)
         server.stop()
         Logger(label: "localoss").notice("stopped")
     }
