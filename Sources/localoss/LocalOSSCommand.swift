@@ -55,6 +55,12 @@ struct Serve: ParsableCommand {
     )
     var baseDomains: [String] = env("LOCALOSS_BASE_DOMAINS")?.split(separator: ",").map(String.init) ?? []
 
+    @Option(help: "Seconds an idle or stalled connection is kept (env LOCALOSS_IDLE_TIMEOUT).")
+    var idleTimeout: Int = env("LOCALOSS_IDLE_TIMEOUT").flatMap(Int.init) ?? 60
+
+    @Option(help: "Seconds a request head may take to arrive once started (env LOCALOSS_HEADER_TIMEOUT).")
+    var headerTimeout: Int = env("LOCALOSS_HEADER_TIMEOUT").flatMap(Int.init) ?? 20
+
     @Flag(help: "fsync files and directories before committing metadata (env LOCALOSS_DURABLE=1).")
     var durable: Bool = env("LOCALOSS_DURABLE") == "1"
 
@@ -81,6 +87,8 @@ struct Serve: ParsableCommand {
         configuration.accessKeyID = accessKeyId
         configuration.accessKeySecret = accessKeySecret
         configuration.durable = durable
+        configuration.idleTimeout = idleTimeout
+        configuration.headTimeout = headerTimeout
         guard auth == "on" || auth == "off" else { throw ValidationError("--auth takes on or off") }
         configuration.authenticationEnabled = auth == "on"
         configuration.maxClockSkew = maxSkew

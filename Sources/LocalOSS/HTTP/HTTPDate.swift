@@ -8,6 +8,13 @@
 enum HTTPDate {
     static func now() -> Int64 { Int64(time(nil)) }
 
+    /// A clock for measuring intervals: it never jumps with the wall clock.
+    static func monotonicMilliseconds() -> Int64 {
+        var spec = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &spec)
+        return Int64(spec.tv_sec) * 1000 + Int64(spec.tv_nsec) / 1_000_000
+    }
+
     static func nowMilliseconds() -> Int64 {
         var spec = timespec()
         clock_gettime(CLOCK_REALTIME, &spec)

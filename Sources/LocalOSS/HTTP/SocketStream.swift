@@ -28,10 +28,15 @@ final class SocketStream {
 
     var hasBufferedBytes: Bool { end > start }
 
-    /// Reads the next request head. Returns nil when the peer closed cleanly between requests.
-    func readHead(limits: HTTPRequestParser.Limits) throws -> HTTPRequestHead? {
+    /// Reads the next request head. Returns nil when the peer closed cleanly between requests. Once its first byte
+    /// is here, the whole head must arrive within `headTimeout` seconds (a client trickling bytes is cut off).
+    func readHead(limits: HTTPRequestParser.Limits, headTimeout: Int) throws -> HTTPRequestHead? {
         var scanned = 0
+        var startedAt: Int64? = end > start ? HTTPDate.monotonicMilliseconds() : nil
         while true {
+            if let startedAt, HTTPDate.monotonicMilliseconds() - startedAt > Int64(headTimeout) * 1000 {
+                throw Failure.timedOut
+            }
             let window = UnsafeRawBufferPointer(rebasing: buffer[start..<end])
             if let headEnd = HTTPRequestParser.headEnd(
                 in: UnsafeRawBufferPointer(rebasing: window[max(0, scanned - 3)...]))
@@ -51,6 +56,7 @@ final class SocketStream {
                 throw Failure.closed
             }
             end += received
+            if startedAt == nil { startedAt = HTTPDate.monotonicMilliseconds() }
         }
     }
 

@@ -21,6 +21,8 @@ public struct Configuration: Sendable {
     public var baseDomains = ["localhost"]
     /// Seconds a connection may sit idle, or stall mid-request, before it is closed.
     public var idleTimeout = 60
+    /// Seconds a request head may take to arrive once it has started.
+    public var headTimeout = 20
     /// Bytes read from the socket per chunk of a body.
     public var bodyChunkSize = 1 << 20
 

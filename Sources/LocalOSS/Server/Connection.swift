@@ -20,14 +20,17 @@ final class Connection: @unchecked Sendable {
     }
 
     func serve() {
-        let chunkBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: configuration.bodyChunkSize, alignment: 64)
-        defer { chunkBuffer.deallocate() }
+        // Allocated with the first request, so thousands of idle connections cost no body buffers.
+        var allocatedBuffer: UnsafeMutableRawBufferPointer?
+        defer { allocatedBuffer?.deallocate() }
         let writer = ResponseWriter(stream: stream, serverName: "AliyunOSS")
         while true {
             let requestID = RequestID.make()
             let head: HTTPRequestHead
             do {
-                guard let parsed = try stream.readHead(limits: limits) else { return }
+                guard let parsed = try stream.readHead(limits: limits, headTimeout: configuration.headTimeout) else {
+                    return
+                }
                 head = parsed
             } catch let failure as HTTPRequestParser.Failure {
                 let error: OSSError
@@ -43,6 +46,9 @@ final class Connection: @unchecked Sendable {
             } catch {
                 return  // closed, reset or idle too long: nothing to answer
             }
+            let chunkBuffer =
+                allocatedBuffer ?? .allocate(byteCount: configuration.bodyChunkSize, alignment: 64)
+            allocatedBuffer = chunkBuffer
             let body: RequestBody
             do {
                 body = try RequestBody(head: head, stream: stream, chunkBuffer: chunkBuffer)

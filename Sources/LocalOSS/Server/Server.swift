@@ -23,6 +23,7 @@ public final class Server: @unchecked Sendable {
         self.configuration = configuration
         self.logger = logger
         signal(SIGPIPE, SIG_IGN)
+        Self.raiseFileDescriptorLimit()
         let blobs = try BlobStore(root: configuration.dataDirectory, durable: configuration.durable)
         let metadata = try MetadataStore(
             path: configuration.dataDirectory + "/metadata.sqlite", durable: configuration.durable)
@@ -93,6 +94,14 @@ public final class Server: @unchecked Sendable {
             thread.stackSize = 1 << 20
             thread.start()
         }
+    }
+
+    /// Each connection holds a descriptor; the usual soft limit (1024) is far below what keep-alive clients need.
+    private static func raiseFileDescriptorLimit() {
+        var limit = rlimit()
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0, limit.rlim_cur < limit.rlim_max else { return }
+        limit.rlim_cur = limit.rlim_max
+        setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
     }
 
     private func configure(_ fd: Int32) {

@@ -76,6 +76,7 @@ struct MultipartStore: Sendable {
                 _ = try requireUpload(catalog, address, uploadID, ec: ec)
                 return try catalog.replacePart(record, uploadID: uploadID)
             }
+            FaultInjection.reach(.partCommitted)
             if let replaced { blobs.remove([replaced]) }
         } catch {
             blobs.remove([blob])
@@ -113,8 +114,10 @@ struct MultipartStore: Sendable {
                 object, extents: chosen.map { Extent(blob: $0.blob, size: $0.size) })
             let kept = Set(chosen.map(\.blob))
             released += try catalog.deleteUpload(uploadID).filter { !kept.contains($0) }
+            FaultInjection.reach(.completeBeforeCommit)
             return (object, released)
         }
+        FaultInjection.reach(.completeCommitted)
         blobs.remove(released)
         return object
     }
@@ -124,6 +127,7 @@ struct MultipartStore: Sendable {
             _ = try requireUpload(catalog, address, uploadID, ec: "0042-00000002")
             return try catalog.deleteUpload(uploadID)
         }
+        FaultInjection.reach(.abortCommitted)
         blobs.remove(released)
     }
 

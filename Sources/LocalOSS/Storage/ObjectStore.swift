@@ -82,6 +82,7 @@ struct ObjectStore: Sendable {
                 }
                 return try catalog.replaceObject(record, extents: [Extent(blob: blob, size: record.size)])
             }
+            FaultInjection.reach(.objectCommitted)
             blobs.remove(released)
         } catch {
             blobs.remove([blob])

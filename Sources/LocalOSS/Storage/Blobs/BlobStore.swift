@@ -39,6 +39,7 @@ final class BlobStore: Sendable {
         do {
             try produce { chunk in try Self.writeAll(fd, chunk) }
             if durable, fsync(fd) != 0 { throw POSIXFailure("fsync") }
+            FaultInjection.reach(.blobStaged)
             closed = true
             guard close(fd) == 0 else { throw POSIXFailure("close") }
         } catch {
@@ -54,6 +55,7 @@ final class BlobStore: Sendable {
         if mkdir(directory, 0o755) != 0, errno != EEXIST { throw POSIXFailure("mkdir \(directory)") }
         guard rename(staged.temporaryPath, path(of: staged.name)) == 0 else { throw POSIXFailure("rename") }
         if durable { syncDirectory(directory) }
+        FaultInjection.reach(.blobRenamed)
         return staged.name
     }
 
