@@ -18,4 +18,5 @@ export LOCALOSS_BIN="$PWD/.build/debug/localoss"
 step "swift test" swift test
 step "Python SDK tests (oss2, alibabacloud-oss-v2)" Tests/sdk/python/run.sh
 step "Go SDK tests" Tests/sdk/go/run.sh
+step "Fuzzing: HTTP parser and XML reader (${FUZZ_SECONDS:-60} s each)" Tests/fuzz/run.sh
 exit $status

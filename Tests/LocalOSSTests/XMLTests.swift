@@ -13,10 +13,10 @@ import Testing
               <Part><PartNumber>5</PartNumber><ETag>"0AF"</ETag><Extra/></Part>
             </CompleteMultipartUpload>
             """
-        let fromGo = try MultipartHandler.parseCompleteBody(Array(go.utf8))
+        let fromGo = try CompleteMultipartUploadBody.parse(Array(go.utf8))
         #expect(fromGo.map(\.number) == [1])
         #expect(fromGo[0].etag == "\"ABC\"")
-        let fromOSS2 = try MultipartHandler.parseCompleteBody(Array(oss2.utf8))
+        let fromOSS2 = try CompleteMultipartUploadBody.parse(Array(oss2.utf8))
         #expect(fromOSS2.map(\.number) == [2, 5])
         #expect(MultipartStore.normalizedETag(fromOSS2[1].etag) == "0AF")
     }
@@ -30,7 +30,7 @@ import Testing
     ])
     func malformedCompleteBodies(_ text: String) {
         do {
-            _ = try MultipartHandler.parseCompleteBody(Array(text.utf8))
+            _ = try CompleteMultipartUploadBody.parse(Array(text.utf8))
             Issue.record("accepted \(text)")
         } catch {
             #expect(error.code == .malformedXML)

@@ -140,20 +140,3 @@ final class RequestBody {
         remainingInChunk = size
     }
 }
-
-extension Collection {
-    subscript(safe index: Index) -> Element? { indices.contains(index) ? self[index] : nil }
-}
-
-extension String {
-    func trimmingCharacters(in set: Character) -> Substring { Substring(self).trimming(set) }
-}
-
-extension Substring {
-    func trimming(_ character: Character) -> Substring {
-        var result = self
-        while result.first == character { result = result.dropFirst() }
-        while result.last == character { result = result.dropLast() }
-        return result
-    }
-}

@@ -71,7 +71,7 @@ struct MultipartHandler {
             }
             selection = .all
         } else {
-            selection = .listed(try Self.parseCompleteBody(body))
+            selection = .listed(try CompleteMultipartUploadBody.parse(body))
         }
         let acl = try context.headers["x-oss-object-acl"].map { header throws(OSSError) in
             try CannedACL(header: header, allowDefault: true)
@@ -189,22 +189,6 @@ struct MultipartHandler {
     }
 
     // MARK: Request pieces
-
-    /// `<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>"…"</ETag></Part>…` → (number, etag) list.
-    static func parseCompleteBody(_ body: [UInt8]) throws(OSSError) -> [(number: Int, etag: String)] {
-        let root = try XMLDocument.parse(body)
-        guard root.name == "CompleteMultipartUpload" else { throw .malformedXML }
-        let parts = root.children("Part")
-        guard !parts.isEmpty else { throw .malformedXML }
-        var listed: [(number: Int, etag: String)] = []
-        for part in parts {
-            guard let numberText = part.child("PartNumber")?.text.trimmingCharacters(in: " "),
-                let number = Int(numberText), let etag = part.child("ETag")?.text
-            else { throw .malformedXML }
-            listed.append((number: number, etag: etag))
-        }
-        return listed
-    }
 
     /// `x-oss-copy-source-range: bytes=first-last` or `bytes=first-`, inclusive.
     static func copyRange(_ header: String, size: Int64) throws -> (offset: Int64, length: Int64) {
