@@ -275,30 +275,45 @@ struct Catalog {
 
     // MARK: Helpers
 
-    /// Index-friendly bounds: `key` within the prefix's byte range and after the listing position.
+    /// Index-friendly bounds: `key` within the prefix's byte range and after the listing position. Only the tighter
+    /// of the two lower bounds is written, so SQLite's range scan starts exactly where the page starts.
     private static func rangeConditions(prefix: String, position: ListingPosition, idColumn: String?) -> (
         [String], [StatementValue?]
     ) {
         var conditions: [String] = []
         var values: [StatementValue?] = []
-        if !prefix.isEmpty {
-            conditions.append("key >= ? AND key < ?")
-            values += [.string(prefix), .text(ListingWalker.upperBound(of: prefix))]
-        }
-        switch position {
-        case .beginning:
-            break
-        case .after(let key, let id):
-            if let id, let idColumn {
-                conditions.append("(key, \(idColumn)) > (?, ?)")
-                values += [.string(key), .string(id)]
-            } else {
-                conditions.append("key > ?")
-                values.append(.string(key))
+        let positionKey: [UInt8]? =
+            switch position {
+            case .beginning: nil
+            case .after(let key, _): Array(key.utf8)
+            case .pastPrefix(let commonPrefix): ListingWalker.upperBound(of: commonPrefix)
             }
-        case .pastPrefix(let commonPrefix):
-            conditions.append("key >= ?")
-            values.append(.text(ListingWalker.upperBound(of: commonPrefix)))
+        let prefixBytes = Array(prefix.utf8)
+        let positionIsInsideOrPastPrefix = positionKey.map { !$0.lexicographicallyPrecedes(prefixBytes) } ?? false
+        if !prefix.isEmpty {
+            if !positionIsInsideOrPastPrefix {
+                conditions.append("key >= ?")
+                values.append(.string(prefix))
+            }
+            conditions.append("key < ?")
+            values.append(.text(ListingWalker.upperBound(of: prefix)))
+        }
+        if prefix.isEmpty || positionIsInsideOrPastPrefix {
+            switch position {
+            case .beginning:
+                break
+            case .after(let key, let id):
+                if let id, let idColumn {
+                    conditions.append("(key, \(idColumn)) > (?, ?)")
+                    values += [.string(key), .string(id)]
+                } else {
+                    conditions.append("key > ?")
+                    values.append(.string(key))
+                }
+            case .pastPrefix(let commonPrefix):
+                conditions.append("key >= ?")
+                values.append(.text(ListingWalker.upperBound(of: commonPrefix)))
+            }
         }
         if conditions.isEmpty { conditions.append("1") }
         return (conditions, values)
