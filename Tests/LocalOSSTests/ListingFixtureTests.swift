@@ -54,7 +54,7 @@ import Testing
                     let truncated = page.child("IsTruncated")?.text == "true"
                     #expect(truncated == (index < pages.count - 1), "\(path): walk page \(index)")
                     if !truncated { break }
-                    query["key-marker"] = decoded(page, "NextKeyMarker", query)
+                    query["key-marker"] = urlDecodedText(page.child("NextKeyMarker"), query)
                     query["upload-id-marker"] = page.child("NextUploadIdMarker")?.text ?? ""
                 }
             }
@@ -132,19 +132,6 @@ import Testing
         return root
     }
 
-    /// An element's text, URL-decoded when the request asked for `encoding-type=url` (after checking it is encoded).
-    private func decoded(_ element: XMLElement?, _ query: [String: String]) -> String {
-        let raw = element?.text ?? ""
-        guard query["encoding-type"] == "url" else { return raw }
-        let value = String(decoding: Encoding.percentDecode(Substring(raw), plusIsSpace: false), as: UTF8.self)
-        #expect(Encoding.urlEncode(value) == raw, "not URL-encoded: \(raw)")
-        return value
-    }
-
-    private func decoded(_ root: XMLElement, _ name: String, _ query: [String: String]) -> String {
-        decoded(root.child(name), query)
-    }
-
     private func check(
         _ root: XMLElement, _ expect: [String: Any], _ substitute: (String) -> String, path: String,
         query: [String: String]
@@ -152,12 +139,12 @@ import Testing
         let context = "\(path) \(query)"
         if let uploads = expect["uploads"] as? [[String]] {
             let actual = root.children("Upload").map {
-                [decoded($0.child("Key"), query), $0.child("UploadId")?.text ?? ""]
+                [urlDecodedText($0.child("Key"), query), $0.child("UploadId")?.text ?? ""]
             }
             #expect(actual == uploads.map { [$0[0], substitute($0[1])] }, "\(context)")
         }
         if let prefixes = expect["commonPrefixes"] as? [String] {
-            let actual = root.children("CommonPrefixes").map { decoded($0.child("Prefix"), query) }
+            let actual = root.children("CommonPrefixes").map { urlDecodedText($0.child("Prefix"), query) }
             #expect(actual == prefixes, "\(context)")
         }
         if let value = expect["isTruncated"] as? Bool {
@@ -174,7 +161,7 @@ import Testing
             ("prefix", "Prefix", true), ("delimiter", "Delimiter", true),
         ] {
             guard let value = expect[field] as? String else { continue }
-            let actual = encoded ? decoded(root.child(element), query) : root.child(element)?.text ?? ""
+            let actual = encoded ? urlDecodedText(root.child(element), query) : root.child(element)?.text ?? ""
             #expect(actual == substitute(value), "\(context) \(element)")
         }
     }

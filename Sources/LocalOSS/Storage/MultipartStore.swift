@@ -45,11 +45,7 @@ struct MultipartStore: Sendable {
         let notFoundEC = "0042-00000311"
         let files = try metadata.read { catalog in
             _ = try requireUpload(catalog, address, uploadID, ec: notFoundEC)
-            _ = try catalog.requireBucket(source.bucket)
-            guard
-                let object = try catalog.object(bucket: source.bucket, key: source.key)
-                    ?? source.alternateKey.flatMap({ try catalog.object(bucket: source.bucket, key: $0) })
-            else { throw OSSError.noSuchKey(source.key) }
+            let object = try catalog.copySource(source)
             if object.type == .appendable {
                 throw OSSError(.objectNotAppendable, "An appendable object can not be the source of UploadPartCopy.")
             }

@@ -181,11 +181,7 @@ extension ObjectStore {
         do {
             let (record, released) = try metadata.write { catalog in
                 _ = try catalog.requireBucket(destination.bucket.value)
-                _ = try catalog.requireBucket(source.bucket)
-                guard
-                    let original = try catalog.object(bucket: source.bucket, key: source.key)
-                        ?? source.alternateKey.flatMap({ try catalog.object(bucket: source.bucket, key: $0) })
-                else { throw OSSError.noSuchKey(source.key) }
+                let original = try catalog.copySource(source)
                 try check(original)
                 let isSelf = original.bucket == destination.bucket.value && original.key == destination.key.value
                 if options.forbidOverwrite, !isSelf,

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Testing
 
 @testable import LocalOSS
 
@@ -158,3 +159,13 @@ extension TestHTTPClient {
 
 func md5Base64(_ bytes: [UInt8]) -> String { Encoding.base64(EVPDigest.hash(.md5, bytes)) }
 func md5Hex(_ bytes: [UInt8]) -> String { Encoding.upperHex(EVPDigest.hash(.md5, bytes)) }
+
+/// A listing element's text, URL-decoded when the request asked for `encoding-type=url` (after checking that it is
+/// encoded exactly as OSS encodes: every byte but `A–Z a–z 0–9 - _ . ~`).
+func urlDecodedText(_ element: XMLElement?, _ query: [String: String]) -> String {
+    let raw = element?.text ?? ""
+    guard query["encoding-type"] == "url" else { return raw }
+    let value = String(decoding: Encoding.percentDecode(Substring(raw), plusIsSpace: false), as: UTF8.self)
+    #expect(Encoding.urlEncode(value) == raw, "not URL-encoded: \(raw)")
+    return value
+}

@@ -87,6 +87,16 @@ struct Catalog {
         return objectRecord(statement)
     }
 
+    /// The object an `x-oss-copy-source` names: its key as decoded, else the `+`-as-space reading Go v1 sends.
+    func copySource(_ source: CopySource) throws -> ObjectRecord {
+        _ = try requireBucket(source.bucket)
+        guard
+            let object = try object(bucket: source.bucket, key: source.key)
+                ?? source.alternateKey.flatMap({ try object(bucket: source.bucket, key: $0) })
+        else { throw OSSError.noSuchKey(source.key) }
+        return object
+    }
+
     func extents(objectID: Int64) throws -> [Extent] {
         let statement = try database.prepare("SELECT blob, size FROM extents WHERE object_id = ? ORDER BY seq")
         statement.bind(.integer(objectID))
