@@ -4,7 +4,8 @@
 #   Tests/sdk/go/run.sh [go test flags…]      e.g.  run.sh -run 'TestGuide'
 #
 # Environment:
-#   LOCALOSS_ENDPOINT   use an already running server (e.g. http://127.0.0.1:9800);
+#   LOCALOSS_ENDPOINT   use an already running server (e.g. http://127.0.0.1:9800; start it with
+#                       --base-domain oss-local.test for the virtual-hosted tests);
 #                       otherwise one is started on a free port with a temporary data dir
 #   LOCALOSS_BIN        server binary (default: <repo>/.build/debug/localoss)
 #   LOCALOSS_ACCESS_KEY_ID / LOCALOSS_ACCESS_KEY_SECRET   (default LocalOSSTestKey / LocalOSSTestSecret)
@@ -77,8 +78,9 @@ if [ -z "${LOCALOSS_ENDPOINT:-}" ]; then
     linebuf=()
     # line-buffer the server's stdio if it uses C stdio, so the banner shows up at once
     command -v stdbuf >/dev/null 2>&1 && linebuf=(stdbuf -oL -eL)
+    # oss-local.test: base domain of the virtual-hosted tests (auth_test.go), reached through oss.Proxy
     "${linebuf[@]}" "$bin" serve --host 127.0.0.1 --port 0 --data-dir "$tmp_root/data" \
-        >"$tmp_root/server.out" 2>"$tmp_root/server.err" &
+        --base-domain oss-local.test >"$tmp_root/server.out" 2>"$tmp_root/server.err" &
     server_pid=$!
     endpoint=""
     for _ in $(seq 1 300); do   # up to 30 s
