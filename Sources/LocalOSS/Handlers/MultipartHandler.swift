@@ -9,7 +9,7 @@ struct MultipartHandler {
     func initiate(_ address: ObjectAddress, _ context: RequestContext) throws -> HTTPResponse {
         let options = MultipartStore.InitiateOptions(
             metadata: try ObjectMetadata.from(context.headers),
-            storageClass: try StorageClass(header: context.headers["x-oss-storage-class"]),
+            storageClass: try StorageClass.parse(header: context.headers["x-oss-storage-class"]),
             acl: try CannedACL(header: context.headers["x-oss-object-acl"], allowDefault: true),
             forbidOverwrite: context.bool("x-oss-forbid-overwrite"))
         _ = try context.smallBody(limit: 64 * 1024)

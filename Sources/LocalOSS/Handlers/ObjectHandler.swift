@@ -13,7 +13,7 @@ struct ObjectHandler {
         let options = ObjectStore.PutOptions(
             metadata: try ObjectMetadata.from(context.headers), expected: try context.expectedDigests(),
             acl: try CannedACL(header: context.headers["x-oss-object-acl"], allowDefault: true),
-            storageClass: try StorageClass(header: context.headers["x-oss-storage-class"]),
+            storageClass: try StorageClass.parse(header: context.headers["x-oss-storage-class"]),
             forbidOverwrite: context.bool("x-oss-forbid-overwrite"))
         let object = try objects.putObject(address, body: context.body, options: options)
         var headers = HTTPHeaders()
@@ -76,7 +76,10 @@ struct ObjectHandler {
         let entries = root.children("Object")
         guard root.name == "Delete", (1...1000).contains(entries.count) else { throw OSSError.malformedXML }
         let keys = try entries.map { entry throws(OSSError) in
-            guard let key = entry.child("Key")?.text else { throw OSSError.malformedXML }
+            guard let key = entry.child("Key")?.text else {
+                throw OSSError(
+                    .malformedXML, "Every Object in a Delete request needs a Key.", ec: "0016-00000613")
+            }
             return try ObjectKey(validating: key).value
         }
         try objects.deleteObjects(bucket, keys: keys)

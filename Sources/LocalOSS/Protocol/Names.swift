@@ -86,14 +86,12 @@ enum StorageClass: String, Sendable {
     case coldArchive = "ColdArchive"
     case deepColdArchive = "DeepColdArchive"
 
-    init(header: String?) throws(OSSError) {
-        guard let header else {
-            self = .standard
-            return
-        }
+    /// `x-oss-storage-class`, or nil when absent (the object then takes its bucket's class).
+    static func parse(header: String?) throws(OSSError) -> StorageClass? {
+        guard let header else { return nil }
         guard let value = StorageClass(rawValue: header) else {
             throw OSSError.invalidArgument("Invalid storage class.", name: "x-oss-storage-class", value: header)
         }
-        self = value
+        return value
     }
 }

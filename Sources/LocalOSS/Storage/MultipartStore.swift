@@ -11,21 +11,23 @@ struct MultipartStore: Sendable {
 
     struct InitiateOptions {
         var metadata: ObjectMetadata
-        var storageClass: StorageClass
+        /// nil: the bucket's storage class.
+        var storageClass: StorageClass?
         var acl: CannedACL
         var forbidOverwrite: Bool
     }
 
     func initiate(_ address: ObjectAddress, options: InitiateOptions) throws -> UploadRecord {
-        let upload = UploadRecord(
-            uploadID: uploadIDs.next(), bucket: address.bucket.value, key: address.key.value,
-            initiated: HTTPDate.now(), metadata: options.metadata, storageClass: options.storageClass,
-            acl: options.acl, forbidOverwrite: options.forbidOverwrite)
         try metadata.write { catalog in
-            _ = try catalog.requireBucket(address.bucket.value)
+            let bucket = try catalog.requireBucket(address.bucket.value)
+            let upload = UploadRecord(
+                uploadID: uploadIDs.next(), bucket: address.bucket.value, key: address.key.value,
+                initiated: HTTPDate.now(), metadata: options.metadata,
+                storageClass: options.storageClass ?? bucket.storageClass, acl: options.acl,
+                forbidOverwrite: options.forbidOverwrite)
             try catalog.insertUpload(upload)
+            return upload
         }
-        return upload
     }
 
     func uploadPart(

@@ -56,24 +56,26 @@ struct ObjectStore: Sendable {
         var metadata: ObjectMetadata
         var expected: ExpectedDigests
         var acl: CannedACL
-        var storageClass: StorageClass
+        /// nil: the bucket's storage class.
+        var storageClass: StorageClass?
         var forbidOverwrite: Bool
     }
 
     func putObject(_ address: ObjectAddress, body: RequestBody, options: PutOptions) throws -> ObjectRecord {
-        try metadata.read { catalog in
-            _ = try catalog.requireBucket(address.bucket.value)
+        let bucket = try metadata.read { catalog in
+            let bucket = try catalog.requireBucket(address.bucket.value)
             if options.forbidOverwrite, try catalog.object(bucket: address.bucket.value, key: address.key.value) != nil
             {
                 throw Self.fileAlreadyExists
             }
+            return bucket
         }
         let (staged, summary) = try BodyIngest(blobs: blobs).ingest(body, expected: options.expected)
         let blob = try blobs.commit(staged)
         let record = ObjectRecord(
             bucket: address.bucket.value, key: address.key.value, type: .normal, size: Int64(summary.length),
             etag: summary.etag, crc64: summary.crc64, contentMD5: summary.contentMD5, lastModified: HTTPDate.now(),
-            metadata: options.metadata, storageClass: options.storageClass, acl: options.acl)
+            metadata: options.metadata, storageClass: options.storageClass ?? bucket.storageClass, acl: options.acl)
         do {
             let released = try metadata.write { catalog in
                 _ = try catalog.requireBucket(address.bucket.value)
@@ -225,14 +227,14 @@ extension ObjectStore {
         let extent = Extent(blob: blob, size: Int64(summary.length))
         do {
             return try metadata.write { catalog in
-                _ = try catalog.requireBucket(address.bucket.value)
+                let bucket = try catalog.requireBucket(address.bucket.value)
                 let existing = try catalog.object(bucket: address.bucket.value, key: address.key.value)
                 try Self.checkAppendable(existing, position)
                 guard let existing else {
                     let record = ObjectRecord(
                         bucket: address.bucket.value, key: address.key.value, type: .appendable, size: extent.size,
                         etag: summary.etag, crc64: summary.crc64, contentMD5: nil, lastModified: HTTPDate.now(),
-                        metadata: newMetadata, storageClass: .standard, acl: acl ?? .default)
+                        metadata: newMetadata, storageClass: bucket.storageClass, acl: acl ?? .default)
                     _ = try catalog.replaceObject(record, extents: [extent])
                     return record
                 }

@@ -4,16 +4,35 @@
 # not part of run.sh. Some of its tests cannot pass against any emulator (see
 # docs/protocol/sdk-notes.md §2); its SetUpSuite also needs ListObjects.
 #
-#   Tests/sdk/go/run-upstream.sh [gocheck filter regexp]   (default OssBucketMultipartSuite)
+#   Tests/sdk/go/run-upstream.sh [SUITE|REGEXP ...]   (default OssBucketMultipartSuite)
+#
+#   Each argument is a suite name (OssBucketSuite, OssDownloadSuite, OssCopySuite,
+#   OssUploadSuite, OssCrcSuite, OssClientSuite, ...) or any gocheck -check.f
+#   regexp (e.g. 'OssBucketSuite.TestCopyObject$'); several are OR-ed together.
+#   A per-suite PASS/FAIL count and the failing tests are printed at the end.
 #
 # Environment: LOCALOSS_ENDPOINT (use a running server) or LOCALOSS_BIN,
 # LOCALOSS_ACCESS_KEY_ID / LOCALOSS_ACCESS_KEY_SECRET.
+#
+# Known failures (2026-11, none of them a server bug unless noted):
+#   OssBucketMultipartSuite.TestUploadFile         ACL `default` vs `public-read` disagreement (multipart.md)
+#   OssBucketSuite.TestGetObjectToWriterNegative   expects writing /root/123abc9874 to fail: passes only as non-root
+#   OssBucketSuite.TestRestoreObject               Archive storage class + RestoreObject (out of scope)
+#   OssBucketSuite.TestSymlink                     symlink (out of scope, 400 NotImplemented)
+#   Oss{Download,Copy}Suite.Test*RoutineWithRecovery  hard-coded ETag of the real sample JPEG, which Debian
+#                                                  does not ship (a random stand-in file is used)
+#   OssUploadSuite.TestUploadRoutineWithRecovery   asserts len(file mtime.String()) == 29 (whole seconds, CST)
+#   OssClientSuite: lifecycle/logging/website/CORS/referer tests (out of scope, 400 NotImplemented),
+#     TestEndpointFormat (virtual-host name under an IP), TestProxy (needs a proxy on :0),
+#     TestIsBucketExist (expects ListBuckets prefix=BucketNameInvalid to fail; UNVERIFIED, objects-and-buckets.md §3)
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/../../.." && pwd)"
 sdk_root=/usr/share/gocode/src/github.com/aliyun/aliyun-oss-go-sdk
-filter="${1:-OssBucketMultipartSuite}"
+if [ $# -eq 0 ]; then set -- OssBucketMultipartSuite; fi
+filter="$(IFS='|'; echo "$*")"
+[ $# -gt 1 ] && filter="($filter)"
 
 log() { echo "run-upstream.sh: $*" >&2; }
 as_root() {
@@ -93,6 +112,11 @@ export OSS_TEST_ENDPOINT="$LOCALOSS_ENDPOINT"
 export OSS_TEST_ACCESS_KEY_ID="${LOCALOSS_ACCESS_KEY_ID:-LocalOSSTestKey}"
 export OSS_TEST_ACCESS_KEY_SECRET="${LOCALOSS_ACCESS_KEY_SECRET:-LocalOSSTestSecret}"
 
+# TestGetObjectToWriterNegative writes /root/123abc9874 (expecting failure); remove it if we made it.
+stray=/root/123abc9874
+stray_existed=0
+[ -e "$stray" ] && stray_existed=1
+
 cd "$dst/oss"
 set +e
 go test -v -count=1 -timeout 30m . -check.v -check.f "$filter" 2>&1 | tee "$tmp_root/upstream.log"
@@ -102,5 +126,13 @@ pass=$(grep -c '^PASS: ' "$tmp_root/upstream.log" || true)
 fail=$(grep -c '^FAIL: ' "$tmp_root/upstream.log" || true)
 miss=$(grep -c '^MISS: ' "$tmp_root/upstream.log" || true)
 panic=$(grep -c '^PANIC: ' "$tmp_root/upstream.log" || true)
+[ "$stray_existed" -eq 0 ] && [ -f "$stray" ] && rm -f "$stray"
+# per suite
+{ grep -E '^(PASS|FAIL|PANIC|MISS|SKIP): ' "$tmp_root/upstream.log" |
+    sed -E 's/^([A-Z]+): [^ ]+ ([A-Za-z0-9]+)\.([A-Za-z0-9_]+).*/\2 \1 \3/' |
+    awk '{n[$1" "$2]++; s[$1]=1; if ($2 != "PASS" && $2 != "SKIP") bad[$1]=bad[$1]" "$3}
+         END {for (x in s) printf "run-upstream.sh: %-26s PASS=%d FAIL=%d PANIC=%d MISS=%d%s\n", x,
+              n[x" PASS"], n[x" FAIL"], n[x" PANIC"], n[x" MISS"], (bad[x] ? "  failing:" bad[x] : "")}' |
+    sort >&2; } || true
 log "summary for -check.f '$filter': PASS=$pass FAIL=$fail PANIC=$panic MISS=$miss (go test exit $rc)"
 exit "$rc"
