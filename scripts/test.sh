@@ -18,5 +18,6 @@ export LOCALOSS_BIN="$PWD/.build/debug/localoss"
 step "swift test" swift test
 step "Python SDK tests (oss2, alibabacloud-oss-v2)" Tests/sdk/python/run.sh
 step "Go SDK tests" Tests/sdk/go/run.sh
+step "Go SDK's own OssBucketMultipartSuite" Tests/sdk/go/run-upstream.sh OssBucketMultipartSuite
 step "Fuzzing: HTTP parser and XML reader (${FUZZ_SECONDS:-60} s each)" Tests/fuzz/run.sh
 exit $status

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Run the Go SDK's OWN gocheck suite (Debian package's oss/*_test.go) against
-# LocalOSS, restricted to OssBucketMultipartSuite by default. Informational:
-# not part of run.sh. Some of its tests cannot pass against any emulator (see
-# docs/protocol/sdk-notes.md §2); its SetUpSuite also needs ListObjects.
+# LocalOSS, restricted to OssBucketMultipartSuite by default (scripts/test.sh runs
+# that suite; it must pass unmodified). Some tests of the other suites cannot pass
+# against any emulator (the OSS protocol notes on the Go SDK list them).
 #
 #   Tests/sdk/go/run-upstream.sh [SUITE|REGEXP ...]   (default OssBucketMultipartSuite)
 #
@@ -15,7 +15,6 @@
 # LOCALOSS_ACCESS_KEY_ID / LOCALOSS_ACCESS_KEY_SECRET.
 #
 # Known failures (2026-11, none of them a server bug unless noted):
-#   OssBucketMultipartSuite.TestUploadFile         ACL `default` vs `public-read` disagreement (multipart.md)
 #   OssBucketSuite.TestGetObjectToWriterNegative   expects writing /root/123abc9874 to fail: passes only as non-root
 #   OssBucketSuite.TestRestoreObject               Archive storage class + RestoreObject (out of scope)
 #   OssBucketSuite.TestSymlink                     symlink (out of scope, 400 NotImplemented)
