@@ -32,6 +32,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .executableTarget(
+            name: "localoss-bench", dependencies: ["COpenSSL", "CISAL"], path: "bench/Sources/LocalOSSBench"),
         .testTarget(name: "LocalOSSTests", dependencies: ["LocalOSS"]),
     ],
     swiftLanguageModes: [.v6]

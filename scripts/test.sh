@@ -16,8 +16,10 @@ step() {
 swift build --product localoss || exit 1
 export LOCALOSS_BIN="$PWD/.build/debug/localoss"
 step "swift test" swift test
+step "swift test under ThreadSanitizer" swift test --sanitize=thread --scratch-path .build-tsan
 step "Python SDK tests (oss2, alibabacloud-oss-v2)" Tests/sdk/python/run.sh
 step "Go SDK tests" Tests/sdk/go/run.sh
 step "Go SDK's own OssBucketMultipartSuite" Tests/sdk/go/run-upstream.sh OssBucketMultipartSuite
+step "Benchmark, short mode (prints figures; fails only on wrong results)" bench/run.sh --quick
 step "Fuzzing: HTTP parser and XML reader (${FUZZ_SECONDS:-60} s each)" Tests/fuzz/run.sh
 exit $status

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Builds release localoss and the benchmark driver (scratch path .build-bench), optionally installs and starts moto's
+# server as a peer, runs the driver and prints its table.
+#
+#   bench/run.sh                 # full run against LocalOSS alone
+#   bench/run.sh --quick         # CI's short mode: exits non-zero only on correctness failures, never on time
+#   bench/run.sh --peer moto     # the same workload against moto_server too, side by side
+#   bench/run.sh --peer http://127.0.0.1:PORT   # against a server already running (path-style S3, unsigned)
+#
+# Other arguments go to the driver unchanged (see `localoss-bench --help`). LOCALOSS_BENCH_NO_BUILD=1 skips the build.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+scratch="$root/.build-bench"
+
+peer=""
+args=()
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --peer)
+            [ $# -ge 2 ] || { echo "--peer needs moto or a URL" >&2; exit 2; }
+            peer="$2"
+            shift 2
+            ;;
+        *)
+            args+=("$1")
+            shift
+            ;;
+    esac
+done
+
+if [ "${LOCALOSS_BENCH_NO_BUILD:-0}" != 1 ]; then
+    echo "[run.sh] building release localoss and localoss-bench in $scratch" >&2
+    swift build -c release --product localoss --scratch-path "$scratch" >&2
+    swift build -c release --product localoss-bench --scratch-path "$scratch" >&2
+fi
+bin="$(swift build -c release --scratch-path "$scratch" --show-bin-path)"
+
+peer_args=()
+if [ "$peer" = moto ]; then
+    python="${PYTHON:-python3}"
+    if ! "$python" -c 'import moto.server, flask, werkzeug' >/dev/null 2>&1; then
+        echo "[run.sh] installing moto[server] with pip" >&2
+        "$python" -m pip install --quiet 'moto[server]' >&2
+    fi
+    # The console script beside this interpreter (not a pyenv shim, whose start-up would count as moto's).
+    moto="$("$python" -c 'import os, sys; print(os.path.join(os.path.dirname(sys.executable), "moto_server"))')"
+    [ -x "$moto" ] || moto="$(command -v moto_server)"
+    # A free loopback port.
+    port="$("$python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+    # S3 wants parts of 5 MiB; OSS (and this workload) 100 KiB. Same rule for both servers.
+    peer_args=(--peer "http://127.0.0.1:$port" --peer-name moto
+        --peer-cmd "env S3_UPLOAD_PART_MIN_SIZE=102400 $moto -H 127.0.0.1 -p $port")
+elif [ -n "$peer" ]; then
+    peer_args=(--peer "$peer")
+fi
+
+exec "$bin/localoss-bench" --localoss "$bin/localoss" "${peer_args[@]}" "${args[@]}"
