@@ -68,3 +68,16 @@ import Testing
         #expect(object.size == 102_410)
     }
 }
+
+@Suite struct CRC64CombineProperties {
+    @Test func combiningEqualsHashingTheConcatenation() {
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<50 {
+            let first = (0..<Int.random(in: 0...3000, using: &generator)).map { _ in UInt8.random(in: 0...255) }
+            let second = (0..<Int.random(in: 1...3000, using: &generator)).map { _ in UInt8.random(in: 0...255) }
+            #expect(
+                CRC64.combine(CRC64.checksum(first), CRC64.checksum(second), secondLength: UInt64(second.count))
+                    == CRC64.checksum(first + second))
+        }
+    }
+}

@@ -18,44 +18,50 @@ struct CRC64: Sendable, Equatable {
         return crc.value
     }
 
-    /// CRC of A‖B from crc(A), crc(B) and len(B): zlib's crc32_combine carried over to 64 bits.
+    /// The reflected CRC-64/XZ polynomial.
+    private static let polynomial: UInt64 = 0xC96C_5795_D787_0F42
+
+    /// CRC of A‖B from crc(A), crc(B) and len(B), without the bytes: crc(A) is multiplied by x^(8·len(B)) modulo the
+    /// polynomial (zlib's crc32_combine method, widened to 64 bits). O(log len) carry-less multiplications.
     static func combine(_ first: UInt64, _ second: UInt64, secondLength: UInt64) -> UInt64 {
         guard secondLength > 0 else { return first }
-        var odd = [UInt64](repeating: 0, count: 64)
-        odd[0] = 0xC96C_5795_D787_0F42
-        var row: UInt64 = 1
-        for n in 1..<64 {
-            odd[n] = row
-            row <<= 1
-        }
-        var even = square(odd)
-        odd = square(even)
-        var crc = first
-        var length = secondLength
-        while true {
-            even = square(odd)
-            if length & 1 != 0 { crc = times(even, crc) }
-            length >>= 1
-            if length == 0 { break }
-            odd = square(even)
-            if length & 1 != 0 { crc = times(odd, crc) }
-            length >>= 1
-            if length == 0 { break }
-        }
-        return crc ^ second
+        return multiplyModP(xPowerOf2NTimes(secondLength, k: 3), first) ^ second
     }
 
-    private static func times(_ matrix: [UInt64], _ vector: UInt64) -> UInt64 {
-        var sum: UInt64 = 0
-        var vector = vector
-        var index = 0
-        while vector != 0 {
-            if vector & 1 != 0 { sum ^= matrix[index] }
-            vector >>= 1
-            index += 1
+    /// a(x)·b(x) modulo the polynomial, in reflected bit order (bit 63 is x⁰).
+    private static func multiplyModP(_ a: UInt64, _ b: UInt64) -> UInt64 {
+        var a = a
+        var b = b
+        var product: UInt64 = 0
+        while a != 0 {
+            if a & (1 << 63) != 0 { product ^= b }
+            a <<= 1
+            b = b & 1 != 0 ? (b >> 1) ^ polynomial : b >> 1
         }
-        return sum
+        return product
     }
 
-    private static func square(_ matrix: [UInt64]) -> [UInt64] { matrix.map { times(matrix, $0) } }
+    /// x^(2^k) modulo the polynomial for k = 0..<64.
+    private static let xPowersOf2: [UInt64] = {
+        var table = [UInt64](repeating: 0, count: 64)
+        var power: UInt64 = 1 << 62  // x¹
+        for k in 0..<64 {
+            table[k] = power
+            power = multiplyModP(power, power)
+        }
+        return table
+    }()
+
+    /// x^(n·2^k) modulo the polynomial.
+    private static func xPowerOf2NTimes(_ n: UInt64, k: Int) -> UInt64 {
+        var result: UInt64 = 1 << 63  // x⁰
+        var n = n
+        var k = k
+        while n != 0 {
+            if n & 1 != 0 { result = multiplyModP(xPowersOf2[k & 63], result) }
+            n >>= 1
+            k += 1
+        }
+        return result
+    }
 }

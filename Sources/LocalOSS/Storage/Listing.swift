@@ -57,8 +57,11 @@ enum ListingWalker {
         let prefixBytes = Array(prefix.utf8)
         let delimiterBytes = delimiter.map { Array($0.utf8) } ?? []
         let markerBytes = marker.map { Array($0.utf8) }
+        var afterRollUp = false
         scanning: while true {
-            let wanted = maxEntries - page.entries.count + 1
+            // After a roll-up the next row is often under another common prefix: fetch a few rows, not a page.
+            let wanted = afterRollUp ? min(maxEntries - page.entries.count + 1, 8) : maxEntries - page.entries.count + 1
+            afterRollUp = false
             let rows = try fetch(position, wanted)
             for row in rows {
                 if page.entries.count == maxEntries {
@@ -69,6 +72,7 @@ enum ListingWalker {
                     position = .pastPrefix(commonPrefix)
                     let isBeforeMarker = markerBytes.map { !$0.lexicographicallyPrecedes(commonPrefix.utf8) } ?? false
                     if !isBeforeMarker { page.entries.append(.commonPrefix(commonPrefix)) }
+                    afterRollUp = true
                     continue scanning
                 }
                 page.entries.append(.row(row))

@@ -144,14 +144,14 @@ struct MultipartStore: Sendable {
     func listUploads(
         _ bucket: BucketName, prefix: String, delimiter: String?, keyMarker: String?, uploadIDMarker: String?,
         maxUploads: Int
-    ) throws -> ListingPage<UploadRecord> {
+    ) throws -> ListingPage<UploadSummary> {
         try metadata.read { catalog in
             _ = try catalog.requireBucket(bucket.value)
             let start: ListingPosition = keyMarker.map { .after(key: $0, id: uploadIDMarker) } ?? .beginning
             return try ListingWalker.walk(
                 prefix: prefix, delimiter: delimiter, start: start, marker: keyMarker, maxEntries: maxUploads
             ) { position, limit in
-                try catalog.uploads(bucket: bucket.value, prefix: prefix, from: position, limit: limit)
+                try catalog.uploadSummaries(bucket: bucket.value, prefix: prefix, from: position, limit: limit)
             }
         }
     }
@@ -223,9 +223,4 @@ struct MultipartStore: Sendable {
             lastModified: HTTPDate.now(), metadata: upload.metadata, storageClass: upload.storageClass,
             acl: acl ?? upload.acl)
     }
-}
-
-extension UploadRecord: ListingRow {
-    var listingKey: String { key }
-    var listingID: String? { uploadID }
 }

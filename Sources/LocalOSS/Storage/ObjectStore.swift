@@ -134,14 +134,14 @@ struct ObjectStore: Sendable {
 
     func listObjects(
         _ bucket: BucketName, prefix: String, delimiter: String?, after marker: String?, maxKeys: Int
-    ) throws -> ListingPage<ObjectRecord> {
+    ) throws -> ListingPage<ObjectSummary> {
         try metadata.read { catalog in
             _ = try catalog.requireBucket(bucket.value)
             let start: ListingPosition = marker.map { .after(key: $0, id: nil) } ?? .beginning
             return try ListingWalker.walk(
                 prefix: prefix, delimiter: delimiter, start: start, marker: marker, maxEntries: maxKeys
             ) { position, limit in
-                try catalog.objects(bucket: bucket.value, prefix: prefix, from: position, limit: limit)
+                try catalog.objectSummaries(bucket: bucket.value, prefix: prefix, from: position, limit: limit)
             }
         }
     }
@@ -158,11 +158,6 @@ struct ObjectStore: Sendable {
 
     static let fileAlreadyExists = OSSError(
         .fileAlreadyExists, "The object you specified already exists and can not be overwritten.")
-}
-
-extension ObjectRecord: ListingRow {
-    var listingKey: String { key }
-    var listingID: String? { nil }
 }
 
 extension ObjectStore {

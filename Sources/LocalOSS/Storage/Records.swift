@@ -88,3 +88,27 @@ struct PartRecord: Sendable {
 
     var etag: String { "\"\(Encoding.upperHex(md5))\"" }
 }
+
+/// An object as a listing shows it.
+struct ObjectSummary: Sendable, ListingRow {
+    let key: String
+    let lastModified: Int64
+    let etag: String
+    let type: ObjectType
+    let size: Int64
+    let storageClass: StorageClass
+
+    var listingKey: String { key }
+    var listingID: String? { nil }
+}
+
+/// An in-progress upload as ListMultipartUploads shows it.
+struct UploadSummary: Sendable, ListingRow {
+    let key: String
+    let uploadID: String
+    let initiated: Int64
+    let storageClass: StorageClass
+
+    var listingKey: String { key }
+    var listingID: String? { uploadID }
+}

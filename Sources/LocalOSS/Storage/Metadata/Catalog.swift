@@ -158,16 +158,27 @@ struct Catalog {
         try database.prepare("UPDATE objects SET acl = ? WHERE id = ?").bind(.string(acl.rawValue), .integer(id)).run()
     }
 
-    func objects(bucket: String, prefix: String, from position: ListingPosition, limit: Int) throws -> [ObjectRecord] {
+    /// One page's worth of listing rows: only the columns a listing shows.
+    func objectSummaries(bucket: String, prefix: String, from position: ListingPosition, limit: Int) throws
+        -> [ObjectSummary]
+    {
         var (conditions, values) = Self.rangeConditions(prefix: prefix, position: position, idColumn: nil)
         conditions.insert("bucket = ?", at: 0)
         values.insert(.string(bucket), at: 0)
         let statement = try database.prepare(
-            "SELECT \(Self.objectColumns) FROM objects WHERE \(conditions.joined(separator: " AND ")) ORDER BY key LIMIT ?"
-        )
+            """
+            SELECT key, last_modified, etag, type, size, storage_class FROM objects
+            WHERE \(conditions.joined(separator: " AND ")) ORDER BY key LIMIT ?
+            """)
         bindAll(statement, values + [.int(limit)])
-        var result: [ObjectRecord] = []
-        while try statement.step() { result.append(objectRecord(statement)) }
+        var result: [ObjectSummary] = []
+        while try statement.step() {
+            result.append(
+                ObjectSummary(
+                    key: statement.text(0), lastModified: statement.int(1), etag: statement.text(2),
+                    type: ObjectType(rawValue: statement.text(3)) ?? .normal, size: statement.int(4),
+                    storageClass: StorageClass(rawValue: statement.text(5)) ?? .standard))
+        }
         return result
     }
 
@@ -204,18 +215,26 @@ struct Catalog {
         return uploadRecord(statement)
     }
 
-    func uploads(bucket: String, prefix: String, from position: ListingPosition, limit: Int) throws -> [UploadRecord] {
+    /// One page's worth of listing rows: only the columns a listing shows.
+    func uploadSummaries(bucket: String, prefix: String, from position: ListingPosition, limit: Int) throws
+        -> [UploadSummary]
+    {
         var (conditions, values) = Self.rangeConditions(prefix: prefix, position: position, idColumn: "upload_id")
         conditions.insert("bucket = ?", at: 0)
         values.insert(.string(bucket), at: 0)
         let statement = try database.prepare(
             """
-            SELECT \(Self.uploadColumns) FROM uploads WHERE \(conditions.joined(separator: " AND "))
-            ORDER BY key, upload_id LIMIT ?
+            SELECT key, upload_id, initiated, storage_class FROM uploads
+            WHERE \(conditions.joined(separator: " AND ")) ORDER BY key, upload_id LIMIT ?
             """)
         bindAll(statement, values + [.int(limit)])
-        var result: [UploadRecord] = []
-        while try statement.step() { result.append(uploadRecord(statement)) }
+        var result: [UploadSummary] = []
+        while try statement.step() {
+            result.append(
+                UploadSummary(
+                    key: statement.text(0), uploadID: statement.text(1), initiated: statement.int(2),
+                    storageClass: StorageClass(rawValue: statement.text(3)) ?? .standard))
+        }
         return result
     }
 
