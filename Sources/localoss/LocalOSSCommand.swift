@@ -43,7 +43,7 @@ struct Serve: ParsableCommand {
     var credentials: [String] = env("LOCALOSS_CREDENTIALS").map { [$0] } ?? []
 
     @Option(help: "A file of ID:SECRET lines to accept as well (env LOCALOSS_CREDENTIALS_FILE).")
-    var credentialsFile: String? = env("LOCALOSS_CREDENTIALS_FILE")
+    var credentialsFile: String?
 
     @Option(help: "Seconds a signed request's time may be off the server clock (env LOCALOSS_MAX_SKEW).")
     var maxSkew: Int = env("LOCALOSS_MAX_SKEW").flatMap(Int.init) ?? 900
@@ -93,7 +93,7 @@ struct Serve: ParsableCommand {
         configuration.authenticationEnabled = auth == "on"
         configuration.maxClockSkew = maxSkew
         for text in credentials { configuration.extraCredentials.merge(try Credentials.parse(text)) { $1 } }
-        if let credentialsFile {
+        if let credentialsFile = credentialsFile ?? env("LOCALOSS_CREDENTIALS_FILE") {
             let text = try String(contentsOfFile: credentialsFile, encoding: .utf8)
             configuration.extraCredentials.merge(try Credentials.parse(text)) { $1 }
         }

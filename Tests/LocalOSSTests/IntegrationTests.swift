@@ -197,7 +197,9 @@ extension TestHTTPClient {
         var bytes: [UInt8] = []
         while !(bytes.count >= 4 && Array(bytes.suffix(4)) == [13, 10, 13, 10]) {
             var byte: UInt8 = 0
-            guard recv(fd, &byte, 1, 0) == 1 else { throw POSIXFailure("recv") }
+            var count = recv(fd, &byte, 1, 0)
+            while count < 0, errno == EINTR { count = recv(fd, &byte, 1, 0) }
+            guard count == 1 else { throw POSIXFailure("recv") }
             bytes.append(byte)
         }
         return String(decoding: bytes, as: UTF8.self)

@@ -1,3 +1,5 @@
+import Dispatch
+
 /// A request body as it arrives: framed by Content-Length or chunked transfer coding, read in large chunks.
 /// Sends `100 Continue` on the first read, so a request rejected before its body is read never asks for it.
 final class RequestBody {
@@ -10,6 +12,7 @@ final class RequestBody {
     let framing: Framing
     private let stream: SocketStream
     private let chunkBuffer: UnsafeMutableRawBufferPointer
+    private let spareBuffer: UnsafeMutableRawBufferPointer
     private var expectsContinue: Bool
     private var remainingInChunk: UInt64 = 0
     private var finished: Bool
@@ -19,9 +22,14 @@ final class RequestBody {
     /// True if the client is still waiting for `100 Continue` and has not sent the body.
     var isAwaitingContinue: Bool { expectsContinue && !finished }
 
-    init(head: HTTPRequestHead, stream: SocketStream, chunkBuffer: UnsafeMutableRawBufferPointer) throws(OSSError) {
+    /// `buffers` are the connection's two body buffers of equal size (the second is used by overlapped reads).
+    init(
+        head: HTTPRequestHead, stream: SocketStream,
+        buffers: (UnsafeMutableRawBufferPointer, UnsafeMutableRawBufferPointer)
+    ) throws(OSSError) {
         self.stream = stream
-        self.chunkBuffer = chunkBuffer
+        chunkBuffer = buffers.0
+        spareBuffer = buffers.1
         let transferEncoding = head.headers["Transfer-Encoding"]?.lowercased()
         if let transferEncoding, transferEncoding != "identity" {
             guard transferEncoding == "chunked" else {
@@ -53,9 +61,29 @@ final class RequestBody {
     /// Streams the whole body through `consume` in chunks of at most the connection's buffer size.
     func forEachChunk(_ consume: (UnsafeRawBufferPointer) throws -> Void) throws {
         while true {
-            let count = try readChunk()
+            let count = try fill(chunkBuffer)
             if count == 0 { return }
             try consume(UnsafeRawBufferPointer(rebasing: chunkBuffer[..<count]))
+        }
+    }
+
+    /// Like `forEachChunk`, but the next chunk is read from the socket while `consume` works on the previous one on
+    /// another thread, using the spare buffer: hashing and disk writes overlap with network reads. `consume` sees
+    /// the chunks in order, one at a time.
+    func forEachChunkOverlapped(_ consume: (UnsafeRawBufferPointer) throws -> Void) throws {
+        guard declaredLength.map({ $0 > UInt64(chunkBuffer.count) }) ?? true else { return try forEachChunk(consume) }
+        // The consumer never outlives this call: every chunk it was given is waited for before returning.
+        try withoutActuallyEscaping(consume) { consume in
+            let worker = OverlappedConsumer(consume)
+            var buffers = (chunkBuffer, spareBuffer)
+            defer { worker.waitForPrevious() }
+            while true {
+                let count = try fill(buffers.0)
+                try worker.finishPrevious()
+                if count == 0 { return }
+                worker.start(UnsafeRawBufferPointer(rebasing: buffers.0[..<count]))
+                swap(&buffers.0, &buffers.1)
+            }
         }
     }
 
@@ -82,7 +110,7 @@ final class RequestBody {
         var discarded: UInt64 = 0
         do {
             while discarded <= limit {
-                let count = try readChunk()
+                let count = try fill(chunkBuffer)
                 if count == 0 { return true }
                 discarded += UInt64(count)
             }
@@ -92,7 +120,19 @@ final class RequestBody {
         return false
     }
 
-    private func readChunk() throws -> Int {
+    /// Fills `destination` as far as the body goes: a short count only at the end of the body, 0 once it is done.
+    func fill(_ destination: UnsafeMutableRawBufferPointer) throws -> Int {
+        var filled = 0
+        while filled < destination.count {
+            let count = try readStep(into: UnsafeMutableRawBufferPointer(rebasing: destination[filled...]))
+            if count == 0 { break }
+            filled += count
+        }
+        return filled
+    }
+
+    /// One framing step: at most one socket read, never past the current chunk.
+    private func readStep(into destination: UnsafeMutableRawBufferPointer) throws -> Int {
         if finished { return 0 }
         if expectsContinue {
             expectsContinue = false
@@ -102,13 +142,13 @@ final class RequestBody {
         case .empty:
             return 0
         case .length:
-            return try readFraming { try stream.readSome(into: $0) }
+            return try readFraming(into: destination)
         case .chunked:
             if remainingInChunk == 0 {
                 try startNextChunk()
                 if finished { return 0 }
             }
-            let count = try readFraming { try stream.readSome(into: $0) }
+            let count = try readFraming(into: destination)
             if remainingInChunk == 0 {
                 guard try stream.readLine(maxLength: 64).isEmpty else {
                     throw OSSError(.invalidArgument, "Malformed chunked transfer coding.")
@@ -118,9 +158,9 @@ final class RequestBody {
         }
     }
 
-    private func readFraming(_ read: (UnsafeMutableRawBufferPointer) throws -> Int) throws -> Int {
-        let wanted = Int(min(UInt64(chunkBuffer.count), remainingInChunk))
-        let count = try read(UnsafeMutableRawBufferPointer(rebasing: chunkBuffer[..<wanted]))
+    private func readFraming(into destination: UnsafeMutableRawBufferPointer) throws -> Int {
+        let wanted = Int(min(UInt64(destination.count), remainingInChunk))
+        let count = try stream.readSome(into: UnsafeMutableRawBufferPointer(rebasing: destination[..<wanted]))
         guard count > 0 else { throw OSSError(.incompleteBody, "The request body ended before its declared length.") }
         remainingInChunk -= UInt64(count)
         if case .length = framing, remainingInChunk == 0 { finished = true }
@@ -138,5 +178,39 @@ final class RequestBody {
             finished = true
         }
         remainingInChunk = size
+    }
+}
+
+/// Runs a chunk consumer on a serial queue, one chunk at a time, and hands back its error.
+/// `@unchecked Sendable`: `consume` and `error` are touched by one side at a time, ordered by the semaphore.
+private final class OverlappedConsumer: @unchecked Sendable {
+    private let queue = DispatchQueue(label: "localoss.body-consumer")
+    private let done = DispatchSemaphore(value: 0)
+    private let consume: (UnsafeRawBufferPointer) throws -> Void
+    private var error: Error?
+    private var chunk = UnsafeRawBufferPointer(start: nil, count: 0)
+    private var running = false
+
+    init(_ consume: @escaping (UnsafeRawBufferPointer) throws -> Void) { self.consume = consume }
+
+    func start(_ chunk: UnsafeRawBufferPointer) {
+        self.chunk = chunk
+        running = true
+        queue.async { [self] in
+            do { try consume(self.chunk) } catch { self.error = error }
+            done.signal()
+        }
+    }
+
+    /// Waits for the chunk in flight, if any, and rethrows its error.
+    func finishPrevious() throws {
+        waitForPrevious()
+        if let error { throw error }
+    }
+
+    func waitForPrevious() {
+        guard running else { return }
+        done.wait()
+        running = false
     }
 }

@@ -46,12 +46,18 @@ final class Connection: @unchecked Sendable {
             } catch {
                 return  // closed, reset or idle too long: nothing to answer
             }
-            let chunkBuffer =
-                allocatedBuffer ?? .allocate(byteCount: configuration.bodyChunkSize, alignment: 64)
-            allocatedBuffer = chunkBuffer
+            let bodyBuffers =
+                allocatedBuffer ?? .allocate(byteCount: 2 * configuration.bodyChunkSize, alignment: 64)
+            allocatedBuffer = bodyBuffers
+            let half = configuration.bodyChunkSize
             let body: RequestBody
             do {
-                body = try RequestBody(head: head, stream: stream, chunkBuffer: chunkBuffer)
+                body = try RequestBody(
+                    head: head, stream: stream,
+                    buffers: (
+                        UnsafeMutableRawBufferPointer(rebasing: bodyBuffers[..<half]),
+                        UnsafeMutableRawBufferPointer(rebasing: bodyBuffers[half...])
+                    ))
             } catch {
                 let response = ErrorResponder.response(
                     for: error, requestID: requestID, host: head.headers["Host"] ?? "", isHead: head.method == "HEAD")

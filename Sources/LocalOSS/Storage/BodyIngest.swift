@@ -16,7 +16,7 @@ struct BodyIngest {
         if let declared = body.declaredLength, declared > Self.maxSize { throw Self.tooLarge }
         let digests = BodyDigests(includeSHA256: expected.sha256 != nil)
         let staged = try blobs.stage { write in
-            try body.forEachChunk { chunk in
+            try body.forEachChunkOverlapped { chunk in
                 digests.update(chunk)
                 if digests.length > Self.maxSize { throw Self.tooLarge }
                 try write(chunk)

@@ -140,7 +140,8 @@ final class TestHTTPClient {
 
     private func fill() throws {
         var chunk = [UInt8](repeating: 0, count: 65536)
-        let count = recv(fd, &chunk, chunk.count, 0)
+        var count = recv(fd, &chunk, chunk.count, 0)
+        while count < 0, errno == EINTR { count = recv(fd, &chunk, chunk.count, 0) }
         guard count > 0 else { throw POSIXFailure("recv (connection closed)") }
         buffer += chunk[..<count]
     }
