@@ -16,6 +16,10 @@ final class RequestBody {
     private var expectsContinue: Bool
     private var remainingInChunk: UInt64 = 0
     private var finished: Bool
+    /// Set when reading failed (malformed framing, peer gone, timeout): the rest of the body cannot be found.
+    private var broken = false
+    /// The connection must close after this request whatever happens (ambiguous framing).
+    private(set) var closesConnection = false
 
     /// True once every byte of the body has been read, so the connection can carry another request.
     var isComplete: Bool { finished }
@@ -31,14 +35,22 @@ final class RequestBody {
         chunkBuffer = buffers.0
         spareBuffer = buffers.1
         let transferEncoding = head.headers["Transfer-Encoding"]?.lowercased()
+        let lengths = Set(head.headers.values("Content-Length").map { $0.trimmingCharacters(in: " ") })
         if let transferEncoding, transferEncoding != "identity" {
             guard transferEncoding == "chunked" else {
                 throw OSSError(.notImplemented, "Transfer-Encoding \(transferEncoding) is not supported.")
             }
             framing = .chunked
-        } else if let lengthText = head.headers["Content-Length"] {
-            guard let length = UInt64(lengthText.trimmingCharacters(in: " ")) else {
-                throw OSSError(.invalidArgument, "Content-Length must be a non-negative integer.")
+            // RFC 9112 §6.1: a message with both framings may be an attempt at request smuggling; close after it.
+            closesConnection = !lengths.isEmpty
+        } else if let lengthText = lengths.first {
+            // Digits only: `+5`, `-0` or two different values would let a body be read as the next request.
+            guard lengths.count == 1, !lengthText.isEmpty, lengthText.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }),
+                let length = UInt64(lengthText)
+            else {
+                throw OSSError.invalidArgument(
+                    "Content-Length must be one non-negative decimal integer.", name: "Content-Length",
+                    value: head.headers.values("Content-Length").joined(separator: ", "))
             }
             framing = length == 0 ? .empty : .length(length)
             remainingInChunk = length
@@ -76,7 +88,7 @@ final class RequestBody {
         try withoutActuallyEscaping(consume) { consume in
             let worker = OverlappedConsumer(consume)
             var buffers = (chunkBuffer, spareBuffer)
-            defer { worker.waitForPrevious() }
+            defer { worker.finish() }
             while true {
                 let count = try fill(buffers.0)
                 try worker.finishPrevious()
@@ -104,8 +116,9 @@ final class RequestBody {
 
     /// Reads and discards what is left, up to `limit` bytes, so the connection can be reused. False if it could not.
     func discardRemaining(limit: UInt64) -> Bool {
+        if closesConnection { return false }
         if finished { return true }
-        if expectsContinue { return false }
+        if expectsContinue || broken { return false }
         if let declared = declaredLength, declared > limit { return false }
         var discarded: UInt64 = 0
         do {
@@ -122,11 +135,28 @@ final class RequestBody {
 
     /// Fills `destination` as far as the body goes: a short count only at the end of the body, 0 once it is done.
     func fill(_ destination: UnsafeMutableRawBufferPointer) throws -> Int {
+        guard !broken else { throw OSSError(.incompleteBody, "The request body could not be read.") }
         var filled = 0
-        while filled < destination.count {
-            let count = try readStep(into: UnsafeMutableRawBufferPointer(rebasing: destination[filled...]))
-            if count == 0 { break }
-            filled += count
+        do {
+            while filled < destination.count {
+                let count = try readStep(into: UnsafeMutableRawBufferPointer(rebasing: destination[filled...]))
+                if count == 0 { break }
+                filled += count
+            }
+        } catch SocketStream.Failure.timedOut {
+            broken = true
+            throw OSSError(
+                .requestTimeout,
+                "Your socket connection to the server was not read from or written to within the timeout period.")
+        } catch is SocketStream.Failure {
+            broken = true
+            throw OSSError(.incompleteBody, "The request body ended before its declared length.")
+        } catch HTTPRequestParser.Failure.malformed {
+            broken = true
+            throw OSSError(.invalidArgument, "Malformed chunked transfer coding.")
+        } catch {
+            broken = true
+            throw error
         }
         return filled
     }
@@ -186,7 +216,7 @@ final class RequestBody {
 private final class OverlappedConsumer: @unchecked Sendable {
     private let queue = DispatchQueue(label: "localoss.body-consumer")
     private let done = DispatchSemaphore(value: 0)
-    private let consume: (UnsafeRawBufferPointer) throws -> Void
+    private var consume: ((UnsafeRawBufferPointer) throws -> Void)?
     private var error: Error?
     private var chunk = UnsafeRawBufferPointer(start: nil, count: 0)
     private var running = false
@@ -197,7 +227,7 @@ private final class OverlappedConsumer: @unchecked Sendable {
         self.chunk = chunk
         running = true
         queue.async { [self] in
-            do { try consume(self.chunk) } catch { self.error = error }
+            do { try consume?(self.chunk) } catch { self.error = error }
             done.signal()
         }
     }
@@ -206,6 +236,12 @@ private final class OverlappedConsumer: @unchecked Sendable {
     func finishPrevious() throws {
         waitForPrevious()
         if let error { throw error }
+    }
+
+    /// Waits for the last chunk and lets go of the consumer, which must not outlive the caller's scope.
+    func finish() {
+        waitForPrevious()
+        consume = nil
     }
 
     func waitForPrevious() {

@@ -19,9 +19,15 @@ final class SocketStream {
     private var start = 0
     private var end = 0
 
-    init(fd: Int32, bufferSize: Int) {
+    /// The receive timeout the socket was configured with (SO_RCVTIMEO), in milliseconds.
+    private let idleTimeoutMilliseconds: Int64
+    private var currentTimeoutMilliseconds: Int64
+
+    init(fd: Int32, bufferSize: Int, idleTimeout: Int) {
         self.fd = fd
         buffer = .allocate(byteCount: bufferSize, alignment: 16)
+        idleTimeoutMilliseconds = Int64(idleTimeout) * 1000
+        currentTimeoutMilliseconds = idleTimeoutMilliseconds
     }
 
     deinit { buffer.deallocate() }
@@ -33,9 +39,13 @@ final class SocketStream {
     func readHead(limits: HTTPRequestParser.Limits, headTimeout: Int) throws -> HTTPRequestHead? {
         var scanned = 0
         var startedAt: Int64? = end > start ? HTTPDate.monotonicMilliseconds() : nil
+        defer { setReceiveTimeout(idleTimeoutMilliseconds) }
         while true {
-            if let startedAt, HTTPDate.monotonicMilliseconds() - startedAt > Int64(headTimeout) * 1000 {
-                throw Failure.timedOut
+            if let startedAt {
+                // A started head must finish in time even if the client goes quiet: wait no longer than what is left.
+                let left = Int64(headTimeout) * 1000 - (HTTPDate.monotonicMilliseconds() - startedAt)
+                guard left > 0 else { throw Failure.timedOut }
+                setReceiveTimeout(min(left, idleTimeoutMilliseconds))
             }
             let window = UnsafeRawBufferPointer(rebasing: buffer[start..<end])
             if let headEnd = HTTPRequestParser.headEnd(
@@ -120,6 +130,13 @@ final class SocketStream {
             if sent == 0 { throw Failure.closed }
             remaining -= Int64(sent)
         }
+    }
+
+    private func setReceiveTimeout(_ milliseconds: Int64) {
+        guard milliseconds != currentTimeoutMilliseconds else { return }
+        var timeout = timeval(tv_sec: Int(milliseconds / 1000), tv_usec: Int((milliseconds % 1000) * 1000))
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        currentTimeoutMilliseconds = milliseconds
     }
 
     private func compactIfNeeded() {

@@ -13,7 +13,7 @@ final class Connection: @unchecked Sendable {
     private let limits = HTTPRequestParser.Limits()
 
     init(fd: Int32, service: Service, configuration: Configuration, logger: Logger) {
-        stream = SocketStream(fd: fd, bufferSize: limits.maxHeadBytes + 4096)
+        stream = SocketStream(fd: fd, bufferSize: limits.maxHeadBytes + 4096, idleTimeout: configuration.idleTimeout)
         self.service = service
         self.configuration = configuration
         self.logger = logger

@@ -15,6 +15,7 @@ public final class Server: @unchecked Sendable {
     public private(set) var port = 0
     private let logger: Logger
     private let service: Service
+    private let metadata: MetadataStore
     private let connections = ConnectionRegistry()
     private var listener: Int32 = -1
     private let acceptDone = DispatchSemaphore(value: 0)
@@ -25,7 +26,7 @@ public final class Server: @unchecked Sendable {
         signal(SIGPIPE, SIG_IGN)
         Self.raiseFileDescriptorLimit()
         let blobs = try BlobStore(root: configuration.dataDirectory, durable: configuration.durable)
-        let metadata = try MetadataStore(
+        metadata = try MetadataStore(
             path: configuration.dataDirectory + "/metadata.sqlite", durable: configuration.durable)
         let report = try GarbageCollector(metadata: metadata, blobs: blobs).collect()
         if report.temporaryFiles + report.orphanedBlobs > 0 {
@@ -67,6 +68,7 @@ public final class Server: @unchecked Sendable {
         close(fd)
         acceptDone.wait()
         connections.closeAll()
+        metadata.checkpoint()
     }
 
     private func acceptLoop() {

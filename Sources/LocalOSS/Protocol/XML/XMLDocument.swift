@@ -14,7 +14,9 @@ struct XMLElement: Sendable {
 enum XMLDocument {
     /// Parses `bytes` and returns the root element, or throws `MalformedXML`.
     static func parse(_ bytes: [UInt8]) throws(OSSError) -> XMLElement {
-        guard !bytes.isEmpty, bytes.count < Int(Int32.max), !containsDoctype(bytes) else { throw .malformedXML }
+        guard !bytes.isEmpty, bytes.count < Int(Int32.max), !containsDoctype(bytes), attributeCount(bytes) <= 16 else {
+            throw .malformedXML
+        }
         let parsed: XMLElement? = bytes.withUnsafeBufferPointer { buffer in
             buffer.withMemoryRebound(to: CChar.self) { chars in
                 guard let document = clibxml2_read_memory(chars.baseAddress, Int32(chars.count)) else { return nil }
@@ -25,6 +27,22 @@ enum XMLDocument {
         }
         guard let parsed else { throw .malformedXML }
         return parsed
+    }
+
+    /// Request documents carry no attributes beyond the XML declaration's; libxml2's duplicate-attribute check is
+    /// quadratic, so thousands of them would tie up a core. Counts `=` inside markup.
+    private static func attributeCount(_ bytes: [UInt8]) -> Int {
+        var count = 0
+        var insideMarkup = false
+        for byte in bytes {
+            switch byte {
+            case UInt8(ascii: "<"): insideMarkup = true
+            case UInt8(ascii: ">"): insideMarkup = false
+            case UInt8(ascii: "=") where insideMarkup: count += 1
+            default: break
+            }
+        }
+        return count
     }
 
     private static func containsDoctype(_ bytes: [UInt8]) -> Bool {

@@ -16,8 +16,15 @@ struct XMLWriter {
 
     func finish() -> String { output }
 
+    /// Escapes markup characters. Control characters other than tab, LF and CR cannot appear in XML 1.0 at all, not
+    /// even as references; they become U+FFFD so the document stays parseable (listings that must carry such keys
+    /// exactly use `encoding-type=url`).
     static func escape(_ text: String) -> String {
-        guard text.utf8.contains(where: { $0 == 38 || $0 == 60 || $0 == 62 || $0 == 34 || $0 == 39 }) else {
+        guard
+            text.utf8.contains(where: {
+                $0 == 38 || $0 == 60 || $0 == 62 || $0 == 34 || $0 == 39 || ($0 < 32 && $0 != 9 && $0 != 10 && $0 != 13)
+            })
+        else {
             return text
         }
         var out = ""
@@ -29,6 +36,8 @@ struct XMLWriter {
             case ">": out += "&gt;"
             case "\"": out += "&quot;"
             case "'": out += "&apos;"
+            case _ where scalar.value < 32 && scalar != "\t" && scalar != "\n" && scalar != "\r":
+                out.unicodeScalars.append("\u{FFFD}")
             default: out.unicodeScalars.append(scalar)
             }
         }

@@ -11,7 +11,16 @@ final class MetadataStore: @unchecked Sendable {
         try database.execute("PRAGMA journal_mode = WAL")
         try database.execute("PRAGMA synchronous = \(durable ? "FULL" : "NORMAL")")
         try database.execute("PRAGMA foreign_keys = ON")
+        // Keep the write-ahead log small: start-up replays it, so a large one slows every restart.
+        try database.execute("PRAGMA journal_size_limit = \(8 << 20)")
         try Schema.migrate(database)
+    }
+
+    /// Folds the write-ahead log into the database and truncates it, so the next start has nothing to replay.
+    func checkpoint() {
+        lock.lock()
+        defer { lock.unlock() }
+        try? database.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     }
 
     func read<T>(_ body: (Catalog) throws -> T) throws -> T {
