@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 
 /// A request body as it arrives: framed by Content-Length or chunked transfer coding, read in large chunks.
 /// Sends `100 Continue` on the first read, so a request rejected before its body is read never asks for it.
@@ -79,22 +80,31 @@ final class RequestBody {
         }
     }
 
-    /// Like `forEachChunk`, but the next chunk is read from the socket while `consume` works on the previous one on
-    /// another thread, using the spare buffer: hashing and disk writes overlap with network reads. `consume` sees
-    /// the chunks in order, one at a time.
-    func forEachChunkOverlapped(_ consume: (UnsafeRawBufferPointer) throws -> Void) throws {
-        guard declaredLength.map({ $0 > UInt64(chunkBuffer.count) }) ?? true else { return try forEachChunk(consume) }
-        // The consumer never outlives this call: every chunk it was given is waited for before returning.
-        try withoutActuallyEscaping(consume) { consume in
-            let worker = OverlappedConsumer(consume)
-            var buffers = (chunkBuffer, spareBuffer)
-            defer { worker.finish() }
-            while true {
-                let count = try fill(buffers.0)
-                try worker.finishPrevious()
-                if count == 0 { return }
-                worker.start(UnsafeRawBufferPointer(rebasing: buffers.0[..<count]))
-                swap(&buffers.0, &buffers.1)
+    /// Like `forEachChunk` with two consumers, but overlapped: while `first` and `second` work on a chunk, each on its
+    /// own thread, the next chunk is read from the socket into the spare buffer. Hashing, disk writes and network
+    /// reads then proceed together. Each consumer sees every chunk, in order, one at a time.
+    func forEachChunkOverlapped(
+        _ first: (UnsafeRawBufferPointer) throws -> Void, _ second: (UnsafeRawBufferPointer) throws -> Void
+    ) throws {
+        guard declaredLength.map({ $0 > UInt64(chunkBuffer.count) }) ?? true else {
+            return try forEachChunk { chunk in
+                try first(chunk)
+                try second(chunk)
+            }
+        }
+        // The consumers never outlive this call: every chunk they were given is waited for before returning.
+        try withoutActuallyEscaping(first) { first in
+            try withoutActuallyEscaping(second) { second in
+                let workers = OverlappedConsumers([first, second])
+                var buffers = (chunkBuffer, spareBuffer)
+                defer { workers.finish() }
+                while true {
+                    let count = try fill(buffers.0)
+                    try workers.finishPrevious()
+                    if count == 0 { return }
+                    workers.start(UnsafeRawBufferPointer(rebasing: buffers.0[..<count]))
+                    swap(&buffers.0, &buffers.1)
+                }
             }
         }
     }
@@ -211,42 +221,50 @@ final class RequestBody {
     }
 }
 
-/// Runs a chunk consumer on a serial queue, one chunk at a time, and hands back its error.
-/// `@unchecked Sendable`: `consume` and `error` are touched by one side at a time, ordered by the semaphore.
-private final class OverlappedConsumer: @unchecked Sendable {
-    private let queue = DispatchQueue(label: "localoss.body-consumer")
-    private let done = DispatchSemaphore(value: 0)
-    private var consume: ((UnsafeRawBufferPointer) throws -> Void)?
+/// Runs chunk consumers concurrently, each on its own serial queue, one chunk at a time, and hands back the first
+/// error. `@unchecked Sendable`: `chunk` and `consumers` change only while no consumer runs (ordered by `group`),
+/// and `error` is behind `lock`.
+private final class OverlappedConsumers: @unchecked Sendable {
+    private var consumers: [(queue: DispatchQueue, consume: (UnsafeRawBufferPointer) throws -> Void)]
+    private let group = DispatchGroup()
+    private let lock = NSLock()
     private var error: Error?
     private var chunk = UnsafeRawBufferPointer(start: nil, count: 0)
     private var running = false
 
-    init(_ consume: @escaping (UnsafeRawBufferPointer) throws -> Void) { self.consume = consume }
+    init(_ consumers: [(UnsafeRawBufferPointer) throws -> Void]) {
+        self.consumers = consumers.map { (DispatchQueue(label: "localoss.body-consumer"), $0) }
+    }
 
     func start(_ chunk: UnsafeRawBufferPointer) {
         self.chunk = chunk
         running = true
-        queue.async { [self] in
-            do { try consume?(self.chunk) } catch { self.error = error }
-            done.signal()
+        for index in consumers.indices {
+            consumers[index].queue.async(group: group) { [self] in
+                do {
+                    try consumers[index].consume(self.chunk)
+                } catch {
+                    lock.withLock { self.error = self.error ?? error }
+                }
+            }
         }
     }
 
-    /// Waits for the chunk in flight, if any, and rethrows its error.
+    /// Waits for the chunk in flight, if any, and rethrows the first error.
     func finishPrevious() throws {
         waitForPrevious()
-        if let error { throw error }
+        if let error = lock.withLock({ self.error }) { throw error }
     }
 
-    /// Waits for the last chunk and lets go of the consumer, which must not outlive the caller's scope.
+    /// Waits for the last chunk and lets go of the consumers, which must not outlive the caller's scope.
     func finish() {
         waitForPrevious()
-        consume = nil
+        consumers.removeAll()
     }
 
-    func waitForPrevious() {
+    private func waitForPrevious() {
         guard running else { return }
-        done.wait()
+        group.wait()
         running = false
     }
 }

@@ -16,11 +16,12 @@ struct BodyIngest {
         if let declared = body.declaredLength, declared > Self.maxSize { throw Self.tooLarge }
         let digests = BodyDigests(includeSHA256: expected.sha256 != nil)
         let staged = try blobs.stage { write in
-            try body.forEachChunkOverlapped { chunk in
-                digests.update(chunk)
-                if digests.length > Self.maxSize { throw Self.tooLarge }
-                try write(chunk)
-            }
+            try body.forEachChunkOverlapped(
+                { chunk in
+                    digests.update(chunk)
+                    if digests.length > Self.maxSize { throw Self.tooLarge }
+                },
+                { chunk in try write(chunk) })
         }
         let summary = digests.finish()
         if let md5 = expected.md5, md5 != summary.md5 {
