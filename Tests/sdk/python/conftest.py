@@ -213,3 +213,15 @@ def bucket(server, oss_auth, oss_session):
     b.created_keys = set()
     yield b
     cleanup_bucket(server.endpoint, name, sorted(b.created_keys))
+
+
+@pytest.fixture(scope="module")
+def client(server):
+    """An alibabacloud-oss-v2 client for the session's server (path style, region cn-hangzhou)."""
+    import alibabacloud_oss_v2 as oss
+    cfg = oss.config.load_default()
+    cfg.credentials_provider = oss.credentials.StaticCredentialsProvider(ACCESS_KEY_ID, ACCESS_KEY_SECRET)
+    cfg.region = "cn-hangzhou"
+    cfg.endpoint = server.endpoint
+    cfg.use_path_style = True
+    return oss.Client(cfg)

@@ -194,3 +194,35 @@ def decode_if(encoded: bool, s):
     if s is None:
         return None
     return unquote(s) if encoded else s
+
+
+def oss_error(fn, *args, **kwargs):
+    """The oss2 error a call raises (the test fails if it does not raise one)."""
+    import pytest
+    import oss2
+    with pytest.raises(oss2.exceptions.OssError) as ei:
+        fn(*args, **kwargs)
+    return ei.value
+
+
+def assert_oss_error(status, code, fn, *args, **kwargs):
+    e = oss_error(fn, *args, **kwargs)
+    assert (e.status, e.code) == (status, code), "got (%s, %r) details=%r" % (e.status, e.code, e.details)
+    return e
+
+
+def service_error(fn, *args, **kwargs):
+    """The alibabacloud-oss-v2 ServiceError a call raises (the test fails if it does not raise one)."""
+    import pytest
+    import alibabacloud_oss_v2 as oss
+    with pytest.raises(oss.exceptions.OperationError) as ei:
+        fn(*args, **kwargs)
+    err = ei.value.unwrap()
+    assert isinstance(err, oss.exceptions.ServiceError), "not a ServiceError: %r" % (err,)
+    return err
+
+
+def assert_service_error(status, code, fn, *args, **kwargs):
+    err = service_error(fn, *args, **kwargs)
+    assert (err.status_code, err.code) == (status, code), "got (%s, %r): %s" % (err.status_code, err.code, err.message)
+    return err

@@ -5,7 +5,6 @@ the fixture's and the raw XML can be checked (required elements, encoding-type=u
 """
 
 import json
-import pathlib
 import re
 
 import pytest

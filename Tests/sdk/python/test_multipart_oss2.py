@@ -12,6 +12,7 @@ import oss2
 import pytest
 from oss2.models import PartInfo
 
+from localoss_helpers import assert_oss_error
 from localoss_helpers import (HTTP_GMT_RE, ISO8601_MS_RE, MIN_PART_SIZE, UPLOAD_ID_RE, assert_error, child_text,
                               complete_xml, crc64, md5_b64, md5_hex, multipart_etag, quoted_etag, rand, raw_request,
                               url_encode_key, xml_root)
@@ -19,18 +20,6 @@ from localoss_helpers import (HTTP_GMT_RE, ISO8601_MS_RE, MIN_PART_SIZE, UPLOAD_
 KiB = 1024
 NO_SUCH_UPLOAD_MSG = ("The specified upload does not exist. The upload ID may be invalid, or the upload may have been "
                       "aborted or completed.")
-
-
-def oss_error(fn, *args, **kwargs):
-    with pytest.raises(oss2.exceptions.OssError) as ei:
-        fn(*args, **kwargs)
-    return ei.value
-
-
-def assert_oss_error(status, code, fn, *args, **kwargs):
-    e = oss_error(fn, *args, **kwargs)
-    assert (e.status, e.code) == (status, code), "got (%s, %r) details=%r" % (e.status, e.code, e.details)
-    return e
 
 
 def upload_parts(bucket, key, upload_id, bodies, start=1):

@@ -2,40 +2,16 @@
 
 import itertools
 
-import pytest
 import alibabacloud_oss_v2 as oss
 
-from localoss_helpers import (ACCESS_KEY_ID, ACCESS_KEY_SECRET, MIN_PART_SIZE, crc64, md5_b64, md5_hex,
+from localoss_helpers import assert_service_error
+from localoss_helpers import (MIN_PART_SIZE, crc64, md5_b64,
                               multipart_etag, quoted_etag, rand)
 
 KiB = 1024
 NO_SUCH_UPLOAD_MSG = ("The specified upload does not exist. The upload ID may be invalid, or the upload may have been "
                       "aborted or completed.")
 MISSING_UPLOAD = "0123456789ABCDEF0123456789ABCDEF"
-
-
-@pytest.fixture(scope="module")
-def client(server):
-    cfg = oss.config.load_default()
-    cfg.credentials_provider = oss.credentials.StaticCredentialsProvider(ACCESS_KEY_ID, ACCESS_KEY_SECRET)
-    cfg.region = "cn-hangzhou"
-    cfg.endpoint = server.endpoint
-    cfg.use_path_style = True
-    return oss.Client(cfg)
-
-
-def service_error(fn, *args, **kwargs) -> "oss.exceptions.ServiceError":
-    with pytest.raises(oss.exceptions.OperationError) as ei:
-        fn(*args, **kwargs)
-    err = ei.value.unwrap()
-    assert isinstance(err, oss.exceptions.ServiceError), "not a ServiceError: %r" % (err,)
-    return err
-
-
-def assert_service_error(status, code, fn, *args, **kwargs):
-    err = service_error(fn, *args, **kwargs)
-    assert (err.status_code, err.code) == (status, code), "got (%s, %r): %s" % (err.status_code, err.code, err.message)
-    return err
 
 
 def initiate(client, bucket, key, **kw):

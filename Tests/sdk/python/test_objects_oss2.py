@@ -17,22 +17,11 @@ import requests
 from oss2.models import PartInfo
 
 from conftest import cleanup_bucket, make_oss2_bucket, unique_bucket_name
+from localoss_helpers import oss_error, assert_oss_error
 from localoss_helpers import (HTTP_GMT_RE, ISO8601_MS_RE, MIN_PART_SIZE, assert_error, child_text, crc64, md5_b64,
                               multipart_etag, parse_error, quoted_etag, rand, raw_request, url_encode_key, xml_root)
 
 KiB = 1024
-
-
-def oss_error(fn, *args, **kwargs):
-    with pytest.raises(oss2.exceptions.OssError) as ei:
-        fn(*args, **kwargs)
-    return ei.value
-
-
-def assert_oss_error(status, code, fn, *args, **kwargs):
-    e = oss_error(fn, *args, **kwargs)
-    assert (e.status, e.code) == (status, code), "got (%s, %r) details=%r" % (e.status, e.code, e.details)
-    return e
 
 
 def put(bucket, key, data, headers=None):

@@ -12,35 +12,12 @@ import alibabacloud_oss_v2 as oss
 import pytest
 from alibabacloud_oss_v2.filelike import PathError
 
-from localoss_helpers import (ACCESS_KEY_ID, ACCESS_KEY_SECRET, MIN_PART_SIZE, crc64, md5_b64, multipart_etag,
+from localoss_helpers import service_error, assert_service_error
+from localoss_helpers import (MIN_PART_SIZE, crc64, md5_b64, multipart_etag,
                               quoted_etag, rand)
 
 KiB = 1024
 TREE = ["a", "a/b", "a/c/d", "b", "b/x", "c"]
-
-
-@pytest.fixture(scope="module")
-def client(server):
-    cfg = oss.config.load_default()
-    cfg.credentials_provider = oss.credentials.StaticCredentialsProvider(ACCESS_KEY_ID, ACCESS_KEY_SECRET)
-    cfg.region = "cn-hangzhou"
-    cfg.endpoint = server.endpoint
-    cfg.use_path_style = True
-    return oss.Client(cfg)
-
-
-def service_error(fn, *args, **kwargs) -> "oss.exceptions.ServiceError":
-    with pytest.raises(oss.exceptions.OperationError) as ei:
-        fn(*args, **kwargs)
-    err = ei.value.unwrap()
-    assert isinstance(err, oss.exceptions.ServiceError), "not a ServiceError: %r" % (err,)
-    return err
-
-
-def assert_service_error(status, code, fn, *args, **kwargs):
-    err = service_error(fn, *args, **kwargs)
-    assert (err.status_code, err.code) == (status, code), "got (%s, %r): %s" % (err.status_code, err.code, err.message)
-    return err
 
 
 def put(client, bucket, key, data, **kw):
