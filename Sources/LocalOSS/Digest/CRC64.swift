@@ -25,7 +25,17 @@ struct CRC64: Sendable, Equatable {
     /// polynomial (zlib's crc32_combine method, widened to 64 bits). O(log len) carry-less multiplications.
     static func combine(_ first: UInt64, _ second: UInt64, secondLength: UInt64) -> UInt64 {
         guard secondLength > 0 else { return first }
-        return multiplyModP(xPowerOf2NTimes(secondLength, k: 3), first) ^ second
+        return Shift(length: secondLength).combine(first, second)
+    }
+
+    /// The operator that appends `length` bytes' worth of zeros to a CRC: computed once, it combines in one
+    /// multiplication, so joining many parts of the same size costs the same per part whatever that size is.
+    struct Shift {
+        let operand: UInt64
+
+        init(length: UInt64) { operand = CRC64.xPowerOf2NTimes(length, k: 3) }
+
+        func combine(_ first: UInt64, _ second: UInt64) -> UInt64 { CRC64.multiplyModP(operand, first) ^ second }
     }
 
     /// a(x)·b(x) modulo the polynomial, in reflected bit order (bit 63 is x⁰).

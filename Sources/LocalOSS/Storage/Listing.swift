@@ -59,8 +59,8 @@ enum ListingWalker {
         let markerBytes = marker.map { Array($0.utf8) }
         var afterRollUp = false
         scanning: while true {
-            // After a roll-up the next row is often under another common prefix: fetch a few rows, not a page.
-            let wanted = afterRollUp ? min(maxEntries - page.entries.count + 1, 8) : maxEntries - page.entries.count + 1
+            // After a roll-up the next row is often under another common prefix: fetch one row, not a page.
+            let wanted = afterRollUp ? 1 : maxEntries - page.entries.count + 1
             afterRollUp = false
             let rows = try fetch(position, wanted)
             for row in rows {

@@ -212,9 +212,14 @@ struct MultipartStore: Sendable {
         let md5 = EVPDigest(.md5)
         var crc: UInt64 = 0
         var size: Int64 = 0
+        var shifts: [Int64: CRC64.Shift] = [:]  // parts mostly share one size
         for part in parts {
             md5.update(part.md5)
-            crc = CRC64.combine(crc, part.crc64, secondLength: UInt64(part.size))
+            if part.size > 0 {
+                let shift = shifts[part.size] ?? CRC64.Shift(length: UInt64(part.size))
+                shifts[part.size] = shift
+                crc = shift.combine(crc, part.crc64)
+            }
             size += part.size
         }
         return ObjectRecord(

@@ -66,6 +66,12 @@ final class Database {
 
     var changes: Int { Int(sqlite3_changes(handle)) }
 
+    /// Ends every cached statement's pending step. A statement left mid-result holds a read snapshot, and while one
+    /// is held SQLite cannot checkpoint: the write-ahead log would grow without bound and slow every restart.
+    func resetStatements() {
+        for statement in statements.values { statement.reset() }
+    }
+
     fileprivate func error(_ status: Int32) -> DatabaseError {
         DatabaseError(code: status, message: String(cString: sqlite3_errmsg(handle)))
     }

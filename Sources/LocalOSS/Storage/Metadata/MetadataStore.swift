@@ -25,13 +25,19 @@ final class MetadataStore: @unchecked Sendable {
 
     func read<T>(_ body: (Catalog) throws -> T) throws -> T {
         lock.lock()
-        defer { lock.unlock() }
+        defer {
+            database.resetStatements()
+            lock.unlock()
+        }
         return try body(Catalog(database: database))
     }
 
     func write<T>(_ body: (Catalog) throws -> T) throws -> T {
         lock.lock()
         defer { lock.unlock() }
-        return try database.transaction { try body(Catalog(database: database)) }
+        return try database.transaction {
+            defer { database.resetStatements() }
+            return try body(Catalog(database: database))
+        }
     }
 }
