@@ -4,12 +4,12 @@ Uploads are created with oss2; listings are fetched with V1-signed raw requests 
 the fixture's and the raw XML can be checked (required elements, encoding-type=url encoding, timestamp format).
 """
 
-import json
 import re
 
 import pytest
 
 from conftest import REPO_ROOT, cleanup_bucket, make_oss2_bucket, unique_bucket_name
+from localoss_helpers import fixture_cases, load_fixture
 from localoss_helpers import (ISO8601_MS_RE, UPLOAD_ID_RE, child_text, crc64, decode_if, quoted_etag, rand,
                               raw_request, url_encode_key, xml_root)
 
@@ -23,18 +23,11 @@ ID_REF = re.compile(r"^\$(\d+)$")
 
 
 def _load(path):
-    with open(path, encoding="utf-8") as f:
-        return json.load(f)
+    return load_fixture(path)
 
 
 def _cases(files):
-    out = []
-    for f in files:
-        for i, req in enumerate(_load(f)["requests"]):
-            kind = "walk" if "walk" in req else "req"
-            marks = [pytest.mark.skip(reason="row marked UNVERIFIED in multipart.md")] if req.get("unverified") else []
-            out.append(pytest.param(f.name, i, id="%s-%d-%s" % (f.stem, i, kind), marks=marks))
-    return out
+    return fixture_cases(files, lambda req: "walk" if "walk" in req else "req")
 
 
 def test_fixture_files_present():

@@ -6,13 +6,13 @@ elements, echoes, encoding-type=url encoding, Contents fields, Owner rules, Next
 Every expectation comes from objects-and-buckets.md §4 (and multipart.md §9 for the delimiter roll-up).
 """
 
-import json
 import re
 from urllib.parse import unquote
 
 import pytest
 
 from conftest import REPO_ROOT, cleanup_bucket, make_oss2_bucket, unique_bucket_name
+from localoss_helpers import fixture_cases, load_fixture
 from localoss_helpers import ISO8601_MS_RE, child_text, decode_if, quoted_etag, raw_request, url_encode_key, xml_root
 
 FIXTURES = REPO_ROOT / "fixtures" / "listing" / "objects"
@@ -26,18 +26,11 @@ TOKEN_RE = re.compile(r"^[A-Za-z0-9._~-]+$")
 
 
 def _load(path):
-    with open(path, encoding="utf-8") as f:
-        return json.load(f)
+    return load_fixture(path)
 
 
 def _cases(files):
-    out = []
-    for f in files:
-        for i, req in enumerate(_load(f)["requests"]):
-            kind = ("walk" if "walk" in req else "req") + "-v%s" % req.get("version")
-            marks = [pytest.mark.skip(reason="row marked UNVERIFIED")] if req.get("unverified") else []
-            out.append(pytest.param(f.name, i, id="%s-%d-%s" % (f.stem, i, kind), marks=marks))
-    return out
+    return fixture_cases(files, lambda req: ("walk" if "walk" in req else "req") + "-v%s" % req.get("version"))
 
 
 def test_object_fixture_files_present():
