@@ -205,3 +205,42 @@ extension TestHTTPClient {
         return String(decoding: bytes, as: UTF8.self)
     }
 }
+
+/// Inputs found by review that once crashed or confused the server.
+@Suite struct HostileInputRegressionTests {
+    @Test func absurdDatesAndExpiriesAreRefusedNotFatal() throws {
+        let server = try TestServer(authentication: true)
+        defer { server.removeData() }
+        let client = try server.client()
+        let hugeYear = try client.request(
+            "GET", "/any-bucket/k",
+            headers: [
+                ("Date", "Mon, 01 Jan 999999999999 00:00:00 GMT"),
+                ("Authorization", "OSS \(Configuration.defaultAccessKeyID):c2lnbmF0dXJl"),
+            ])
+        #expect(hugeYear.status == 403)
+        let credential = "\(Configuration.defaultAccessKeyID)%2F20240102%2Fcn-hangzhou%2Foss%2Faliyun_v4_request"
+        let hugeExpiry = try client.request(
+            "GET",
+            "/any-bucket/k?x-oss-signature-version=OSS4-HMAC-SHA256&x-oss-credential=\(credential)"
+                + "&x-oss-date=20240102T030405Z&x-oss-expires=9223372036854775807&x-oss-signature=00")
+        #expect(hugeExpiry.status == 403)
+    }
+
+    @Test func headerValuesCannotSmuggleLineBreaks() throws {
+        let server = try TestServer()
+        defer { server.removeData() }
+        let client = try server.client()
+        #expect(try client.request("PUT", "/bkt").status == 200)
+        #expect(try client.request("PUT", "/bkt/k", text: "x").status == 200)
+        // An unparseable date in a condition is ignored, as HTTP says; it must not overflow the date arithmetic.
+        let absurd = [("If-Modified-Since", "Mon, 01 Jan 99999999999 00:00:00 GMT")]
+        #expect(try client.request("GET", "/bkt/k", headers: absurd).status == 200)
+        let override = try client.request("GET", "/bkt/k?response-content-type=x%0D%0AContent-Length:%200")
+        #expect(override.status == 400)
+        let raw = try server.client()
+        try raw.send(
+            Array("PUT /bkt/k2 HTTP/1.1\r\nHost: x\r\nx-oss-meta-a: v\nX-Evil: 1\r\nContent-Length: 1\r\n\r\nz".utf8))
+        #expect(try raw.readResponse().status == 400)
+    }
+}

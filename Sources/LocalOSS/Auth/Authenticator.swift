@@ -7,6 +7,9 @@ struct Authenticator: Sendable {
         var payloadSHA256: [UInt8]?
     }
 
+    /// The longest a V4 presigned URL may live (OSS: 7 days).
+    static let maxPresignedLifetime: Int64 = 7 * 24 * 3600
+
     let credentials: Credentials
     let enabled: Bool
     /// Allowed distance between the request's time and the server's clock, in seconds.
@@ -47,13 +50,15 @@ struct Authenticator: Sendable {
         // oss2 and pyv2 sign x-oss-date instead of Date when both are sent; Go always signs Date.
         let dates = [request.headers["Date"], request.headers["x-oss-date"]].compactMap { $0 }
         guard let date = dates.first else { throw OSSError(.accessDenied, "The Date header is required.") }
-        try checkClock(HTTPDate.parseRFC1123(date), header: date)
         for candidate in dates {
             let stringToSign = SignatureV1.stringToSign(request, date: candidate)
             if SignatureV1.signature(stringToSign, secret: secret) == provided {
+                // The time that was signed is the one that must be current, or an old request could be replayed.
+                try checkClock(HTTPDate.parseRFC1123(candidate), header: candidate)
                 return Verdict(accessKeyID: accessKeyID)
             }
         }
+        try checkClock(HTTPDate.parseRFC1123(date), header: date)
         throw signatureMismatch(
             stringToSign: SignatureV1.stringToSign(request, date: date), provided: provided, accessKeyID: accessKeyID)
     }
@@ -92,7 +97,11 @@ struct Authenticator: Sendable {
         guard let timestamp = request.headers["x-oss-date"] ?? request.headers["Date"] else {
             throw OSSError(.accessDenied, "The x-oss-date header is required.")
         }
-        try checkClock(HTTPDate.parseCompactISO8601(timestamp) ?? HTTPDate.parseRFC1123(timestamp), header: timestamp)
+        let signedAt = HTTPDate.parseCompactISO8601(timestamp) ?? HTTPDate.parseRFC1123(timestamp)
+        try checkClock(signedAt, header: timestamp)
+        if let signedAt, HTTPDate.compactDate(signedAt) != scope.date {
+            throw OSSError(.accessDenied, "The date of the credential scope differs from the request time.")
+        }
         let payloadHash = request.headers["x-oss-content-sha256"] ?? SignatureV4.unsignedPayload
         let additional = Self.additionalHeaders(fields["AdditionalHeaders"], request)
         let canonical = SignatureV4.canonicalRequest(
@@ -124,14 +133,20 @@ struct Authenticator: Sendable {
             )
         }
         let secret = try secret(for: scope.accessKeyID)
-        guard let signedAt = HTTPDate.parseCompactISO8601(timestamp), let expires = Int64(expiresText), expires >= 0
+        guard let signedAt = HTTPDate.parseCompactISO8601(timestamp), let expires = Int64(expiresText),
+            (0...Self.maxPresignedLifetime).contains(expires)
         else {
-            throw OSSError(.accessDenied, "x-oss-date or x-oss-expires is malformed.", ec: "0002-00000505")
+            throw OSSError(
+                .accessDenied, "x-oss-date or x-oss-expires is malformed (x-oss-expires is at most 7 days).",
+                ec: "0002-00000505")
         }
         if signedAt > now() + maxSkew {
             throw OSSError(.accessDenied, "x-oss-date is in the future.", ec: "0002-00000235")
         }
-        guard now() <= signedAt + expires else {
+        guard HTTPDate.compactDate(signedAt) == scope.date else {
+            throw OSSError(.accessDenied, "The date of x-oss-credential's scope differs from x-oss-date.")
+        }
+        guard now() - signedAt <= expires else {
             throw OSSError(.accessDenied, "Request has expired.", ec: "0002-00000069")
         }
         let additional = Self.additionalHeaders(request.query["x-oss-additional-headers"], request)

@@ -24,6 +24,9 @@ enum HTTPDate {
     /// `Tue, 04 Dec 2018 15:56:38 GMT`
     static func rfc1123(_ seconds: Int64) -> String { format(seconds, "%a, %d %b %Y %H:%M:%S GMT") }
 
+    /// `20181204`: the date of a signature V4 scope.
+    static func compactDate(_ seconds: Int64) -> String { format(seconds, "%Y%m%d") }
+
     /// `2018-12-04T15:56:38.000Z`: OSS's XML timestamps, milliseconds always `.000`.
     static func iso8601(_ seconds: Int64) -> String { format(seconds, "%Y-%m-%dT%H:%M:%S.000Z") }
 
@@ -64,7 +67,8 @@ enum HTTPDate {
 
     /// Seconds since 1970 for a UTC civil time (Howard Hinnant's days-from-civil).
     static func seconds(year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int) -> Int64? {
-        guard (1...12).contains(month), (1...31).contains(day), (0...23).contains(hour), (0...59).contains(minute),
+        guard (1...9999).contains(year), (1...12).contains(month), (1...31).contains(day), (0...23).contains(hour),
+            (0...59).contains(minute),
             (0...60).contains(second)
         else { return nil }
         let y = month <= 2 ? year - 1 : year

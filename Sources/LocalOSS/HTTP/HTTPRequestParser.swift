@@ -54,6 +54,10 @@ enum HTTPRequestParser {
             let name = line[..<colon]
             guard !name.isEmpty, name.utf8.allSatisfy(isTokenByte) else { throw .malformed("bad header name") }
             let value = line[line.index(after: colon)...].trimmingSpaces()
+            // A bare CR or LF (or NUL) inside a value would be copied into responses as a header break.
+            guard !value.utf8.contains(where: { $0 == 13 || $0 == 10 || $0 == 0 }) else {
+                throw .malformed("control character in a header value")
+            }
             headers.add(String(name), String(value))
             if headers.fields.count > limits.maxHeaderCount { throw .tooManyHeaders }
         }

@@ -35,9 +35,12 @@ final class RequestBody {
         self.stream = stream
         chunkBuffer = buffers.0
         spareBuffer = buffers.1
-        let transferEncoding = head.headers["Transfer-Encoding"]?.lowercased()
+        let codings = head.headers.values("Transfer-Encoding")
+            .flatMap { $0.lowercased().split(separator: ",").map { String($0.trimmingSpaces()) } }
+            .filter { $0 != "identity" }
+        let transferEncoding = codings.isEmpty ? nil : codings.joined(separator: ", ")
         let lengths = Set(head.headers.values("Content-Length").map { $0.trimmingCharacters(in: " ") })
-        if let transferEncoding, transferEncoding != "identity" {
+        if let transferEncoding {
             guard transferEncoding == "chunked" else {
                 throw OSSError(.notImplemented, "Transfer-Encoding \(transferEncoding) is not supported.")
             }
@@ -210,7 +213,9 @@ final class RequestBody {
     private func startNextChunk() throws {
         let line = try stream.readLine(maxLength: 4096)
         let sizeText = line.split(separator: ";", maxSplits: 1)[safe: 0]?.trimmingSpaces() ?? ""
-        guard !sizeText.isEmpty, sizeText.count <= 16, let size = UInt64(sizeText, radix: 16) else {
+        guard !sizeText.isEmpty, sizeText.count <= 16, sizeText.utf8.allSatisfy({ Encoding.hexValue($0) != nil }),
+            let size = UInt64(sizeText, radix: 16)
+        else {
             throw OSSError(.invalidArgument, "Malformed chunked transfer coding.")
         }
         if size == 0 {

@@ -109,7 +109,7 @@ struct ObjectHandler {
             // The whole-object CRC would not match the bytes of a range; SDKs that check ranged reads compare it.
             headers.remove("x-oss-hash-crc64ecma")
         }
-        if !headOnly { Self.applyResponseOverrides(context.query, to: &headers) }
+        if !headOnly { try Self.applyResponseOverrides(context.query, to: &headers) }
         return HTTPResponse(status: status, headers: headers, body: .files(files))
     }
 
@@ -175,9 +175,14 @@ struct ObjectHandler {
         ("response-content-disposition", "Content-Disposition"), ("response-content-encoding", "Content-Encoding"),
     ]
 
-    static func applyResponseOverrides(_ query: QueryParameters, to headers: inout HTTPHeaders) {
+    static func applyResponseOverrides(_ query: QueryParameters, to headers: inout HTTPHeaders) throws {
         for (parameter, header) in overrides {
-            if let value = query[parameter] { headers.set(header, value) }
+            guard let value = query[parameter] else { continue }
+            guard !value.utf8.contains(where: { $0 < 32 && $0 != 9 }) else {
+                throw OSSError.invalidArgument(
+                    "\(parameter) must not contain control characters.", name: parameter, value: value)
+            }
+            headers.set(header, value)
         }
     }
 

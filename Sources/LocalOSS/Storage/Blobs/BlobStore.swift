@@ -51,9 +51,14 @@ final class BlobStore: Sendable {
 
     /// Moves a staged blob into place under its final name.
     func commit(_ staged: StagedBlob) throws -> String {
+        do {
+            try makeFanOutDirectory(for: staged.name)
+            guard rename(staged.temporaryPath, path(of: staged.name)) == 0 else { throw POSIXFailure("rename") }
+        } catch {
+            unlink(staged.temporaryPath)
+            throw error
+        }
         let directory = blobsDirectory + "/" + staged.name.prefix(2)
-        if mkdir(directory, 0o755) != 0, errno != EEXIST { throw POSIXFailure("mkdir \(directory)") }
-        guard rename(staged.temporaryPath, path(of: staged.name)) == 0 else { throw POSIXFailure("rename") }
         if durable { syncDirectory(directory) }
         FaultInjection.reach(.blobRenamed)
         return staged.name
@@ -65,7 +70,7 @@ final class BlobStore: Sendable {
     func link(_ name: String) throws -> String {
         let newName = Self.newName()
         let directory = blobsDirectory + "/" + newName.prefix(2)
-        if mkdir(directory, 0o755) != 0, errno != EEXIST { throw POSIXFailure("mkdir \(directory)") }
+        try makeFanOutDirectory(for: newName)
         guard Glibc.link(path(of: name), path(of: newName)) == 0 else { throw POSIXFailure("link") }
         if durable { syncDirectory(directory) }
         return newName
@@ -98,6 +103,16 @@ final class BlobStore: Sendable {
         let files = (try? FileManager.default.contentsOfDirectory(atPath: temporaryDirectory)) ?? []
         for file in files { unlink(temporaryDirectory + "/" + file) }
         return files.count
+    }
+
+    /// `blobs/xx/`, created on first use; in durable mode `blobs/` is synced so the new directory survives power loss.
+    private func makeFanOutDirectory(for name: String) throws {
+        let directory = blobsDirectory + "/" + name.prefix(2)
+        if mkdir(directory, 0o755) == 0 {
+            if durable { syncDirectory(blobsDirectory) }
+        } else if errno != EEXIST {
+            throw POSIXFailure("mkdir \(directory)")
+        }
     }
 
     private func path(of name: String) -> String { blobsDirectory + "/" + name.prefix(2) + "/" + name }
