@@ -8,8 +8,6 @@ public struct Credentials: Sendable {
 
     public func secret(for accessKeyID: String) -> String? { secrets[accessKeyID] }
 
-    public var accessKeyIDs: [String] { secrets.keys.sorted() }
-
     /// Parses `ID:SECRET` pairs separated by commas, newlines or whitespace (the environment variable and the file
     /// use the same format; `#` starts a comment line in a file).
     public static func parse(_ text: String) throws -> [String: String] {

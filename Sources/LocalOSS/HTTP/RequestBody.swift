@@ -22,11 +22,6 @@ final class RequestBody {
     /// The connection must close after this request whatever happens (ambiguous framing).
     private(set) var closesConnection = false
 
-    /// True once every byte of the body has been read, so the connection can carry another request.
-    var isComplete: Bool { finished }
-    /// True if the client is still waiting for `100 Continue` and has not sent the body.
-    var isAwaitingContinue: Bool { expectsContinue && !finished }
-
     /// `buffers` are the connection's two body buffers of equal size (the second is used by overlapped reads).
     init(
         head: HTTPRequestHead, stream: SocketStream,

@@ -32,8 +32,6 @@ final class SocketStream {
 
     deinit { buffer.deallocate() }
 
-    var hasBufferedBytes: Bool { end > start }
-
     /// Reads the next request head. Returns nil when the peer closed cleanly between requests. Once its first byte
     /// is here, the whole head must arrive within `headTimeout` seconds (a client trickling bytes is cut off).
     func readHead(limits: HTTPRequestParser.Limits, headTimeout: Int) throws -> HTTPRequestHead? {

@@ -123,12 +123,6 @@ final class TestHTTPClient {
         }
     }
 
-    /// True once the server has closed its side.
-    func isClosedByServer() -> Bool {
-        var byte: UInt8 = 0
-        return recv(fd, &byte, 1, 0) == 0
-    }
-
     private func headEnd() -> Int? {
         guard buffer.count >= 4 else { return nil }
         for index in 0...(buffer.count - 4)

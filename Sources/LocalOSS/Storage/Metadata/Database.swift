@@ -64,8 +64,6 @@ final class Database {
         }
     }
 
-    var changes: Int { Int(sqlite3_changes(handle)) }
-
     /// Ends every cached statement's pending step. A statement left mid-result holds a read snapshot, and while one
     /// is held SQLite cannot checkpoint: the write-ahead log would grow without bound and slow every restart.
     func resetStatements() {
