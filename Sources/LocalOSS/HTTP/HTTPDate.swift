@@ -15,10 +15,11 @@ enum HTTPDate {
         return Int64(spec.tv_sec) * 1000 + Int64(spec.tv_nsec) / 1_000_000
     }
 
-    static func nowMilliseconds() -> Int64 {
+    /// Wall-clock microseconds since 1970 (upload ids are ordered by it).
+    static func nowMicroseconds() -> Int64 {
         var spec = timespec()
         clock_gettime(CLOCK_REALTIME, &spec)
-        return Int64(spec.tv_sec) * 1000 + Int64(spec.tv_nsec) / 1_000_000
+        return Int64(spec.tv_sec) * 1_000_000 + Int64(spec.tv_nsec) / 1000
     }
 
     /// `Tue, 04 Dec 2018 15:56:38 GMT`

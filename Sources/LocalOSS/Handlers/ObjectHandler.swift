@@ -97,7 +97,7 @@ struct ObjectHandler {
         return .xml(xml.finish())
     }
 
-    func getObject(_ address: ObjectAddress, _ context: RequestContext, headOnly: Bool) throws -> HTTPResponse {
+    func getObject(_ address: ObjectAddress, _ context: RequestContext) throws -> HTTPResponse {
         let (object, files) = try objects.openObject(address)
         if let notModified = try Self.evaluateConditions(object, context.headers) { return notModified }
         var headers = Self.objectHeaders(object)
@@ -109,7 +109,7 @@ struct ObjectHandler {
             // The whole-object CRC would not match the bytes of a range; SDKs that check ranged reads compare it.
             headers.remove("x-oss-hash-crc64ecma")
         }
-        if !headOnly { try Self.applyResponseOverrides(context.query, to: &headers) }
+        try Self.applyResponseOverrides(context.query, to: &headers)
         return HTTPResponse(status: status, headers: headers, body: .files(files))
     }
 

@@ -64,7 +64,7 @@ final class Service: Sendable {
         case .copyObject(let address, let source): return try objectHandler.copyObject(address, source: source, context)
         case .appendObject(let address): return try objectHandler.appendObject(address, context)
         case .deleteMultipleObjects(let bucket): return try objectHandler.deleteMultipleObjects(bucket, context)
-        case .getObject(let address): return try objectHandler.getObject(address, context, headOnly: false)
+        case .getObject(let address): return try objectHandler.getObject(address, context)
         case .headObject(let address): return try objectHandler.headObject(address, context)
         case .getObjectMeta(let address): return try objectHandler.getObjectMeta(address)
         case .deleteObject(let address): return try objectHandler.deleteObject(address)

@@ -9,8 +9,7 @@ final class UploadIDGenerator: @unchecked Sendable {
 
     func next() -> String {
         lock.lock()
-        let now = UInt64(HTTPDate.nowMilliseconds()) * 1000 + UInt64(Date().timeIntervalSince1970 * 1_000_000) % 1000
-        last = max(now, last + 1)
+        last = max(UInt64(HTTPDate.nowMicroseconds()), last + 1)
         let stamp = last
         lock.unlock()
         var bytes = [UInt8](repeating: 0, count: 16)

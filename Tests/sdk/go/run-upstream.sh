@@ -53,44 +53,8 @@ if [ ${#pkgs[@]} -gt 0 ]; then
 fi
 
 tmp_root="$(mktemp -d "${TMPDIR:-/tmp}/localoss-go-upstream.XXXXXX")"
-server_pid=""
-cleanup() {
-    local rc=$?
-    if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
-        kill -TERM "$server_pid" 2>/dev/null || true
-        for _ in $(seq 1 50); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.1; done
-        kill -0 "$server_pid" 2>/dev/null && kill -KILL "$server_pid" 2>/dev/null || true
-        wait "$server_pid" 2>/dev/null || true
-    fi
-    rm -rf "$tmp_root"
-    exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-if [ -z "${LOCALOSS_ENDPOINT:-}" ]; then
-    bin="${LOCALOSS_BIN:-$repo/.build/debug/localoss}"
-    [ -x "$bin" ] || { log "server binary not found: $bin"; exit 2; }
-    mkdir -p "$tmp_root/data"
-    linebuf=()
-    command -v stdbuf >/dev/null 2>&1 && linebuf=(stdbuf -oL -eL)
-    "${linebuf[@]}" "$bin" serve --host 127.0.0.1 --port 0 --data-dir "$tmp_root/data" \
-        >"$tmp_root/server.out" 2>"$tmp_root/server.err" &
-    server_pid=$!
-    endpoint=""
-    for _ in $(seq 1 300); do
-        line="$(head -n 1 "$tmp_root/server.out" 2>/dev/null || true)"
-        if [[ "$line" =~ ^LocalOSS\ listening\ on\ (http://[^[:space:]]+) ]]; then
-            endpoint="${BASH_REMATCH[1]}"; break
-        fi
-        kill -0 "$server_pid" 2>/dev/null || { cat "$tmp_root/server.err" >&2; exit 2; }
-        sleep 0.1
-    done
-    [ -n "$endpoint" ] || { log "server did not announce its endpoint"; exit 2; }
-    export LOCALOSS_ENDPOINT="$endpoint"
-    log "started $bin (pid $server_pid) at $LOCALOSS_ENDPOINT"
-fi
+source "$here/server.sh"
+start_localoss
 
 # Copy the SDK (package + its tests) into a private GOPATH; the tests write
 # temp files into ../oss and read ../sample/BingWallpaper-2015-11-07.jpg, which
