@@ -5,6 +5,8 @@ struct Authenticator: Sendable {
     struct Verdict {
         var accessKeyID: String?
         var payloadSHA256: [UInt8]?
+        /// No signature at all: what the caller may do is then decided by ACLs (`AnonymousAccess`).
+        var isAnonymous = false
     }
 
     /// The longest a V4 presigned URL may live (OSS: 7 days).
@@ -35,7 +37,7 @@ struct Authenticator: Sendable {
         if request.query.has("OSSAccessKeyId") || request.query.has("Signature") || request.query.has("Expires") {
             return try verifyV1Query(request)
         }
-        throw OSSError(.accessDenied, "You have no right to access this object because of bucket acl.")
+        return Verdict(isAnonymous: true)
     }
 
     // MARK: V1

@@ -26,11 +26,7 @@ final class Service: Sendable {
         do {
             let operation = try router.classify(head, query: query)
             operationName = operation.name
-            let (bucket, key) = operation.resource
-            let verdict = try authenticator.authenticate(
-                SignedRequest(method: head.method, headers: head.headers, query: query, bucket: bucket, key: key))
-            context.expectedSHA256 = verdict.payloadSHA256
-            response = try dispatch(operation, context)
+            response = try run(operation, &context)
         } catch let error as OSSError {
             response = ErrorResponder.response(
                 for: error, requestID: requestID, host: context.host, isHead: head.method == "HEAD")
@@ -42,6 +38,30 @@ final class Service: Sendable {
         }
         logger.info("\(requestID) \(head.method) \(head.target) \(operationName) \(response.status)")
         return response
+    }
+
+    /// OSS's order of checks: the bucket must exist (for any caller, so SDKs' existence probes work even with bad
+    /// credentials), then the signature, then — for callers without one — the ACLs, and only then is an
+    /// unimplemented operation refused or the operation run. A CORS preflight is never authenticated.
+    private func run(_ operation: Operation, _ context: inout RequestContext) throws -> HTTPResponse {
+        let (bucket, key) = operation.resource
+        var bucketRecord: BucketRecord?
+        if let bucket, !operation.createsBucket {
+            guard let record = try objects.existingBucket(bucket) else { throw OSSError.noSuchBucket(bucket) }
+            bucketRecord = record
+        }
+        if case .preflight = operation { return try dispatch(operation, context) }
+        let head = context.head
+        let verdict = try authenticator.authenticate(
+            SignedRequest(method: head.method, headers: head.headers, query: context.query, bucket: bucket, key: key))
+        if verdict.isAnonymous {
+            let access = AnonymousAccess(
+                objectACL: { [objects] bucket, key in try objects.objectACL(bucket: bucket, key: key) },
+                bucketACL: { [objects] bucket in try objects.existingBucket(bucket)?.acl })
+            try access.authorize(operation, bucketACL: bucketRecord?.acl)
+        }
+        context.expectedSHA256 = verdict.payloadSHA256
+        return try dispatch(operation, context)
     }
 
     private func dispatch(_ operation: Operation, _ context: RequestContext) throws -> HTTPResponse {
@@ -81,6 +101,12 @@ final class Service: Sendable {
             return try multipartHandler.abort(address, uploadID: uploadID)
         case .listParts(let address, let uploadID):
             return try multipartHandler.listParts(address, uploadID: uploadID, context)
+        case .preflight: return try buckets.preflight(context)
+        case .unimplemented(let request):
+            throw OSSError(
+                .notImplemented,
+                "A header or sub-resource you provided implies functionality that is not implemented (\(request.feature))."
+            )
         }
     }
 
@@ -98,6 +124,12 @@ final class Service: Sendable {
 }
 
 extension Operation {
+    /// PutBucket is the one bucket-level operation whose bucket need not exist yet.
+    var createsBucket: Bool {
+        if case .createBucket = self { return true }
+        return false
+    }
+
     /// Operations whose handler reads (and digests) the request body; the others must arrive without one.
     var readsBodyItself: Bool {
         switch self {

@@ -1,6 +1,8 @@
 /// Every error a client can see. The raw value is the wire code; each knows its HTTP status and OSS's EC.
 enum OSSErrorCode: String, Sendable {
     case accessDenied = "AccessDenied"
+    case accessForbidden = "AccessForbidden"
+    case badRequest = "BadRequest"
     case bucketAlreadyExists = "BucketAlreadyExists"
     case bucketNotEmpty = "BucketNotEmpty"
     case entityTooLarge = "EntityTooLarge"
@@ -36,7 +38,7 @@ enum OSSErrorCode: String, Sendable {
 
     var status: Int {
         switch self {
-        case .accessDenied, .invalidAccessKeyId, .requestTimeTooSkewed, .signatureDoesNotMatch: 403
+        case .accessDenied, .accessForbidden, .invalidAccessKeyId, .requestTimeTooSkewed, .signatureDoesNotMatch: 403
         case .bucketAlreadyExists, .bucketNotEmpty, .fileAlreadyExists, .objectNotAppendable,
             .positionNotEqualToLength:
             409

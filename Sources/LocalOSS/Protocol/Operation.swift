@@ -12,6 +12,15 @@ struct CopySource: Sendable {
     let alternateKey: String?
 }
 
+/// A request for an operation OSS defines but LocalOSS does not implement: answered `NotImplemented` once the
+/// bucket lookup and authentication have run, so a missing bucket or a bad key is still reported first.
+struct UnimplementedRequest: Sendable {
+    var bucket: BucketName?
+    var key: ObjectKey?
+    /// The sub-resources (or operation) the request named, for the error message.
+    let feature: String
+}
+
 /// Every request the server understands, with its inputs parsed and validated once by `Router`.
 enum Operation: Sendable {
     case listBuckets
@@ -43,6 +52,10 @@ enum Operation: Sendable {
     case abortMultipartUpload(ObjectAddress, uploadID: String)
     case listParts(ObjectAddress, uploadID: String)
 
+    /// A CORS preflight (`OPTIONS`), never authenticated.
+    case preflight(BucketName, key: ObjectKey?)
+    case unimplemented(UnimplementedRequest)
+
     var name: String {
         switch self {
         case .listBuckets: "ListBuckets"
@@ -71,6 +84,8 @@ enum Operation: Sendable {
         case .completeMultipartUpload: "CompleteMultipartUpload"
         case .abortMultipartUpload: "AbortMultipartUpload"
         case .listParts: "ListParts"
+        case .preflight(_, let key): key == nil ? "OptionBucket" : "OptionObject"
+        case .unimplemented: "NotImplemented"
         }
     }
 }
@@ -91,6 +106,8 @@ extension Operation {
             .uploadPartCopy(let address, _, _, _),
             .completeMultipartUpload(let address, _), .abortMultipartUpload(let address, _), .listParts(let address, _):
             (address.bucket.value, address.key.value)
+        case .preflight(let bucket, let key): (bucket.value, key?.value)
+        case .unimplemented(let request): (request.bucket?.value, request.key?.value)
         }
     }
 }
