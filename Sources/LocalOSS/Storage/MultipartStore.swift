@@ -45,7 +45,7 @@ struct MultipartStore: Sendable {
         range: (ObjectRecord) throws -> (offset: Int64, length: Int64)?, check: (ObjectRecord) throws -> Void
     ) throws -> PartRecord {
         let notFoundEC = "0042-00000311"
-        let files = try metadata.read { catalog in
+        let files = try objects.readOpeningBlobs { catalog in
             _ = try requireUpload(catalog, address, uploadID, ec: notFoundEC)
             let object = try catalog.copySource(source)
             if object.type == .appendable {
@@ -72,10 +72,10 @@ struct MultipartStore: Sendable {
         do {
             let replaced = try metadata.write { catalog in
                 _ = try requireUpload(catalog, address, uploadID, ec: ec)
-                return try catalog.replacePart(record, uploadID: uploadID)
+                return try catalog.unreferenced([try catalog.replacePart(record, uploadID: uploadID)].compactMap { $0 })
             }
             FaultInjection.reach(.partCommitted)
-            if let replaced { blobs.remove([replaced]) }
+            blobs.remove(replaced)
         } catch {
             blobs.remove([blob])
             throw error
@@ -113,7 +113,7 @@ struct MultipartStore: Sendable {
             let kept = Set(chosen.map(\.blob))
             released += try catalog.deleteUpload(uploadID).filter { !kept.contains($0) }
             FaultInjection.reach(.completeBeforeCommit)
-            return (object, released)
+            return (object, try catalog.unreferenced(released))
         }
         FaultInjection.reach(.completeCommitted)
         blobs.remove(released)
@@ -123,7 +123,7 @@ struct MultipartStore: Sendable {
     func abort(_ address: ObjectAddress, uploadID: String) throws {
         let released = try metadata.write { catalog in
             _ = try requireUpload(catalog, address, uploadID, ec: "0042-00000002")
-            return try catalog.deleteUpload(uploadID)
+            return try catalog.unreferenced(try catalog.deleteUpload(uploadID))
         }
         FaultInjection.reach(.abortCommitted)
         blobs.remove(released)

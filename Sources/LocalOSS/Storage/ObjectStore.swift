@@ -82,7 +82,8 @@ struct ObjectStore: Sendable {
                 if options.forbidOverwrite, try catalog.object(bucket: record.bucket, key: record.key) != nil {
                     throw Self.fileAlreadyExists
                 }
-                return try catalog.replaceObject(record, extents: [Extent(blob: blob, size: record.size)])
+                return try catalog.unreferenced(
+                    try catalog.replaceObject(record, extents: [Extent(blob: blob, size: record.size)]))
             }
             FaultInjection.reach(.objectCommitted)
             blobs.remove(released)
@@ -93,9 +94,9 @@ struct ObjectStore: Sendable {
         return record
     }
 
-    /// The object's record and its bytes, opened while the metadata lock is held.
+    /// The object's record and its bytes, opened from one snapshot.
     func openObject(_ address: ObjectAddress) throws -> (ObjectRecord, OpenFileRanges) {
-        try metadata.read { catalog in
+        try readOpeningBlobs { catalog in
             _ = try catalog.requireBucket(address.bucket.value)
             guard let object = try catalog.object(bucket: address.bucket.value, key: address.key.value) else {
                 throw OSSError.noSuchKey(address.key.value)
@@ -127,7 +128,8 @@ struct ObjectStore: Sendable {
     func deleteObject(_ address: ObjectAddress) throws {
         let released = try metadata.write { catalog in
             _ = try catalog.requireBucket(address.bucket.value)
-            return try catalog.deleteObject(bucket: address.bucket.value, key: address.key.value)
+            return try catalog.unreferenced(
+                try catalog.deleteObject(bucket: address.bucket.value, key: address.key.value))
         }
         blobs.remove(released)
     }
@@ -168,15 +170,14 @@ extension ObjectStore {
         var forbidOverwrite: Bool
     }
 
-    /// CopyObject: the destination gets new names for the source's blobs (hard links), so no bytes are copied and
-    /// deleting either object leaves the other whole. `check` sees the source first (copy conditions).
+    /// CopyObject is metadata only: the destination's extents name the source's blobs, which stay on disk while any
+    /// row names them, so deleting either object leaves the other whole. `check` sees the source first (copy
+    /// conditions).
     func copyObject(
         from source: CopySource, to destination: ObjectAddress, options: CopyOptions,
         check: (ObjectRecord) throws -> Void
     ) throws -> ObjectRecord {
-        var linked: [String] = []
-        do {
-            let (record, released) = try metadata.write { catalog in
+        let (record, released) = try metadata.write { catalog in
                 _ = try catalog.requireBucket(destination.bucket.value)
                 let original = try catalog.copySource(source)
                 try check(original)
@@ -186,26 +187,17 @@ extension ObjectStore {
                 {
                     throw Self.fileAlreadyExists
                 }
-                var extents: [Extent] = []
-                for extent in try catalog.extents(objectID: original.id) {
-                    let name = try blobs.link(extent.blob)
-                    linked.append(name)
-                    extents.append(Extent(blob: name, size: extent.size))
-                }
+                let extents = try catalog.extents(objectID: original.id)
                 let record = ObjectRecord(
                     bucket: destination.bucket.value, key: destination.key.value,
                     type: original.type == .appendable ? .normal : original.type, size: original.size,
                     etag: original.etag, crc64: original.crc64, contentMD5: original.contentMD5,
                     lastModified: HTTPDate.now(), metadata: options.metadata ?? original.metadata,
                     storageClass: original.storageClass, acl: options.acl)
-                return (record, try catalog.replaceObject(record, extents: extents))
+                return (record, try catalog.unreferenced(try catalog.replaceObject(record, extents: extents)))
             }
-            blobs.remove(released)
-            return record
-        } catch {
-            blobs.remove(linked)
-            throw error
-        }
+        blobs.remove(released)
+        return record
     }
 
     /// AppendObject: the body becomes one more extent of an Appendable object (created at position 0).
@@ -266,7 +258,7 @@ extension ObjectStore {
     func deleteObjects(_ bucket: BucketName, keys: [String]) throws {
         let released = try metadata.write { catalog in
             _ = try catalog.requireBucket(bucket.value)
-            return try keys.flatMap { try catalog.deleteObject(bucket: bucket.value, key: $0) }
+            return try catalog.unreferenced(try keys.flatMap { try catalog.deleteObject(bucket: bucket.value, key: $0) })
         }
         blobs.remove(released)
     }

@@ -66,16 +66,6 @@ final class BlobStore: Sendable {
 
     func discard(_ staged: StagedBlob) { unlink(staged.temporaryPath) }
 
-    /// A second name for an existing blob (a hard link): copies share bytes, yet each name is removed on its own.
-    func link(_ name: String) throws -> String {
-        let newName = Self.newName()
-        let directory = blobsDirectory + "/" + newName.prefix(2)
-        try makeFanOutDirectory(for: newName)
-        guard Glibc.link(path(of: name), path(of: newName)) == 0 else { throw POSIXFailure("link") }
-        if durable { syncDirectory(directory) }
-        return newName
-    }
-
     func remove(_ names: [String]) {
         for name in names { unlink(path(of: name)) }
     }

@@ -292,6 +292,22 @@ struct Catalog {
 
     // MARK: Garbage collection
 
+    /// The names no extent or part row refers to any more: the blobs a transaction may unlink once it commits.
+    /// Copies share blobs, so a deleted object's blobs may still belong to another object or part.
+    func unreferenced(_ names: [String]) throws -> [String] {
+        let statement = try database.prepare(
+            "SELECT EXISTS (SELECT 1 FROM extents WHERE blob = ?1) OR EXISTS (SELECT 1 FROM parts WHERE blob = ?1)")
+        var seen = Set<String>()
+        var result: [String] = []
+        for name in names where seen.insert(name).inserted {
+            statement.reset()
+            statement.bind(.string(name))
+            _ = try statement.step()
+            if statement.int(0) == 0 { result.append(name) }
+        }
+        return result
+    }
+
     /// Every blob a committed row points at.
     func referencedBlobs() throws -> Set<String> {
         var names = Set<String>()

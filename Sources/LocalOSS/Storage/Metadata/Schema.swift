@@ -54,7 +54,12 @@ enum Schema {
             last_modified INTEGER NOT NULL,
             PRIMARY KEY (upload_id, part_number)
         ) WITHOUT ROWID;
+        """,
+        // 2: copies share blobs by name instead of hard links; a blob is freed when no row names it any more.
         """
+        CREATE INDEX extents_by_blob ON extents (blob);
+        CREATE INDEX parts_by_blob ON parts (blob);
+        """,
     ]
 
     static var currentVersion: Int { migrations.count }
