@@ -3,6 +3,10 @@ import Testing
 
 @testable import LocalOSS
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// Copies share blob files by name (no hard links): a copy adds no file, and a file goes only when no object or part
 /// names it any more.
 @Suite(.serialized) struct SharedBlobTests {
@@ -61,5 +65,85 @@ import Testing
         #expect(try client.request("DELETE", "/bkt/whole").status == 204)
         #expect(try client.request("GET", "/bkt/copy").text == "part one")
         #expect(Self.blobFiles(server) == 1)
+    }
+
+    @Test func aDownloadSurvivesADeleteOfItsObjectAndFreesTheFilesAfterwards() throws {
+        let server = try TestServer()
+        defer { server.removeData() }
+        let client = try server.client()
+        #expect(try client.request("PUT", "/bkt").status == 200)
+        // Three appends: three blobs, more bytes than the socket buffers hold, so the GET is still streaming when
+        // the DELETE commits.
+        var whole: [UInt8] = []
+        for index in 0..<3 {
+            let chunk = (0..<(6 << 20)).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ index) }
+            let append = try client.request(
+                "POST", "/bkt/big?append&position=\(whole.count)", body: chunk)
+            #expect(append.status == 200)
+            whole += chunk
+        }
+        let reader = try server.client()
+        try reader.send(Array("GET /bkt/big HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".utf8))
+        usleep(100_000)
+        #expect(try client.request("DELETE", "/bkt/big").status == 204)
+        #expect(try client.request("GET", "/bkt/big").status == 404)
+        let download = try reader.readResponse()
+        #expect(download.status == 200)
+        #expect(download.body == whole)
+        // The reader let go of its pins when its response was done.
+        var remaining = Self.blobFiles(server)
+        for _ in 0..<50 where remaining > 0 {
+            usleep(20_000)
+            remaining = Self.blobFiles(server)
+        }
+        #expect(remaining == 0)
+    }
+
+    @Test func aSmallRangeOfAnObjectOfManyAppendsOpensFewFiles() throws {
+        let server = try TestServer()
+        defer { server.removeData() }
+        let client = try server.client()
+        #expect(try client.request("PUT", "/bkt").status == 200)
+        for index in 0..<1_100 {
+            let append = try client.request(
+                "POST", "/bkt/log?append&position=\(index * 4)", text: String(format: "%04d", index))
+            #expect(append.status == 200)
+        }
+        let range = try client.request("GET", "/bkt/log", headers: [("Range", "bytes=4000-4011")])
+        #expect(range.status == 206)
+        #expect(range.text == "100010011002")
+        let all = try client.request("GET", "/bkt/log")
+        #expect(all.body.count == 4_400)
+    }
+
+    @Test func aReaderCutToARangeKeepsOnlyThePiecesItNeedsAndPinsUntilReleased() throws {
+        let root = NSTemporaryDirectory() + "localoss-blobs-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let blobs = try BlobStore(root: root, durable: false)
+        var extents: [Extent] = []
+        for index in 0..<1_000 {
+            let bytes = Array(String(format: "%04d", index).utf8)
+            let staged = try blobs.stage { write in try bytes.withUnsafeBytes { try write($0) } }
+            extents.append(Extent(blob: try blobs.commit(staged), size: 4))
+        }
+        let names = extents.map(\.blob)
+        let generation = blobs.removalGeneration
+        #expect(blobs.pin(names, since: generation))
+        var reader: ObjectReader? = ObjectReader(blobs: blobs, extents: extents, pinned: names)
+        reader!.restrict(offset: 2_001, length: 6)
+        #expect(reader!.pieces.map(\.length) == [3, 3])
+        blobs.remove(names)  // a concurrent delete committed: the files must stay while the reader lives
+        var read: [UInt8] = []
+        try reader!.forEachRange { fd, offset, length in
+            var buffer = [UInt8](repeating: 0, count: Int(length))
+            #expect(pread(fd, &buffer, Int(length), off_t(offset)) == Int(length))
+            read += buffer
+        }
+        #expect(String(decoding: read, as: UTF8.self) == "500050")
+        #expect(FileManager.default.fileExists(atPath: root + "/blobs/" + names[0].prefix(2) + "/" + names[0]))
+        reader = nil
+        #expect(!FileManager.default.fileExists(atPath: root + "/blobs/" + names[0].prefix(2) + "/" + names[0]))
+        // A pin after a removal it did not see fails, so the caller reads a fresh snapshot.
+        #expect(!blobs.pin([names[1]], since: generation))
     }
 }

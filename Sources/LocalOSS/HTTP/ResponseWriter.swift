@@ -28,9 +28,9 @@ struct ResponseWriter {
         case .bytes(let body):
             bytes.append(contentsOf: body)
             try stream.write(bytes)
-        case .files(let files):
+        case .object(let reader):
             try stream.write(bytes)
-            for range in files.ranges { try stream.sendFile(range.fd, offset: range.offset, length: range.length) }
+            try reader.forEachRange { fd, offset, length in try stream.sendFile(fd, offset: offset, length: length) }
         }
     }
 

@@ -35,18 +35,18 @@ struct BodyIngest {
         return (staged, summary)
     }
 
-    /// Copies `length` bytes of already opened files into a staged blob, hashing them.
-    func ingest(copying source: OpenFileRanges) throws -> (BlobStore.StagedBlob, BodySummary) {
+    /// Copies an object's bytes (cut to a range) into a staged blob, hashing them.
+    func ingest(copying source: ObjectReader) throws -> (BlobStore.StagedBlob, BodySummary) {
         let digests = BodyDigests()
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
         defer { buffer.deallocate() }
         let staged = try blobs.stage { write in
-            for range in source.ranges {
-                var offset = range.offset
-                let end = range.offset + range.length
+            try source.forEachRange { fd, start, length in
+                var offset = start
+                let end = start + length
                 while offset < end {
                     let wanted = Int(min(Int64(buffer.count), end - offset))
-                    let count = pread(range.fd, buffer.baseAddress, wanted, off_t(offset))
+                    let count = pread(fd, buffer.baseAddress, wanted, off_t(offset))
                     if count < 0, errno == EINTR { continue }
                     guard count > 0 else { throw POSIXFailure("pread") }
                     let chunk = UnsafeRawBufferPointer(rebasing: buffer[..<count])

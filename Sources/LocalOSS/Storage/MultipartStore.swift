@@ -45,18 +45,17 @@ struct MultipartStore: Sendable {
         range: (ObjectRecord) throws -> (offset: Int64, length: Int64)?, check: (ObjectRecord) throws -> Void
     ) throws -> PartRecord {
         let notFoundEC = "0042-00000311"
-        let files = try objects.readOpeningBlobs { catalog in
+        let (cut, reader) = try objects.pinnedRead { catalog in
             _ = try requireUpload(catalog, address, uploadID, ec: notFoundEC)
             let object = try catalog.copySource(source)
             if object.type == .appendable {
                 throw OSSError(.objectNotAppendable, "An appendable object can not be the source of UploadPartCopy.")
             }
             try check(object)
-            let files = try objects.open(try catalog.extents(objectID: object.id))
-            if let (offset, length) = try range(object) { files.restrict(offset: offset, length: length) }
-            return files
+            return (try range(object), try catalog.extents(objectID: object.id))
         }
-        let (staged, summary) = try BodyIngest(blobs: blobs).ingest(copying: files)
+        if let (offset, length) = cut { reader.restrict(offset: offset, length: length) }
+        let (staged, summary) = try BodyIngest(blobs: blobs).ingest(copying: reader)
         return try store(staged, summary, address: address, uploadID: uploadID, part: part, ec: notFoundEC)
     }
 

@@ -1,20 +1,19 @@
-#if canImport(Glibc)
-    import Glibc
-#endif
-
 extension ObjectStore {
-    /// A read that opens blob files. Reads run on a snapshot without a lock, so a concurrent delete may unlink a blob
-    /// between the snapshot and the open; the open then fails with ENOENT, and a fresh snapshot gives the current
-    /// answer (usually NoSuchKey). A descriptor, once open, keeps its file readable whatever happens to the name.
-    func readOpeningBlobs<T>(_ body: (Catalog) throws -> T) throws -> T {
-        var attempt = 0
-        while true {
-            do {
-                return try metadata.read(body)
-            } catch let failure as POSIXFailure where failure.code == ENOENT && attempt < 3 {
-                attempt += 1
+    /// A read that yields extents to stream, with their blobs pinned so that a delete committed after the snapshot
+    /// cannot unlink them before the reader is done. If a blob went between the snapshot and the pin, a fresh
+    /// snapshot gives the current answer (usually NoSuchKey).
+    func pinnedRead<T>(_ body: (Catalog) throws -> (T, [Extent])) throws -> (T, ObjectReader) {
+        for _ in 0..<3 {
+            let generation = blobs.removalGeneration
+            let (value, extents) = try metadata.read(body)
+            var names: [String] = []
+            var seen = Set<String>()
+            for extent in extents where seen.insert(extent.blob).inserted { names.append(extent.blob) }
+            if blobs.pin(names, since: generation) {
+                return (value, ObjectReader(blobs: blobs, extents: extents, pinned: names))
             }
         }
+        throw POSIXFailure("pin blobs: removed under three snapshots in a row")
     }
 
     /// The bucket's record, or nil when it does not exist: looked up before authentication, as OSS does.

@@ -94,14 +94,14 @@ struct ObjectStore: Sendable {
         return record
     }
 
-    /// The object's record and its bytes, opened from one snapshot.
-    func openObject(_ address: ObjectAddress) throws -> (ObjectRecord, OpenFileRanges) {
-        try readOpeningBlobs { catalog in
+    /// The object's record and a lazy reader of its bytes, from one snapshot.
+    func openObject(_ address: ObjectAddress) throws -> (ObjectRecord, ObjectReader) {
+        try pinnedRead { catalog in
             _ = try catalog.requireBucket(address.bucket.value)
             guard let object = try catalog.object(bucket: address.bucket.value, key: address.key.value) else {
                 throw OSSError.noSuchKey(address.key.value)
             }
-            return (object, try open(try catalog.extents(objectID: object.id)))
+            return (object, try catalog.extents(objectID: object.id))
         }
     }
 
@@ -148,16 +148,6 @@ struct ObjectStore: Sendable {
         }
     }
 
-    func open(_ extents: [Extent]) throws -> OpenFileRanges {
-        let files = OpenFileRanges()
-        for extent in extents {
-            let fd = try blobs.openForReading(extent.blob)
-            files.adopt(fd: fd)
-            files.append(fd: fd, offset: 0, length: extent.size)
-        }
-        return files
-    }
-
     static let fileAlreadyExists = OSSError(
         .fileAlreadyExists, "The object you specified already exists and can not be overwritten.")
 }
@@ -178,24 +168,24 @@ extension ObjectStore {
         check: (ObjectRecord) throws -> Void
     ) throws -> ObjectRecord {
         let (record, released) = try metadata.write { catalog in
-                _ = try catalog.requireBucket(destination.bucket.value)
-                let original = try catalog.copySource(source)
-                try check(original)
-                let isSelf = original.bucket == destination.bucket.value && original.key == destination.key.value
-                if options.forbidOverwrite, !isSelf,
-                    try catalog.object(bucket: destination.bucket.value, key: destination.key.value) != nil
-                {
-                    throw Self.fileAlreadyExists
-                }
-                let extents = try catalog.extents(objectID: original.id)
-                let record = ObjectRecord(
-                    bucket: destination.bucket.value, key: destination.key.value,
-                    type: original.type == .appendable ? .normal : original.type, size: original.size,
-                    etag: original.etag, crc64: original.crc64, contentMD5: original.contentMD5,
-                    lastModified: HTTPDate.now(), metadata: options.metadata ?? original.metadata,
-                    storageClass: original.storageClass, acl: options.acl)
-                return (record, try catalog.unreferenced(try catalog.replaceObject(record, extents: extents)))
+            _ = try catalog.requireBucket(destination.bucket.value)
+            let original = try catalog.copySource(source)
+            try check(original)
+            let isSelf = original.bucket == destination.bucket.value && original.key == destination.key.value
+            if options.forbidOverwrite, !isSelf,
+                try catalog.object(bucket: destination.bucket.value, key: destination.key.value) != nil
+            {
+                throw Self.fileAlreadyExists
             }
+            let extents = try catalog.extents(objectID: original.id)
+            let record = ObjectRecord(
+                bucket: destination.bucket.value, key: destination.key.value,
+                type: original.type == .appendable ? .normal : original.type, size: original.size,
+                etag: original.etag, crc64: original.crc64, contentMD5: original.contentMD5,
+                lastModified: HTTPDate.now(), metadata: options.metadata ?? original.metadata,
+                storageClass: original.storageClass, acl: options.acl)
+            return (record, try catalog.unreferenced(try catalog.replaceObject(record, extents: extents)))
+        }
         blobs.remove(released)
         return record
     }
@@ -258,7 +248,8 @@ extension ObjectStore {
     func deleteObjects(_ bucket: BucketName, keys: [String]) throws {
         let released = try metadata.write { catalog in
             _ = try catalog.requireBucket(bucket.value)
-            return try catalog.unreferenced(try keys.flatMap { try catalog.deleteObject(bucket: bucket.value, key: $0) })
+            return try catalog.unreferenced(
+                try keys.flatMap { try catalog.deleteObject(bucket: bucket.value, key: $0) })
         }
         blobs.remove(released)
     }

@@ -11,6 +11,7 @@ import Foundation
 final class BlobStore: Sendable {
     let root: String
     let durable: Bool
+    private let lifetimes = BlobLifetimes()
     private var blobsDirectory: String { root + "/blobs" }
     private var temporaryDirectory: String { root + "/tmp" }
 
@@ -66,8 +67,22 @@ final class BlobStore: Sendable {
 
     func discard(_ staged: StagedBlob) { unlink(staged.temporaryPath) }
 
+    /// Unlinks blobs no row names any more; those a reader still has pinned go when it lets go of them.
     func remove(_ names: [String]) {
-        for name in names { unlink(path(of: name)) }
+        guard !names.isEmpty else { return }
+        for name in lifetimes.release(names) { unlink(path(of: name)) }
+    }
+
+    /// Changes with every `remove`: read before a snapshot and passed to `pin`.
+    var removalGeneration: UInt64 { lifetimes.generation }
+
+    /// Pins blobs named by a snapshot taken after `generation` was read; false when one is already gone.
+    func pin(_ names: [String], since generation: UInt64) -> Bool {
+        lifetimes.pin(names, since: generation) { access(path(of: $0), F_OK) == 0 }
+    }
+
+    func unpin(_ names: [String]) {
+        for name in lifetimes.unpin(names) { unlink(path(of: name)) }
     }
 
     func openForReading(_ name: String) throws -> Int32 {
