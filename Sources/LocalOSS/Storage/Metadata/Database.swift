@@ -78,7 +78,9 @@ final class Database {
 /// A prepared statement. Binding is positional (1-based); text is bound as raw UTF-8 bytes so that byte-wise
 /// bounds (a prefix with its last byte incremented) can be compared even when they are not valid UTF-8.
 final class Statement {
-    private let database: Database
+    /// Unowned: the database owns its cached statements, and a strong reference back would keep both alive forever
+    /// (and with them any read snapshot a statement holds).
+    private unowned let database: Database
     private let handle: OpaquePointer
 
     fileprivate init(database: Database, sql: String) throws {
