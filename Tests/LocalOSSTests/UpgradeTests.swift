@@ -42,6 +42,12 @@ import Testing
             #expect(response.status == 200, "\(key)")
             #expect(Encoding.lowerHex(EVPDigest.hash(.md5, response.body)) == expected["md5"] as? String, "\(key)")
         }
+        // Extents got their start offsets in the migration: a range across the part boundary reads both parts.
+        let boundary = 100 * 1024
+        let across = try client.request(
+            "GET", "/\(bucket)/dir/multi.bin", headers: [("Range", "bytes=\(boundary - 2)-\(boundary + 2)")])
+        #expect(across.status == 206)
+        #expect(across.body == (boundary - 2..<boundary).map { UInt8(($0 * 7 + 1) % 251) } + Array("the".utf8))
         let plain = try client.request("HEAD", "/\(bucket)/plain.txt")
         #expect(plain.header("Content-Type") == "text/plain")
         #expect(plain.header("x-oss-meta-color") == "blue")

@@ -98,12 +98,19 @@ struct ObjectHandler {
     }
 
     func getObject(_ address: ObjectAddress, _ context: RequestContext) throws -> HTTPResponse {
-        let (object, reader) = try objects.openObject(address)
-        if let notModified = try Self.evaluateConditions(object, context.headers) { return notModified }
+        var notModified: HTTPResponse?
+        var range: Range<Int64>?
+        let (object, reader) = try objects.openObject(address) { object in
+            // Conditions and the range are judged on the record, before any extent is fetched or opened.
+            notModified = try Self.evaluateConditions(object, context.headers)
+            if notModified != nil { return .nothing }
+            range = try Self.byteRange(context.headers, size: object.size)
+            return range.map { .range(offset: $0.lowerBound, length: $0.upperBound - $0.lowerBound) } ?? .all
+        }
+        if let notModified { return notModified }
         var headers = Self.objectHeaders(object)
         var status = 200
-        if let range = try Self.byteRange(context.headers, size: object.size) {
-            reader.restrict(offset: range.lowerBound, length: range.upperBound - range.lowerBound)
+        if let range {
             status = 206
             headers.add("Content-Range", "bytes \(range.lowerBound)-\(range.upperBound - 1)/\(object.size)")
             // The whole-object CRC would not match the bytes of a range; SDKs that check ranged reads compare it.

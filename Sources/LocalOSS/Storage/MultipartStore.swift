@@ -45,16 +45,17 @@ struct MultipartStore: Sendable {
         range: (ObjectRecord) throws -> (offset: Int64, length: Int64)?, check: (ObjectRecord) throws -> Void
     ) throws -> PartRecord {
         let notFoundEC = "0042-00000311"
-        let (cut, reader) = try objects.pinnedRead { catalog in
+        let (_, reader) = try objects.pinnedRead { catalog in
             _ = try requireUpload(catalog, address, uploadID, ec: notFoundEC)
             let object = try catalog.copySource(source)
             if object.type == .appendable {
                 throw OSSError(.objectNotAppendable, "An appendable object can not be the source of UploadPartCopy.")
             }
             try check(object)
-            return (try range(object), try catalog.extents(objectID: object.id))
+            let selection: ByteSelection =
+                try range(object).map { .range(offset: $0.offset, length: $0.length) } ?? .all
+            return ((), selection, object.id)
         }
-        if let (offset, length) = cut { reader.restrict(offset: offset, length: length) }
         let (staged, summary) = try BodyIngest(blobs: blobs).ingest(copying: reader)
         return try store(staged, summary, address: address, uploadID: uploadID, part: part, ec: notFoundEC)
     }

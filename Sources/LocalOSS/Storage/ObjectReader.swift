@@ -4,6 +4,14 @@
     import Darwin
 #endif
 
+/// Which bytes of an object a read wants, decided once its record is known.
+enum ByteSelection {
+    /// None: a condition failed (304, 412) or only the record was needed.
+    case nothing
+    case all
+    case range(offset: Int64, length: Int64)
+}
+
 /// An object's bytes, read lazily: a list of extents cut to the requested range, each blob opened only when its
 /// bytes are streamed and closed right after. Made from a read snapshot with its blobs pinned, so a concurrent
 /// delete or overwrite cannot unlink them before this reader is done; an object of 10,000 parts or appends needs

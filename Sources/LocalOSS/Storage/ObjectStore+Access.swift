@@ -2,15 +2,30 @@ extension ObjectStore {
     /// A read that yields extents to stream, with their blobs pinned so that a delete committed after the snapshot
     /// cannot unlink them before the reader is done. If a blob went between the snapshot and the pin, a fresh
     /// snapshot gives the current answer (usually NoSuchKey).
-    func pinnedRead<T>(_ body: (Catalog) throws -> (T, [Extent])) throws -> (T, ObjectReader) {
+    /// `body` finds the object and says which of its bytes are wanted.
+    func pinnedRead<T>(_ body: (Catalog) throws -> (T, ByteSelection, objectID: Int64)) throws -> (T, ObjectReader) {
         for _ in 0..<3 {
             let generation = blobs.removalGeneration
-            let (value, extents) = try metadata.read(body)
+            let (value, extents, cut) = try metadata.read { catalog in
+                let (value, selection, objectID) = try body(catalog)
+                switch selection {
+                case .nothing:
+                    return (value, [Extent](), (offset: Int64(0), length: Int64(0)))
+                case .all:
+                    let extents = try catalog.extents(objectID: objectID)
+                    return (value, extents, (offset: 0, length: extents.reduce(0) { $0 + $1.size }))
+                case .range(let offset, let length):
+                    let (extents, start) = try catalog.extents(objectID: objectID, covering: offset, length: length)
+                    return (value, extents, (offset: offset - start, length: length))
+                }
+            }
             var names: [String] = []
             var seen = Set<String>()
             for extent in extents where seen.insert(extent.blob).inserted { names.append(extent.blob) }
             if blobs.pin(names, since: generation) {
-                return (value, ObjectReader(blobs: blobs, extents: extents, pinned: names))
+                let reader = ObjectReader(blobs: blobs, extents: extents, pinned: names)
+                reader.restrict(offset: cut.offset, length: cut.length)
+                return (value, reader)
             }
         }
         throw POSIXFailure("pin blobs: removed under three snapshots in a row")

@@ -94,14 +94,17 @@ struct ObjectStore: Sendable {
         return record
     }
 
-    /// The object's record and a lazy reader of its bytes, from one snapshot.
-    func openObject(_ address: ObjectAddress) throws -> (ObjectRecord, ObjectReader) {
+    /// The object's record and a lazy reader of the bytes `select` asks for once it has seen the record (its
+    /// conditions and range), from one snapshot: a ranged read fetches and pins only the extents it needs.
+    func openObject(_ address: ObjectAddress, select: (ObjectRecord) throws -> ByteSelection) throws -> (
+        ObjectRecord, ObjectReader
+    ) {
         try pinnedRead { catalog in
             _ = try catalog.requireBucket(address.bucket.value)
             guard let object = try catalog.object(bucket: address.bucket.value, key: address.key.value) else {
                 throw OSSError.noSuchKey(address.key.value)
             }
-            return (object, try catalog.extents(objectID: object.id))
+            return (object, try select(object), object.id)
         }
     }
 

@@ -52,6 +52,11 @@ struct Report {
             Row(name: "complete.per_part_ratio", unit: "x", throughput: false) {
                 atMost(1.5, "x (8 MiB vs 100 KiB parts)")($0, "complete.per_part_ratio")
             },
+            Row(name: "range.one_part", unit: "us", throughput: false, budget: nil),
+            Row(name: "range.many_parts", unit: "us", throughput: false, budget: nil),
+            Row(name: "range.ratio", unit: "x", throughput: false) {
+                atMost(1.5, "x (1,000 parts vs one)")($0, "range.ratio")
+            },
             Row(name: "uploads.setup", unit: "s", throughput: false, budget: nil),
             Row(name: "list.uploads", unit: "ms", throughput: false) { atMost(20, "ms")($0, "list.uploads") },
             Row(

@@ -132,7 +132,10 @@ final class Suite: @unchecked Sendable {
         let all = options.only.isEmpty
         if all || options.only.contains("upload") || options.only.contains("get") { phase("upload") { try uploads() } }
         if all || options.only.contains("get") { phase("get") { try getObject() } }
-        if all || options.only.contains("complete") { phase("complete") { try completeLatency() } }
+        if all || options.only.contains("complete") || options.only.contains("range") {
+            phase("complete") { try completeLatency() }
+        }
+        if all || options.only.contains("range") { phase("range") { try rangedGets() } }
         if all || options.only.contains("list") { phase("list-uploads") { try listUploads() } }
         if all || options.only.contains("connections") { phase("connections") { try manyConnections() } }
         pool.removeAll()
@@ -368,6 +371,38 @@ final class Suite: @unchecked Sendable {
                     "\(format(bigMS * 1000 / Double(bigCount), 1)) vs \(format(small * 1000 / Double(smallPlan.count), 1)) us per part"
             )
         }
+    }
+
+    // MARK: Ranged reads of a many-part object
+
+    /// A 1-byte ranged GET of the 1,000-part object `complete-small-0` against the same GET of a one-part object of
+    /// the same size: what a read costs should not grow with the number of parts it does not touch.
+    func rangedGets() throws {
+        let connection = pool[0]
+        let manySize = smallPlan.reduce(0) { $0 + $1.length }
+        let size = min(manySize, payload.size)
+        let onePart = "range-one-part"
+        let put = try connection.request("PUT", objectPath(dataBucket, onePart), body: payload.slice(0, size))
+        guard put.status == 200 else { throw BenchError("PUT \(onePart): HTTP \(put.status)") }
+        func sample(_ key: String, _ offset: Int) throws -> Double {
+            var samples: [Double] = []
+            for round in 0..<(options.quick ? 50 : 400) {
+                let begin = now()
+                let reply = try connection.request(
+                    "GET", objectPath(dataBucket, key), headers: [("Range", "bytes=\(offset)-\(offset)")])
+                let seconds = now() - begin
+                guard reply.status == 206, reply.bodyLength == 1 else {
+                    throw BenchError("ranged GET \(key): HTTP \(reply.status), \(reply.bodyLength) bytes")
+                }
+                if round >= 10 { samples.append(seconds * 1_000_000) }
+            }
+            return median(samples)
+        }
+        let one = try sample(onePart, size / 2 + 1)
+        let many = try sample("complete-small-0", manySize / 2 + 1)
+        results.set("range.one_part", one, note: "1-byte Range GET of a \(size / 1024) KiB one-part object, median")
+        results.set("range.many_parts", many, note: "the same of the \(smallPlan.count)-part object, median")
+        results.set("range.ratio", many / one)
     }
 
     func listParts(_ key: String, _ uploadID: String) throws {

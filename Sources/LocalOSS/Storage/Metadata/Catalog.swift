@@ -105,6 +105,28 @@ struct Catalog {
         return extents
     }
 
+    /// The extents holding the bytes `offset..<offset+length` of an object, and where the first of them starts:
+    /// two index range scans, however many extents the object has.
+    func extents(objectID: Int64, covering offset: Int64, length: Int64) throws -> (extents: [Extent], start: Int64) {
+        let statement = try database.prepare(
+            """
+            SELECT blob, size, start FROM extents
+            WHERE object_id = ?1 AND start < ?3
+              AND start >= (SELECT MAX(start) FROM extents WHERE object_id = ?1 AND start <= ?2)
+            ORDER BY start, seq
+            """)
+        statement.bind(.integer(objectID), .integer(offset), .integer(offset + length))
+        var extents: [Extent] = []
+        var start: Int64?
+        while try statement.step() {
+            let size = statement.int(1)
+            if size == 0 { continue }
+            if start == nil { start = statement.int(2) }
+            extents.append(Extent(blob: statement.text(0), size: size))
+        }
+        return (extents, start ?? offset)
+    }
+
     /// Inserts the object, replacing any object of that key; returns the blobs the replaced object no longer needs.
     func replaceObject(_ object: ObjectRecord, extents: [Extent]) throws -> [String] {
         let released = try deleteObject(bucket: object.bucket, key: object.key)
@@ -121,10 +143,15 @@ struct Catalog {
             .string(object.acl.rawValue)
         ).run()
         let objectID = try lastInsertID()
-        let insert = try database.prepare("INSERT INTO extents (object_id, seq, blob, size) VALUES (?, ?, ?, ?)")
+        let insert = try database.prepare(
+            "INSERT INTO extents (object_id, seq, blob, size, start) VALUES (?, ?, ?, ?, ?)")
+        var start: Int64 = 0
         for (seq, extent) in extents.enumerated() {
             insert.reset()
-            try insert.bind(.integer(objectID), .int(seq), .string(extent.blob), .integer(extent.size)).run()
+            try insert.bind(
+                .integer(objectID), .int(seq), .string(extent.blob), .integer(extent.size), .integer(start)
+            ).run()
+            start += extent.size
         }
         return released
     }
@@ -140,11 +167,12 @@ struct Catalog {
 
     /// Adds a blob at the end of an appendable object and records its new size, CRC and ETag.
     func appendExtent(to object: ObjectRecord, _ extent: Extent, crc64: UInt64, etag: String, acl: CannedACL) throws {
-        let count = try database.prepare("SELECT COUNT(*) FROM extents WHERE object_id = ?").bind(.integer(object.id))
-        _ = try count.step()
-        let seq = count.int(0)
-        try database.prepare("INSERT INTO extents (object_id, seq, blob, size) VALUES (?, ?, ?, ?)").bind(
-            .integer(object.id), .integer(seq), .string(extent.blob), .integer(extent.size)
+        let next = try database.prepare("SELECT COALESCE(MAX(seq) + 1, 0) FROM extents WHERE object_id = ?")
+        next.bind(.integer(object.id))
+        _ = try next.step()
+        let seq = next.int(0)
+        try database.prepare("INSERT INTO extents (object_id, seq, blob, size, start) VALUES (?, ?, ?, ?, ?)").bind(
+            .integer(object.id), .integer(seq), .string(extent.blob), .integer(extent.size), .integer(object.size)
         ).run()
         try database.prepare(
             "UPDATE objects SET size = ?, crc64 = ?, etag = ?, last_modified = ?, acl = ?, content_md5 = NULL WHERE id = ?"

@@ -60,6 +60,15 @@ enum Schema {
         CREATE INDEX extents_by_blob ON extents (blob);
         CREATE INDEX parts_by_blob ON parts (blob);
         """,
+        // 3: each extent knows where it starts in its object, so a ranged read fetches only the extents it needs.
+        """
+        ALTER TABLE extents ADD COLUMN start INTEGER NOT NULL DEFAULT 0;
+        UPDATE extents SET start = running.start
+            FROM (SELECT object_id, seq, SUM(size) OVER (PARTITION BY object_id ORDER BY seq) - size AS start
+                  FROM extents) AS running
+            WHERE extents.object_id = running.object_id AND extents.seq = running.seq;
+        CREATE INDEX extents_by_start ON extents (object_id, start);
+        """,
     ]
 
     static var currentVersion: Int { migrations.count }
