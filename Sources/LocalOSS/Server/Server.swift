@@ -16,23 +16,24 @@ public final class Server: @unchecked Sendable {
     private let logger: Logger
     private let service: Service
     private let metadata: MetadataStore
+    private let blobs: BlobStore
     private let connections = ConnectionRegistry()
     private var listener: Int32 = -1
     private let acceptDone = DispatchSemaphore(value: 0)
+    /// Held from before the first file is opened until `stop()`; nil once stopped.
+    private var directoryLock: DataDirectoryLock?
 
+    /// Locks the data directory (failing with `ServerError.dataDirectoryInUse` if another server holds it) and
+    /// opens the stores. Nothing is deleted before `start()` has bound the port.
     public init(configuration: Configuration, logger: Logger = Logger(label: "localoss")) throws {
         self.configuration = configuration
         self.logger = logger
+        directoryLock = try DataDirectoryLock(directory: configuration.dataDirectory)
         signal(SIGPIPE, SIG_IGN)
         Self.raiseFileDescriptorLimit()
-        let blobs = try BlobStore(root: configuration.dataDirectory, durable: configuration.durable)
+        blobs = try BlobStore(root: configuration.dataDirectory, durable: configuration.durable)
         metadata = try MetadataStore(
             path: configuration.dataDirectory + "/metadata.sqlite", durable: configuration.durable)
-        let report = try GarbageCollector(metadata: metadata, blobs: blobs).collect()
-        if report.temporaryFiles + report.orphanedBlobs > 0 {
-            logger.notice(
-                "start-up sweep removed \(report.temporaryFiles) unfinished and \(report.orphanedBlobs) orphaned files")
-        }
         let objects = ObjectStore(metadata: metadata, blobs: blobs)
         let authenticator = Authenticator(
             credentials: configuration.credentials, enabled: configuration.authenticationEnabled,
@@ -42,8 +43,21 @@ public final class Server: @unchecked Sendable {
             multipart: MultipartStore(metadata: metadata, blobs: blobs, objects: objects), logger: logger)
     }
 
+    /// Binds the port, sweeps what a crash left behind, then accepts connections. The port comes first so that a
+    /// start that cannot listen changes nothing on disk.
     public func start() throws {
         listener = try Self.bind(host: configuration.host, port: configuration.port)
+        do {
+            let report = try GarbageCollector(metadata: metadata, blobs: blobs).collect()
+            if report.temporaryFiles + report.orphanedBlobs > 0 {
+                logger.notice(
+                    "start-up sweep removed \(report.temporaryFiles) unfinished and \(report.orphanedBlobs) orphaned files")
+            }
+        } catch {
+            close(listener)
+            listener = -1
+            throw error
+        }
         var address = sockaddr_storage()
         var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
         _ = withUnsafeMutablePointer(to: &address) {
@@ -69,6 +83,7 @@ public final class Server: @unchecked Sendable {
         acceptDone.wait()
         connections.closeAll()
         metadata.checkpoint()
+        directoryLock = nil
     }
 
     private func acceptLoop() {
@@ -140,10 +155,16 @@ public final class Server: @unchecked Sendable {
 
 public enum ServerError: Error, CustomStringConvertible {
     case cannotBind(String)
+    /// Another LocalOSS process (or server in this process) holds the data directory's lock.
+    case dataDirectoryInUse(String)
+    case dataDirectoryUnusable(String)
 
     public var description: String {
         switch self {
         case .cannotBind(let detail): "cannot listen on \(detail)"
+        case .dataDirectoryInUse(let directory):
+            "data directory \(directory) is in use by another LocalOSS server (its \(DataDirectoryLock.fileName) is locked); stop that server or choose another --data-dir"
+        case .dataDirectoryUnusable(let detail): "cannot use the data directory: \(detail)"
         }
     }
 }
