@@ -25,7 +25,10 @@ final class SpaceReserve: @unchecked Sendable {
     static func `in`(directory: String) -> SpaceReserve {
         let key = URL(fileURLWithPath: directory).standardizedFileURL.path
         return registryLock.withLock {
-            if let existing = registry[key] { return existing }
+            if let existing = registry[key] {
+                existing.refresh()  // the directory may have been removed and made anew since
+                return existing
+            }
             let reserve = SpaceReserve(path: key + "/" + fileName)
             registry[key] = reserve
             return reserve
@@ -43,6 +46,10 @@ final class SpaceReserve: @unchecked Sendable {
 
     private init(path: String) {
         self.path = path
+        lock.withLock { held = Self.fileIsWhole(path) || allocate() }
+    }
+
+    private func refresh() {
         lock.withLock { held = Self.fileIsWhole(path) || allocate() }
     }
 
