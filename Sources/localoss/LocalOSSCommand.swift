@@ -61,6 +61,18 @@ struct Serve: ParsableCommand {
     @Option(help: "Seconds a request head may take to arrive once started (env LOCALOSS_HEADER_TIMEOUT).")
     var headerTimeout: Int = env("LOCALOSS_HEADER_TIMEOUT").flatMap(Int.init) ?? 20
 
+    @Option(
+        help:
+            "Seconds a request body may take in all, plus one per MiB received: a slower body is cut off with 400 RequestTimeout (env LOCALOSS_BODY_TIMEOUT)."
+    )
+    var bodyTimeout: Int = env("LOCALOSS_BODY_TIMEOUT").flatMap(Int.init) ?? 300
+
+    @Option(
+        help:
+            "Most client connections open at once; more are answered 503 ServiceUnavailable and closed. 0: no limit (env LOCALOSS_MAX_CONNECTIONS)."
+    )
+    var maxConnections: Int = env("LOCALOSS_MAX_CONNECTIONS").flatMap(Int.init) ?? 0
+
     @Flag(help: "fsync files and directories before committing metadata (env LOCALOSS_DURABLE=1).")
     var durable: Bool = env("LOCALOSS_DURABLE") == "1"
 
@@ -89,6 +101,10 @@ struct Serve: ParsableCommand {
         configuration.durable = durable
         configuration.idleTimeout = idleTimeout
         configuration.headTimeout = headerTimeout
+        guard bodyTimeout > 0 else { throw ValidationError("--body-timeout must be a positive number of seconds") }
+        configuration.bodyTimeout = bodyTimeout
+        guard maxConnections >= 0 else { throw ValidationError("--max-connections must be 0 or more") }
+        configuration.maxConnections = maxConnections
         guard auth == "on" || auth == "off" else { throw ValidationError("--auth takes on or off") }
         configuration.authenticationEnabled = auth == "on"
         configuration.maxClockSkew = maxSkew

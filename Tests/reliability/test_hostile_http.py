@@ -531,3 +531,60 @@ def test_2000_idle_connections(localoss):
     assert len(os.listdir("/proc/%d/task" % srv.pid)) <= 50, "connection threads linger after clients closed"
     assert_serving(srv.port, BUCKET)
     finish(srv)
+
+
+# ---------------------------------------------------------------- body deadline and trailers
+
+def test_trickled_body_cut_off_by_body_timeout(localoss):
+    """--body-timeout 2 --idle-timeout 10: a body trickled one byte every 0.3 s never trips the idle timeout, yet
+    is cut off after its overall deadline (2 s, plus 1 s per MiB received) with 400 RequestTimeout; nothing stored."""
+    srv = start(localoss, "--body-timeout", "2", "--idle-timeout", "10")
+    s = connect(srv.port, timeout=15)
+    outcome = None
+    try:
+        s.sendall(build_request("PUT", "/%s/trickled" % BUCKET, [("Content-Length", "1000")]))
+        t0 = time.monotonic()
+        for _ in range(40):
+            if _peer_closed(s) or select.select([s], [], [], 0)[0]:
+                break
+            try:
+                s.send(b"x")
+            except OSError:
+                break
+            time.sleep(0.3)
+        elapsed = time.monotonic() - t0
+        s.settimeout(5)
+        try:
+            outcome = rhelpers.HTTPReader(s).read_response()
+        except (EOFError, ConnectionResetError, socket.timeout) as e:
+            outcome = e
+    finally:
+        s.close()
+    rhelpers.count(SECTION, "body_deadline")
+    assert isinstance(outcome, rhelpers.RawResponse), outcome
+    assert (outcome.status, outcome.code) == (400, "RequestTimeout"), outcome
+    assert 1.5 <= elapsed <= 4.5, "cut off after %.1fs" % elapsed
+    wait_tmp_empty(srv)
+    assert_nothing_stored(srv, "trickled")
+    finish(srv)
+
+
+@pytest.mark.parametrize("trailers", [
+    b"".join(b"X-T%d: v\r\n" % i for i in range(5000)),
+    b"X-Big: " + b"v" * 20000 + b"\r\n",
+    b"".join(b"X-T%d: %s\r\n" % (i, b"v" * 1000) for i in range(30)),
+], ids=["5000-fields", "one-20KB-field", "30KB-in-30-fields"])
+def test_excessive_chunked_trailers_refused(localoss, trailers):
+    srv = start(localoss)
+    body = b"5\r\nhello\r\n0\r\n" + trailers + b"\r\n"
+    r = raw_exchange(srv.port, build_request("PUT", "/%s/trailers" % BUCKET, [("Transfer-Encoding", "chunked")],
+                                             body))
+    rhelpers.count(SECTION, "trailers")
+    assert r is not None and (r.status, r.code) == (400, "InvalidArgument"), r
+    assert_nothing_stored(srv, "trailers")
+    # a few ordinary trailers are still accepted
+    ok = b"5\r\nhello\r\n0\r\n" + b"".join(b"X-T%d: v\r\n" % i for i in range(8)) + b"\r\n"
+    r = raw_exchange(srv.port, build_request("PUT", "/%s/trailers-ok" % BUCKET,
+                                             [("Transfer-Encoding", "chunked"), ("Connection", "close")], ok))
+    assert r is not None and r.status == 200, r
+    finish(srv)

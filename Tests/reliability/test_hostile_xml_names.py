@@ -422,7 +422,9 @@ def test_object_keys(sandboxed):
         "files appeared or changed next to the data dir"
     assert not os.path.exists("/tmp/" + unique)
     top = set(os.listdir(srv.sandbox / "data"))
-    assert top <= {"metadata.sqlite", "metadata.sqlite-wal", "metadata.sqlite-shm", "blobs", "tmp"}, top
+    # .lock: the data directory lock; .reserve: disk space held for deletes on a full disk
+    assert top <= {"metadata.sqlite", "metadata.sqlite-wal", "metadata.sqlite-shm", "blobs", "tmp", ".lock",
+                   ".reserve"}, top
     for sub in os.listdir(srv.sandbox / "data" / "blobs"):
         assert re.fullmatch(r"[0-9a-f]{2}", sub), sub
         for f in os.listdir(srv.sandbox / "data" / "blobs" / sub):

@@ -3,7 +3,12 @@ import Foundation
 
 /// A request body as it arrives: framed by Content-Length or chunked transfer coding, read in large chunks.
 /// Sends `100 Continue` on the first read, so a request rejected before its body is read never asks for it.
+/// The whole body must arrive within its `BodyDeadline`, which starts with the first read.
 final class RequestBody {
+    /// Trailer fields after the last chunk are read and ignored, but only this many, and only this many bytes.
+    static let maxTrailerFields = 32
+    static let maxTrailerBytes = 16 << 10
+
     enum Framing: Equatable {
         case empty
         case length(UInt64)
@@ -17,17 +22,22 @@ final class RequestBody {
     private var expectsContinue: Bool
     private var remainingInChunk: UInt64 = 0
     private var finished: Bool
+    private let timeout: Int
+    private var deadline: BodyDeadline?
+    private var received: UInt64 = 0
     /// Set when reading failed (malformed framing, peer gone, timeout): the rest of the body cannot be found.
     private var broken = false
     /// The connection must close after this request whatever happens (ambiguous framing).
     private(set) var closesConnection = false
 
-    /// `buffers` are the connection's two body buffers of equal size (the second is used by overlapped reads).
+    /// `buffers` are the connection's two body buffers of equal size (the second is used by overlapped reads);
+    /// `timeout` is the grace of the body's `BodyDeadline`, in seconds.
     init(
         head: HTTPRequestHead, stream: SocketStream,
-        buffers: (UnsafeMutableRawBufferPointer, UnsafeMutableRawBufferPointer)
+        buffers: (UnsafeMutableRawBufferPointer, UnsafeMutableRawBufferPointer), timeout: Int
     ) throws(OSSError) {
         self.stream = stream
+        self.timeout = timeout
         chunkBuffer = buffers.0
         spareBuffer = buffers.1
         let codings = head.headers.values("Transfer-Encoding")
@@ -122,23 +132,28 @@ final class RequestBody {
         return bytes
     }
 
-    /// Reads and discards what is left, up to `limit` bytes, so the connection can be reused. False if it could not.
-    func discardRemaining(limit: UInt64) -> Bool {
-        if closesConnection { return false }
+    /// Every byte of the body has been read.
+    var isComplete: Bool { finished }
+
+    /// Discards the rest of the body if it has already arrived (at most `limit` bytes), without waiting for more and
+    /// without asking for it with `100 Continue`. True if the body is now complete and the connection can be reused.
+    func discardArrived(limit: UInt64) -> Bool {
+        if closesConnection || broken || expectsContinue { return false }
         if finished { return true }
-        if expectsContinue || broken { return false }
         if let declared = declaredLength, declared > limit { return false }
         var discarded: UInt64 = 0
         do {
-            while discarded <= limit {
-                let count = try fill(chunkBuffer)
-                if count == 0 { return true }
-                discarded += UInt64(count)
+            return try stream.withoutWaiting {
+                while discarded <= limit {
+                    let count = try fill(chunkBuffer)
+                    if count == 0 { return true }
+                    discarded += UInt64(count)
+                }
+                return false
             }
         } catch {
             return false
         }
-        return false
     }
 
     /// Fills `destination` as far as the body goes: a short count only at the end of the body, 0 once it is done.
@@ -151,6 +166,9 @@ final class RequestBody {
                 if count == 0 { break }
                 filled += count
             }
+        } catch SocketStream.Failure.wouldBlock {
+            broken = true
+            throw OSSError(.incompleteBody, "The request body has not arrived.")
         } catch SocketStream.Failure.timedOut {
             broken = true
             throw OSSError(
@@ -176,6 +194,9 @@ final class RequestBody {
             expectsContinue = false
             try stream.write(Array("HTTP/1.1 100 Continue\r\n\r\n".utf8))
         }
+        let deadline = self.deadline ?? BodyDeadline(grace: timeout)
+        self.deadline = deadline
+        stream.readDeadline = deadline.deadline(afterReceiving: received)
         switch framing {
         case .empty:
             return 0
@@ -201,6 +222,7 @@ final class RequestBody {
         let count = try stream.readSome(into: UnsafeMutableRawBufferPointer(rebasing: destination[..<wanted]))
         guard count > 0 else { throw OSSError(.incompleteBody, "The request body ended before its declared length.") }
         remainingInChunk -= UInt64(count)
+        received += UInt64(count)
         if case .length = framing, remainingInChunk == 0 { finished = true }
         return count
     }
@@ -214,10 +236,28 @@ final class RequestBody {
             throw OSSError(.invalidArgument, "Malformed chunked transfer coding.")
         }
         if size == 0 {
-            while try !stream.readLine(maxLength: 8192).isEmpty {}  // trailers are ignored
+            try skipTrailers()
             finished = true
         }
         remainingInChunk = size
+    }
+
+    /// Reads the trailer section up to its empty line; too many or too long trailers are refused (400).
+    private func skipTrailers() throws {
+        var fields = 0
+        var bytes = 0
+        while true {
+            let line = try stream.readLine(maxLength: Self.maxTrailerBytes)
+            if line.isEmpty { return }
+            fields += 1
+            bytes += line.utf8.count + 2
+            guard fields <= Self.maxTrailerFields, bytes <= Self.maxTrailerBytes else {
+                throw OSSError(
+                    .invalidArgument,
+                    "The chunked trailer section exceeds \(Self.maxTrailerFields) fields or \(Self.maxTrailerBytes) bytes."
+                )
+            }
+        }
     }
 }
 

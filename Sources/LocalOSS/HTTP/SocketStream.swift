@@ -9,8 +9,10 @@ final class SocketStream {
     enum Failure: Error, Equatable {
         /// The peer closed the connection.
         case closed
-        /// No bytes arrived within the socket's receive timeout.
+        /// No bytes arrived within the socket's receive timeout, or the read deadline passed.
         case timedOut
+        /// Nothing is waiting to be read, and the stream was asked not to wait (`withoutWaiting`).
+        case wouldBlock
         case system(Int32)
     }
 
@@ -22,6 +24,12 @@ final class SocketStream {
     /// The receive timeout the socket was configured with (SO_RCVTIMEO), in milliseconds.
     private let idleTimeoutMilliseconds: Int64
     private var currentTimeoutMilliseconds: Int64
+    /// When set (a monotonic time in milliseconds), reads fail with `timedOut` once it has passed, however steadily
+    /// bytes trickle in: the idle timeout alone would let a client hold a request open forever.
+    var readDeadline: Int64? {
+        didSet { if readDeadline == nil { setReceiveTimeout(idleTimeoutMilliseconds) } }
+    }
+    private var waits = true
 
     init(fd: Int32, bufferSize: Int, idleTimeout: Int) {
         self.fd = fd
@@ -66,6 +74,16 @@ final class SocketStream {
             end += received
             if startedAt == nil { startedAt = HTTPDate.monotonicMilliseconds() }
         }
+    }
+
+    /// Bytes received but not consumed yet (a pipelined request, or the rest of an unread body).
+    var hasBufferedBytes: Bool { end > start }
+
+    /// Runs `body` with reads that fail with `wouldBlock` instead of waiting for bytes that have not arrived.
+    func withoutWaiting<T>(_ body: () throws -> T) rethrows -> T {
+        waits = false
+        defer { waits = true }
+        return try body()
     }
 
     /// One CRLF-terminated line (without the CRLF), for chunked framing.
@@ -151,11 +169,16 @@ final class SocketStream {
 
     private func receive(into destination: UnsafeMutableRawBufferPointer) throws -> Int {
         guard !destination.isEmpty else { throw HTTPRequestParser.Failure.headTooLarge }
+        if let readDeadline {
+            let left = readDeadline - HTTPDate.monotonicMilliseconds()
+            guard left > 0 else { throw Failure.timedOut }
+            setReceiveTimeout(min(left, idleTimeoutMilliseconds))
+        }
         while true {
-            let received = recv(fd, destination.baseAddress, destination.count, 0)
+            let received = recv(fd, destination.baseAddress, destination.count, waits ? 0 : Int32(MSG_DONTWAIT))
             if received >= 0 { return received }
             if errno == EINTR { continue }
-            if errno == EAGAIN || errno == EWOULDBLOCK { throw Failure.timedOut }
+            if errno == EAGAIN || errno == EWOULDBLOCK { throw waits ? Failure.timedOut : Failure.wouldBlock }
             if errno == ECONNRESET { throw Failure.closed }
             throw Failure.system(errno)
         }

@@ -9,6 +9,8 @@ enum OSSErrorCode: String, Sendable {
     case entityTooSmall = "EntityTooSmall"
     case fileAlreadyExists = "FileAlreadyExists"
     case incompleteBody = "IncompleteBody"
+    /// The data directory's disk is full (OSS itself never runs out; MinIO answers 507 as well).
+    case insufficientStorage = "InsufficientStorage"
     case internalError = "InternalError"
     case invalidAccessKeyId = "InvalidAccessKeyId"
     case invalidArgument = "InvalidArgument"
@@ -34,6 +36,7 @@ enum OSSErrorCode: String, Sendable {
     case requestHeaderTooLarge = "RequestHeaderTooLarge"
     case requestTimeout = "RequestTimeout"
     case requestTimeTooSkewed = "RequestTimeTooSkewed"
+    case serviceUnavailable = "ServiceUnavailable"
     case signatureDoesNotMatch = "SignatureDoesNotMatch"
 
     var status: Int {
@@ -43,6 +46,8 @@ enum OSSErrorCode: String, Sendable {
             .positionNotEqualToLength:
             409
         case .internalError: 500
+        case .serviceUnavailable: 503
+        case .insufficientStorage: 507
         case .methodNotAllowed: 405
         case .missingContentLength: 411
         case .noSuchBucket, .noSuchKey, .noSuchUpload: 404

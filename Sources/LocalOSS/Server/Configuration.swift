@@ -23,6 +23,10 @@ public struct Configuration: Sendable {
     public var idleTimeout = 60
     /// Seconds a request head may take to arrive once it has started.
     public var headTimeout = 20
+    /// Seconds a request body may take in all, plus one second per MiB received (`BodyDeadline`).
+    public var bodyTimeout = 300
+    /// Most connections open at once; beyond it new ones are answered 503 and closed. 0: no limit.
+    public var maxConnections = 0
     /// Bytes read from the socket per chunk of a body.
     public var bodyChunkSize = 1 << 20
 

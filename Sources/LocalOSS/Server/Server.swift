@@ -16,23 +16,27 @@ public final class Server: @unchecked Sendable {
     private let logger: Logger
     private let service: Service
     private let metadata: MetadataStore
+    private let blobs: BlobStore
     private let connections = ConnectionRegistry()
     private var listener: Int32 = -1
     private let acceptDone = DispatchSemaphore(value: 0)
+    /// Held from before the first file is opened until `stop()`; nil once stopped.
+    private var directoryLock: DataDirectoryLock?
+    private var refuser: ConnectionRefuser?
+    /// How connection threads are started; tests replace it to simulate a process out of threads.
+    var startThread: DetachedThread.Starter = DetachedThread.start
 
+    /// Locks the data directory (failing with `ServerError.dataDirectoryInUse` if another server holds it) and
+    /// opens the stores. Nothing is deleted before `start()` has bound the port.
     public init(configuration: Configuration, logger: Logger = Logger(label: "localoss")) throws {
         self.configuration = configuration
         self.logger = logger
+        directoryLock = try DataDirectoryLock(directory: configuration.dataDirectory)
         signal(SIGPIPE, SIG_IGN)
         Self.raiseFileDescriptorLimit()
-        let blobs = try BlobStore(root: configuration.dataDirectory, durable: configuration.durable)
+        blobs = try BlobStore(root: configuration.dataDirectory, durable: configuration.durable)
         metadata = try MetadataStore(
             path: configuration.dataDirectory + "/metadata.sqlite", durable: configuration.durable)
-        let report = try GarbageCollector(metadata: metadata, blobs: blobs).collect()
-        if report.temporaryFiles + report.orphanedBlobs > 0 {
-            logger.notice(
-                "start-up sweep removed \(report.temporaryFiles) unfinished and \(report.orphanedBlobs) orphaned files")
-        }
         let objects = ObjectStore(metadata: metadata, blobs: blobs)
         let authenticator = Authenticator(
             credentials: configuration.credentials, enabled: configuration.authenticationEnabled,
@@ -42,8 +46,22 @@ public final class Server: @unchecked Sendable {
             multipart: MultipartStore(metadata: metadata, blobs: blobs, objects: objects), logger: logger)
     }
 
+    /// Binds the port, sweeps what a crash left behind, then accepts connections. The port comes first so that a
+    /// start that cannot listen changes nothing on disk.
     public func start() throws {
         listener = try Self.bind(host: configuration.host, port: configuration.port)
+        do {
+            let report = try GarbageCollector(metadata: metadata, blobs: blobs).collect()
+            if report.temporaryFiles + report.orphanedBlobs > 0 {
+                logger.notice(
+                    "start-up sweep removed \(report.temporaryFiles) unfinished and \(report.orphanedBlobs) orphaned files"
+                )
+            }
+        } catch {
+            close(listener)
+            listener = -1
+            throw error
+        }
         var address = sockaddr_storage()
         var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
         _ = withUnsafeMutablePointer(to: &address) {
@@ -52,12 +70,21 @@ public final class Server: @unchecked Sendable {
         port = withUnsafePointer(to: &address) { pointer in
             pointer.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { Int(UInt16(bigEndian: $0.pointee.sin_port)) }
         }
-        let thread = Thread { [self] in
-            acceptLoop()
-            acceptDone.signal()
+        do {
+            let refuser = try ConnectionRefuser(startThread: DetachedThread.start)
+            self.refuser = refuser
+            let status = DetachedThread.start(1 << 20) { [self] in
+                acceptLoop(refuser: refuser)
+                acceptDone.signal()
+            }
+            if status != 0 { throw ServerError.cannotStartThread(String(cString: strerror(status))) }
+        } catch {
+            refuser?.stop()
+            refuser = nil
+            close(listener)
+            listener = -1
+            throw error
         }
-        thread.name = "localoss-accept"
-        thread.start()
     }
 
     public func stop() {
@@ -67,12 +94,16 @@ public final class Server: @unchecked Sendable {
         shutdown(fd, Int32(SHUT_RDWR))
         close(fd)
         acceptDone.wait()
+        refuser?.stop()
+        refuser = nil
         connections.closeAll()
         metadata.checkpoint()
+        directoryLock = nil
     }
 
-    private func acceptLoop() {
+    private func acceptLoop(refuser: ConnectionRefuser) {
         let fd = listener
+        let startThread = self.startThread
         while true {
             let client = accept(fd, nil, nil)
             if client < 0 {
@@ -85,16 +116,26 @@ public final class Server: @unchecked Sendable {
                 return
             }
             configure(client)
+            let limit = configuration.maxConnections
+            guard limit == 0 || connections.count < limit else {
+                logger.warning("refused a connection with 503: \(limit) connections are open (--max-connections)")
+                refuser.refuse(client, message: "The server already has \(limit) open connections; try again later.")
+                continue
+            }
             let connection = Connection(
                 fd: client, service: service, configuration: configuration, logger: logger)
             connections.add(client)
-            let thread = Thread { [connections] in
+            let status = startThread(1 << 20) { [connections] in
                 connection.serve()
                 connections.remove(client)
                 close(client)
             }
-            thread.stackSize = 1 << 20
-            thread.start()
+            if status != 0 {
+                connections.remove(client)
+                logger.error(
+                    "cannot start a thread for a new connection (\(String(cString: strerror(status)))); answered 503")
+                refuser.refuse(client, message: "The server cannot take another connection now; try again later.")
+            }
         }
     }
 
@@ -140,10 +181,18 @@ public final class Server: @unchecked Sendable {
 
 public enum ServerError: Error, CustomStringConvertible {
     case cannotBind(String)
+    /// Another LocalOSS process (or server in this process) holds the data directory's lock.
+    case dataDirectoryInUse(String)
+    case dataDirectoryUnusable(String)
+    case cannotStartThread(String)
 
     public var description: String {
         switch self {
         case .cannotBind(let detail): "cannot listen on \(detail)"
+        case .dataDirectoryInUse(let directory):
+            "data directory \(directory) is in use by another LocalOSS server (its \(DataDirectoryLock.fileName) is locked); stop that server or choose another --data-dir"
+        case .dataDirectoryUnusable(let detail): "cannot use the data directory: \(detail)"
+        case .cannotStartThread(let detail): "cannot start a thread: \(detail)"
         }
     }
 }
@@ -152,6 +201,8 @@ public enum ServerError: Error, CustomStringConvertible {
 final class ConnectionRegistry: @unchecked Sendable {
     private let lock = NSLock()
     private var open = Set<Int32>()
+
+    var count: Int { lock.withLock { open.count } }
 
     func add(_ fd: Int32) { lock.withLock { _ = open.insert(fd) } }
     func remove(_ fd: Int32) { lock.withLock { _ = open.remove(fd) } }

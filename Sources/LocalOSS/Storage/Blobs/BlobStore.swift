@@ -12,6 +12,7 @@ final class BlobStore: Sendable {
     let root: String
     let durable: Bool
     private let lifetimes = BlobLifetimes()
+    private let reserve: SpaceReserve
     private var blobsDirectory: String { root + "/blobs" }
     private var temporaryDirectory: String { root + "/tmp" }
 
@@ -27,22 +28,25 @@ final class BlobStore: Sendable {
         for directory in [root, root + "/blobs", root + "/tmp"] {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         }
+        reserve = SpaceReserve.in(directory: root)
     }
 
     /// Writes bytes produced by `produce` (which calls the given writer once per chunk) to a new temporary file.
+    /// Refused with `InsufficientStorage` while the disk is so full that the `SpaceReserve` had to be released.
     func stage(_ produce: ((UnsafeRawBufferPointer) throws -> Void) throws -> Void) throws -> StagedBlob {
+        guard reserve.isHeld else { throw OSSError.insufficientStorage }
         let name = Self.newName()
         let path = temporaryDirectory + "/" + name
         let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw POSIXFailure("open \(path)") }
+        guard fd >= 0 else { throw POSIXFailure.orFullDisk("open \(path)") }
         var closed = false
         defer { if !closed { close(fd) } }
         do {
             try produce { chunk in try Self.writeAll(fd, chunk) }
-            if durable, fsync(fd) != 0 { throw POSIXFailure("fsync") }
+            if durable, fsync(fd) != 0 { throw POSIXFailure.orFullDisk("fsync") }
             FaultInjection.reach(.blobStaged)
             closed = true
-            guard close(fd) == 0 else { throw POSIXFailure("close") }
+            guard close(fd) == 0 else { throw POSIXFailure.orFullDisk("close") }
         } catch {
             unlink(path)
             throw error
@@ -54,7 +58,9 @@ final class BlobStore: Sendable {
     func commit(_ staged: StagedBlob) throws -> String {
         do {
             try makeFanOutDirectory(for: staged.name)
-            guard rename(staged.temporaryPath, path(of: staged.name)) == 0 else { throw POSIXFailure("rename") }
+            guard rename(staged.temporaryPath, path(of: staged.name)) == 0 else {
+                throw POSIXFailure.orFullDisk("rename")
+            }
         } catch {
             unlink(staged.temporaryPath)
             throw error
@@ -116,7 +122,7 @@ final class BlobStore: Sendable {
         if mkdir(directory, 0o755) == 0 {
             if durable { syncDirectory(blobsDirectory) }
         } else if errno != EEXIST {
-            throw POSIXFailure("mkdir \(directory)")
+            throw POSIXFailure.orFullDisk("mkdir \(directory)")
         }
     }
 
@@ -136,7 +142,7 @@ final class BlobStore: Sendable {
             let written = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
             if written < 0 {
                 if errno == EINTR { continue }
-                throw POSIXFailure("write")
+                throw POSIXFailure.orFullDisk("write")
             }
             offset += written
         }
@@ -160,4 +166,15 @@ struct POSIXFailure: Error, CustomStringConvertible {
     }
 
     var description: String { "\(operation): \(String(cString: strerror(code)))" }
+
+    /// The failure of `operation` (from `errno`), except that a full disk or quota is the client-visible
+    /// `InsufficientStorage`: the request failed for want of space, not because of a server fault.
+    static func orFullDisk(_ operation: String) -> Error {
+        errno == ENOSPC || errno == EDQUOT ? OSSError.insufficientStorage : POSIXFailure(operation)
+    }
+}
+
+extension OSSError {
+    static let insufficientStorage = OSSError(
+        .insufficientStorage, "There is not enough free space on the disk of the LocalOSS data directory.")
 }

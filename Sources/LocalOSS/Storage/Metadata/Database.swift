@@ -5,12 +5,16 @@ struct DatabaseError: Error, CustomStringConvertible {
     let code: Int32
     let message: String
     var description: String { "SQLite error \(code): \(message)" }
+    /// SQLITE_FULL: the disk (or quota) has no room for the write-ahead log or the database to grow.
+    var isDiskFull: Bool { code & 0xFF == SQLITE_FULL }
 }
 
 /// One SQLite connection. Not thread-safe by itself: `MetadataStore` serialises all use behind its lock.
 final class Database {
     fileprivate let handle: OpaquePointer
     private var statements: [String: Statement] = [:]
+    /// Released to let a transaction commit on a full disk (deletes must work there, to free space).
+    private let reserve: SpaceReserve
 
     init(path: String) throws {
         var handle: OpaquePointer?
@@ -23,6 +27,7 @@ final class Database {
         }
         self.handle = handle
         sqlite3_busy_timeout(handle, 5000)
+        reserve = SpaceReserve.in(directoryOf: path)
     }
 
     deinit {
@@ -51,8 +56,23 @@ final class Database {
         return statement
     }
 
-    /// Runs `body` in a transaction: committed if it returns, rolled back if it throws.
+    /// Runs `body` in a transaction: committed if it returns, rolled back if it throws. On a full disk the
+    /// `SpaceReserve` is released and the transaction run once more; if that is not enough, or the reserve was
+    /// already gone, it fails with `InsufficientStorage`.
     func transaction<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try attempt(body)
+        } catch let error as DatabaseError where error.isDiskFull {
+            guard reserve.release() else { throw OSSError.insufficientStorage }
+            do {
+                return try attempt(body)
+            } catch let error as DatabaseError where error.isDiskFull {
+                throw OSSError.insufficientStorage
+            }
+        }
+    }
+
+    private func attempt<T>(_ body: () throws -> T) throws -> T {
         try execute("BEGIN IMMEDIATE")
         do {
             let result = try body()
