@@ -69,10 +69,13 @@ struct ObjectHandler {
 
     /// `POST /?delete`: `<Delete><Quiet>…</Quiet><Object><Key>…</Key></Object>…</Delete>`, Content-MD5 required.
     func deleteMultipleObjects(_ bucket: BucketName, _ context: RequestContext) throws -> HTTPResponse {
+        // OSS answers NoSuchBucket before it looks at the request document or its keys.
+        _ = try objects.bucket(bucket)
         guard context.headers.contains("Content-MD5") else {
             throw OSSError(.missingArgument, "Missing Some Required Arguments: Content-MD5.", ec: "0016-00000606")
         }
-        let root = try XMLDocument.parse(try context.smallBody(limit: 2 * 1024 * 1024))
+        let root = try XMLDocument.parse(
+            try context.smallBody(limit: 2 * 1024 * 1024), allowingControlCharacters: true)
         let entries = root.children("Object")
         guard root.name == "Delete", (1...1000).contains(entries.count) else { throw OSSError.malformedXML }
         let keys = try entries.map { entry throws(OSSError) in
