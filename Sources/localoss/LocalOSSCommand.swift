@@ -108,7 +108,7 @@ struct Serve: ParsableCommand {
               access key id:     \(accessKeyId)
               access key secret: \(accessKeySecret)
               data directory:    \(dataDir)
-              signatures:        \(auth == "on" ? "verified (V1 and V4)" : "not checked (--auth off)")
+              signatures:        \(auth == "on" ? "verified (V1, V2 and V4)" : "not checked (--auth off)")
 
             """
         FileHandle.standardOutput.write(Data(banner.utf8))
