@@ -110,3 +110,154 @@ def test_complete_accepts_whitespace_around_values(bucket):
     root = xml_root(r, "CompleteMultipartUploadResult")
     assert child_text(root, "ETag") == multipart_etag(bodies)
     assert bucket.get_object(key).read() == b"".join(bodies)
+
+
+# ------------------------------------------------------------------ sequential uploads
+
+
+def upload_in_parts(bucket, key, bodies, params=None):
+    uid = bucket.init_multipart_upload(key, params=params).upload_id
+    parts = []
+    for n, body in enumerate(bodies, 1):
+        r = bucket.upload_part(key, uid, n, body)
+        parts.append(PartInfo(n, r.etag, size=len(body), part_crc=r.crc))
+    bucket.complete_multipart_upload(key, uid, parts)
+    bucket.created_keys.add(key)
+
+
+def test_sequential_upload_carries_content_md5(bucket):
+    """oss2 tests/test_multipart.py test_multipart_sequential and test_upload.py test_upload_sequenial: an upload
+    initiated with `?sequential` gives its object a Content-MD5 (the MD5 of the whole content,
+    versioning-and-object-features.md §6.1) on GET and HEAD; a plain upload's object has none."""
+    key = "sequential.bin"
+    bodies = [rand(MIN_PART_SIZE), rand(MIN_PART_SIZE + 17), rand(5)]
+    upload_in_parts(bucket, key, bodies)
+    assert bucket.get_object(key).resp.headers.get("Content-MD5") is None
+    assert bucket.head_object(key).headers.get("Content-MD5") is None
+
+    upload_in_parts(bucket, key, bodies, params={"sequential": ""})
+    whole = b"".join(bodies)
+    result = bucket.get_object(key)
+    assert result.resp.headers.get("Content-MD5") == md5_b64(whole)
+    assert result.read() == whole
+    assert result.etag == multipart_etag(bodies).strip('"')  # still a multipart ETag
+    assert bucket.head_object(key).headers.get("Content-MD5") == md5_b64(whole)
+
+
+def test_sequential_resumable_upload_single_thread(bucket, tmp_path):
+    """oss2 tests/test_upload.py test_upload_sequenial, the single-thread case: resumable_upload passes `params` to
+    InitiateMultipartUpload."""
+    key = "sequential-resumable.bin"
+    content = rand(10 * 100 * 1024)
+    path = tmp_path / "content.bin"
+    path.write_bytes(content)
+    oss2.resumable_upload(bucket, key, str(path), multipart_threshold=200 * 1024, part_size=100 * 1024,
+                          num_threads=1, params={"sequential": ""}, store=oss2.ResumableStore(root=str(tmp_path)))
+    bucket.created_keys.add(key)
+    assert bucket.get_object(key).resp.headers.get("Content-MD5") == md5_b64(content)
+
+
+# ------------------------------------------------------------------ client-side encryption metadata
+
+
+@pytest.fixture(scope="module")
+def rsa_provider():
+    """oss2 tests/common.py: an RSA key pair for oss2.RsaProvider."""
+    from Crypto.PublicKey import RSA
+    private_key = RSA.generate(1024)
+    return oss2.RsaProvider({"private_key": private_key.export_key(), "public_key": private_key.publickey().export_key()})
+
+
+def crypto_bucket(bucket, provider):
+    return oss2.CryptoBucket(oss2.Auth(*bucket_credentials(bucket)), bucket.endpoint, bucket.bucket_name,
+                             crypto_provider=provider)
+
+
+def bucket_credentials(bucket):
+    creds = bucket.auth.credentials_provider.get_credentials()
+    return creds.get_access_key_id(), creds.get_access_key_secret()
+
+
+CSE = "x-oss-meta-client-side-encryption-"
+
+
+def test_list_parts_returns_the_client_encryption_envelope(bucket, client, rsa_provider):
+    """alibabacloud-oss-v2 models ListPartsResult (ClientEncryptionKey, …Start, …CekAlg, …WrapAlg, …DataSize,
+    …PartSize) and encryption_client.py, which resumes an encrypted upload from them; oss2 tests/test_crypto_multipart
+    test_crypto_list_parts expects data size and part size back."""
+    cb = crypto_bucket(bucket, rsa_provider)
+    key = "cse/list-parts.bin"
+    data_size, part_size = 300 * 1024, 100 * 1024
+    context = oss2.models.MultipartUploadCryptoContext(data_size, part_size)
+    uid = cb.init_multipart_upload(key, upload_context=context).upload_id
+    content = rand(part_size)
+    r = cb.upload_part(key, uid, 1, content, upload_context=context)
+    assert r.status == 200
+
+    listed = client.list_parts(oss.ListPartsRequest(bucket=bucket.bucket_name, key=key, upload_id=uid))
+    material = context.content_crypto_material
+    assert listed.client_encryption_key == oss2.utils.b64encode_as_string(material.encrypted_key)
+    assert listed.client_encryption_start == oss2.utils.b64encode_as_string(material.encrypted_iv)
+    assert listed.client_encryption_cek_alg == material.cek_alg == "AES/CTR/NoPadding"
+    assert listed.client_encryption_wrap_alg == material.wrap_alg
+    assert (listed.client_encryption_data_size, listed.client_encryption_part_size) == (data_size, part_size)
+    assert [p.part_number for p in listed.parts] == [1]
+
+    # An upload without client-side encryption lists none of them.
+    plain = bucket.init_multipart_upload("cse/plain.bin").upload_id
+    r = raw_request(bucket.endpoint, "GET", bucket.bucket_name, "cse/plain.bin", query={"uploadId": plain})
+    assert not [e.tag for e in xml_root(r, "ListPartsResult") if e.tag.startswith("ClientEncryption")]
+    bucket.abort_multipart_upload("cse/plain.bin", plain)
+    bucket.abort_multipart_upload(key, uid)
+
+
+def test_copy_with_replace_keeps_the_encryption_envelope_and_content_type(bucket, rsa_provider):
+    """oss2 tests/test_crypto_object.py test_copy_crypto_object_with_replace_meta: a REPLACE copy of an encrypted
+    `.js` object with a new user meta (and no Content-Type) still decrypts, keeps `application/javascript` and
+    carries the new meta."""
+    cb = crypto_bucket(bucket, rsa_provider)
+    key, target = "cse/source.js", "cse/source.js_target"
+    bucket.created_keys.update([key, target])
+    content = rand(1024)
+    assert cb.put_object(key, content).status == 200
+    source = bucket.head_object(key)
+    envelope = {k.lower(): v for k, v in source.headers.items() if k.lower().startswith(CSE)}
+    assert envelope and source.content_type == "application/javascript"
+
+    headers = {"x-oss-metadata-directive": "REPLACE", "x-oss-meta-tag": "new-value"}
+    assert bucket.copy_object(bucket.bucket_name, key, target, headers=headers).status == 200
+    copied = bucket.head_object(target)
+    assert copied.headers.get("x-oss-meta-tag") == "new-value"
+    assert copied.content_type == "application/javascript"
+    assert {k.lower(): v for k, v in copied.headers.items() if k.lower().startswith(CSE)} == envelope
+    result = cb.get_object(target)
+    assert result.read() == content
+    assert result.content_type == "application/javascript"
+
+    # An explicit Content-Type still replaces the source's; plain objects copy as before.
+    headers["Content-Type"] = "text/plain"
+    bucket.copy_object(bucket.bucket_name, key, target, headers=headers)
+    assert bucket.head_object(target).content_type == "text/plain"
+    assert cb.get_object(target).read() == content
+
+
+# ------------------------------------------------------------------ AppendObject storage class
+
+
+def test_append_object_takes_the_storage_class_of_its_first_append(bucket):
+    """OSS AppendObject takes x-oss-storage-class (objects-and-buckets.md, versioning-and-object-features.md §7:
+    "honours x-oss-storage-class" on the creating append); the bucket's class applies otherwise."""
+    key, plain = "append-ia.log", "append-default.log"
+    bucket.created_keys.update([key, plain])
+    r = bucket.append_object(key, 0, b"first", headers={"x-oss-storage-class": oss2.BUCKET_STORAGE_CLASS_IA})
+    bucket.append_object(key, r.next_position, b"second")
+    head = bucket.head_object(key)
+    assert (head.headers.get("x-oss-storage-class"), head.object_type) == ("IA", "Appendable")
+    assert bucket.get_object(key).read() == b"firstsecond"
+    bucket.append_object(plain, 0, b"x")
+    listed = {o.key: o.storage_class for o in bucket.list_objects(prefix="append-").object_list}
+    assert listed == {key: "IA", plain: "Standard"}
+    e = pytest.raises(oss2.exceptions.OssError, bucket.append_object, "append-bad.log", 0, b"x",
+                      headers={"x-oss-storage-class": "Freezing"}).value
+    assert (e.status, e.code) == (400, "InvalidArgument")
+    assert not bucket.object_exists("append-bad.log")

@@ -54,7 +54,11 @@ enum Schema {
             last_modified INTEGER NOT NULL,
             PRIMARY KEY (upload_id, part_number)
         ) WITHOUT ROWID;
+        """,
+        // InitiateMultipartUpload?sequential: the completed object then carries the whole content's Content-MD5.
         """
+        ALTER TABLE uploads ADD COLUMN sequential INTEGER NOT NULL DEFAULT 0;
+        """,
     ]
 
     static var currentVersion: Int { migrations.count }
