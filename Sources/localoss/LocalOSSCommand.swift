@@ -99,14 +99,25 @@ struct Serve: ParsableCommand {
         }
         configuration.baseDomains = ["localhost"] + baseDomains
         if !host.isEmpty, host.first!.isLetter, host != "localhost" { configuration.baseDomains.append(host) }
-        let server = try Server(configuration: configuration, logger: Logger(label: "localoss"))
+        let logger = Logger(label: "localoss")
+        if FaultInjection.isArmed {
+            logger.warning("crash points armed (\(FaultInjection.targetVariable)): this server will SIGKILL itself")
+        } else if env(FaultInjection.targetVariable) != nil {
+            logger.warning(
+                "\(FaultInjection.targetVariable) ignored: crash points also need \(FaultInjection.switchVariable)=1")
+        }
+        let server = try Server(configuration: configuration, logger: logger)
         try server.start()
         let shownHost = host.contains(":") ? "[\(host)]" : host
+        // Only the documented development secret is ever printed: a real one would end up in terminals and CI logs.
+        let shownSecret =
+            accessKeySecret == Configuration.defaultAccessKeySecret
+            ? accessKeySecret : "(not shown: set by --access-key-secret / LOCALOSS_ACCESS_KEY_SECRET)"
         // Written unbuffered: scripts and tests read the endpoint from the first line while the server runs.
         let banner = """
             LocalOSS listening on http://\(shownHost):\(server.port)
               access key id:     \(accessKeyId)
-              access key secret: \(accessKeySecret)
+              access key secret: \(shownSecret)
               data directory:    \(dataDir)
               signatures:        \(auth == "on" ? "verified (V1, V2 and V4)" : "not checked (--auth off)")
 
