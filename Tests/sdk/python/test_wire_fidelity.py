@@ -212,9 +212,9 @@ def test_list_parts_returns_the_client_encryption_envelope(bucket, client, rsa_p
 
 
 def test_copy_with_replace_keeps_the_encryption_envelope_and_content_type(bucket, rsa_provider):
-    """oss2 tests/test_crypto_object.py test_copy_crypto_object_with_replace_meta: a REPLACE copy of an encrypted
-    `.js` object with a new user meta (and no Content-Type) still decrypts, keeps `application/javascript` and
-    carries the new meta."""
+    """oss2 tests/test_crypto_object.py test_copy_crypto_object_with_replace_meta (kept commented out in the 2.19.1
+    sdist): a REPLACE copy of an encrypted `.js` object with a new user meta and no Content-Type still decrypts,
+    keeps `application/javascript` and carries the new meta."""
     cb = crypto_bucket(bucket, rsa_provider)
     key, target = "cse/source.js", "cse/source.js_target"
     bucket.created_keys.update([key, target])
