@@ -35,8 +35,8 @@ struct Authenticator: Sendable {
             if authorization.hasPrefix("OSS ") { return try verifyV1Header(request, authorization.dropFirst(4)) }
             throw OSSError(.accessDenied, "Authorization header is invalid or uses an unsupported signature version.")
         }
-        if request.query["x-oss-signature-version"] == SignatureV4.algorithm { return try verifyV4Query(request) }
         if request.query["x-oss-signature-version"] == SignatureV2.version { return try verifyV2Query(request) }
+        if request.query["x-oss-signature-version"] == SignatureV4.algorithm { return try verifyV4Query(request) }
         if request.query.has("OSSAccessKeyId") || request.query.has("Signature") || request.query.has("Expires") {
             return try verifyV1Query(request)
         }
