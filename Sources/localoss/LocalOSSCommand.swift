@@ -55,6 +55,12 @@ struct Serve: ParsableCommand {
     )
     var baseDomains: [String] = env("LOCALOSS_BASE_DOMAINS")?.split(separator: ",").map(String.init) ?? []
 
+    @Option(
+        help:
+            "OSS region played: V4 signatures must be scoped to it; buckets report oss-<region> (env LOCALOSS_REGION)."
+    )
+    var region: String = env("LOCALOSS_REGION") ?? "cn-hangzhou"
+
     @Option(help: "Seconds an idle or stalled connection is kept (env LOCALOSS_IDLE_TIMEOUT).")
     var idleTimeout: Int = env("LOCALOSS_IDLE_TIMEOUT").flatMap(Int.init) ?? 60
 
@@ -108,6 +114,7 @@ struct Serve: ParsableCommand {
         guard auth == "on" || auth == "off" else { throw ValidationError("--auth takes on or off") }
         configuration.authenticationEnabled = auth == "on"
         configuration.maxClockSkew = maxSkew
+        configuration.region = region
         for text in credentials { configuration.extraCredentials.merge(try Credentials.parse(text)) { $1 } }
         if let credentialsFile = credentialsFile ?? env("LOCALOSS_CREDENTIALS_FILE") {
             let text = try String(contentsOfFile: credentialsFile, encoding: .utf8)
@@ -115,16 +122,27 @@ struct Serve: ParsableCommand {
         }
         configuration.baseDomains = ["localhost"] + baseDomains
         if !host.isEmpty, host.first!.isLetter, host != "localhost" { configuration.baseDomains.append(host) }
-        let server = try Server(configuration: configuration, logger: Logger(label: "localoss"))
+        let logger = Logger(label: "localoss")
+        if FaultInjection.isArmed {
+            logger.warning("crash points armed (\(FaultInjection.targetVariable)): this server will SIGKILL itself")
+        } else if env(FaultInjection.targetVariable) != nil {
+            logger.warning(
+                "\(FaultInjection.targetVariable) ignored: crash points also need \(FaultInjection.switchVariable)=1")
+        }
+        let server = try Server(configuration: configuration, logger: logger)
         try server.start()
         let shownHost = host.contains(":") ? "[\(host)]" : host
+        // Only the documented development secret is ever printed: a real one would end up in terminals and CI logs.
+        let shownSecret =
+            accessKeySecret == Configuration.defaultAccessKeySecret
+            ? accessKeySecret : "(not shown: set by --access-key-secret / LOCALOSS_ACCESS_KEY_SECRET)"
         // Written unbuffered: scripts and tests read the endpoint from the first line while the server runs.
         let banner = """
             LocalOSS listening on http://\(shownHost):\(server.port)
               access key id:     \(accessKeyId)
-              access key secret: \(accessKeySecret)
+              access key secret: \(shownSecret)
               data directory:    \(dataDir)
-              signatures:        \(auth == "on" ? "verified (V1 and V4)" : "not checked (--auth off)")
+              signatures:        \(auth == "on" ? "verified (V1, V2 and V4)" : "not checked (--auth off)")
 
             """
         FileHandle.standardOutput.write(Data(banner.utf8))

@@ -54,7 +54,7 @@ import Testing
         let upload = UploadRecord(
             uploadID: "X", bucket: "b", key: "k", initiated: 0,
             metadata: ObjectMetadata(contentType: "application/octet-stream", headers: []), storageClass: .standard,
-            acl: .default, forbidOverwrite: false)
+            acl: .default, forbidOverwrite: false, sequential: false)
         let partA = [UInt8](repeating: UInt8(ascii: "a"), count: 102_400)
         let partB = [UInt8](repeating: UInt8(ascii: "b"), count: 10)
         let parts = [partA, partB].enumerated().map { index, bytes in

@@ -69,6 +69,30 @@ import Testing
         )
     }
 
+    @Test func writerWritesCarriageReturnAsACharacterReference() {
+        #expect(XMLWriter.escape("a\rb\r\nc\td\n") == "a&#13;b&#13;\nc\td\n")
+        #expect(XMLWriter.escape("f\u{0C}") == "f\u{FFFD}")
+    }
+
+    @Test func completeBodiesMayIndentTheirValues() throws {
+        let indented =
+            "<CompleteMultipartUpload>\n <Part>\n  <PartNumber>\n\t7\r\n  </PartNumber>\n  <ETag>\n   \"0AF\"\n  </ETag>\n </Part>\n</CompleteMultipartUpload>"
+        let parsed = try CompleteMultipartUploadBody.parse(Array(indented.utf8))
+        #expect(parsed.map(\.number) == [7])
+        #expect(parsed[0].etag == "\"0AF\"")
+    }
+
+    @Test func deleteDocumentsMayCarryControlCharactersRawOrAsReferences() throws {
+        let text = "<Delete><Object><Key>a\u{0C}b&#12;c&#x0b;d&#13;e&amp;&#10;</Key></Object></Delete>"
+        #expect(throws: OSSError.self) { try XMLDocument.parse(Array(text.utf8)) }
+        let root = try XMLDocument.parse(Array(text.utf8), allowingControlCharacters: true)
+        #expect(root.child("Object")?.child("Key")?.text == "a\u{0C}b\u{0C}c\u{0B}d\re&\n")
+        // A document that already holds one of the stand-in noncharacters is parsed as it is.
+        let holdsStandIn =
+            Array("<Delete><Object><Key>".utf8) + [0xEF, 0xB7, 0x90] + Array("&#12;</Key></Object></Delete>".utf8)
+        #expect(throws: OSSError.self) { try XMLDocument.parse(holdsStandIn, allowingControlCharacters: true) }
+    }
+
     @Test func errorBodiesCarryCodeRequestIdAndHeadersForHead() throws {
         let response = ErrorResponder.response(
             for: .noSuchUpload("U1", ec: "0042-00000104"), requestID: "RID", host: "h", isHead: true)

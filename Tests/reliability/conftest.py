@@ -75,6 +75,9 @@ class ServerProcess:
         extra = self.base_env if env is None else dict(env)
         full_env = {k: v for k, v in os.environ.items() if not k.startswith("LOCALOSS_")}
         full_env.update(extra)
+        if "LOCALOSS_CRASH_AT" in extra:
+            # The server honours crash points only with this explicit switch (FaultInjection.swift).
+            full_env["LOCALOSS_ENABLE_CRASH_POINTS"] = "1"
         args = [self.binary, "serve", "--host", "127.0.0.1", "--port", "0", "--data-dir", self.data_dir]
         if self.auth_off:
             args += ["--auth", "off"]

@@ -1,9 +1,9 @@
 /// Service and bucket operations: HTTP in, `ObjectStore` calls, XML out.
 struct BucketHandler {
-    static let region = "oss-cn-hangzhou"
     static let owner = (id: "1305433975557637", displayName: "1305433975557637")
 
     let objects: ObjectStore
+    var region = Region.default
 
     func listBuckets(_ context: RequestContext) throws -> HTTPResponse {
         let prefix = context.query.nonEmpty("prefix")
@@ -24,11 +24,11 @@ struct BucketHandler {
         for bucket in buckets {
             xml.open("Bucket")
             xml.element("CreationDate", HTTPDate.iso8601(bucket.created))
-            xml.element("ExtranetEndpoint", "\(Self.region).aliyuncs.com")
-            xml.element("IntranetEndpoint", "\(Self.region)-internal.aliyuncs.com")
-            xml.element("Location", Self.region)
+            xml.element("ExtranetEndpoint", region.extranetEndpoint)
+            xml.element("IntranetEndpoint", region.intranetEndpoint)
+            xml.element("Location", region.location)
             xml.element("Name", bucket.name)
-            xml.element("Region", String(Self.region.dropFirst(4)))
+            xml.element("Region", region.id)
             xml.element("StorageClass", bucket.storageClass.rawValue)
             xml.close("Bucket")
         }
@@ -101,9 +101,9 @@ struct BucketHandler {
         xml.open("Bucket")
         xml.element("AccessMonitor", "Disabled")
         xml.element("CreationDate", HTTPDate.iso8601(record.created))
-        xml.element("ExtranetEndpoint", "\(Self.region).aliyuncs.com")
-        xml.element("IntranetEndpoint", "\(Self.region)-internal.aliyuncs.com")
-        xml.element("Location", Self.region)
+        xml.element("ExtranetEndpoint", region.extranetEndpoint)
+        xml.element("IntranetEndpoint", region.intranetEndpoint)
+        xml.element("Location", region.location)
         xml.element("StorageClass", record.storageClass.rawValue)
         xml.element("TransferAcceleration", "Disabled")
         xml.element("CrossRegionReplication", "Disabled")
@@ -129,7 +129,7 @@ struct BucketHandler {
     func getBucketLocation(_ bucket: BucketName) throws -> HTTPResponse {
         _ = try objects.bucket(bucket)
         var xml = XMLWriter()
-        xml.element("LocationConstraint", Self.region)
+        xml.element("LocationConstraint", region.location)
         return .xml(xml.finish())
     }
 

@@ -13,7 +13,8 @@ struct MultipartHandler {
             // OSS's InitiateMultipartUpload reference lists no ACL header (Go SDK 1.5's suite expects `default` after an
             // Initiate that sent one); the object's ACL is set by CompleteMultipartUpload's x-oss-object-acl.
             acl: .default,
-            forbidOverwrite: context.bool("x-oss-forbid-overwrite"))
+            forbidOverwrite: context.bool("x-oss-forbid-overwrite"),
+            sequential: context.query.has("sequential"))
         _ = try context.smallBody(limit: 64 * 1024)
         let upload = try multipart.initiate(address, options: options)
         var xml = XMLWriter()
@@ -126,6 +127,7 @@ struct MultipartHandler {
         xml.element("NextPartNumberMarker", parts.last?.number ?? marker)
         xml.element("MaxParts", maxParts)
         xml.element("IsTruncated", isTruncated)
+        Self.writeClientEncryption(upload.metadata, to: &xml)
         for part in parts {
             xml.open("Part")
             xml.element("PartNumber", part.number)
@@ -188,6 +190,22 @@ struct MultipartHandler {
         }
         xml.close("ListMultipartUploadsResult")
         return .xml(xml.finish())
+    }
+
+    /// ListParts elements for an upload initiated with client-side-encryption headers, values verbatim, each only
+    /// when given: alibabacloud-oss-v2 and the Go v2 SDK resume an encrypted upload from them.
+    private static let clientEncryptionElements = [
+        ("key", "ClientEncryptionKey"), ("start", "ClientEncryptionStart"), ("cek-alg", "ClientEncryptionCekAlg"),
+        ("wrap-alg", "ClientEncryptionWrapAlg"), ("data-size", "ClientEncryptionDataSize"),
+        ("part-size", "ClientEncryptionPartSize"),
+    ]
+
+    static func writeClientEncryption(_ metadata: ObjectMetadata, to xml: inout XMLWriter) {
+        for (suffix, element) in clientEncryptionElements {
+            if let value = metadata.value(of: ObjectMetadata.clientSideEncryptionPrefix + suffix) {
+                xml.element(element, value)
+            }
+        }
     }
 
     // MARK: Request pieces

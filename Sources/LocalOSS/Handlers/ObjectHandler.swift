@@ -30,9 +30,11 @@ struct ObjectHandler {
             throw OSSError.invalidArgument(
                 "x-oss-metadata-directive must be COPY or REPLACE.", name: "x-oss-metadata-directive", value: directive)
         }
-        let replaced = try ObjectMetadata.from(context.headers)
+        let replacement = MetadataReplacement(
+            metadata: try ObjectMetadata.from(context.headers),
+            hasContentType: !(context.headers["Content-Type"] ?? "").isEmpty)
         let options = ObjectStore.CopyOptions(
-            metadata: directive == "REPLACE" ? replaced : nil,
+            replacement: directive == "REPLACE" ? replacement : nil,
             acl: try CannedACL(header: context.headers["x-oss-object-acl"], allowDefault: true),
             forbidOverwrite: context.bool("x-oss-forbid-overwrite"))
         let object = try objects.copyObject(from: source, to: address, options: options) { source in
@@ -59,7 +61,8 @@ struct ObjectHandler {
         }
         let object = try objects.appendObject(
             address, position: position, body: context.body, expected: try context.expectedDigests(),
-            metadata: try ObjectMetadata.from(context.headers), acl: acl)
+            metadata: try ObjectMetadata.from(context.headers), acl: acl,
+            storageClass: try StorageClass.parse(header: context.headers["x-oss-storage-class"]))
         var headers = HTTPHeaders()
         headers.add("ETag", object.etag)
         headers.add("x-oss-next-append-position", String(object.size))
@@ -69,10 +72,13 @@ struct ObjectHandler {
 
     /// `POST /?delete`: `<Delete><Quiet>…</Quiet><Object><Key>…</Key></Object>…</Delete>`, Content-MD5 required.
     func deleteMultipleObjects(_ bucket: BucketName, _ context: RequestContext) throws -> HTTPResponse {
+        // OSS answers NoSuchBucket before it looks at the request document or its keys.
+        _ = try objects.bucket(bucket)
         guard context.headers.contains("Content-MD5") else {
             throw OSSError(.missingArgument, "Missing Some Required Arguments: Content-MD5.", ec: "0016-00000606")
         }
-        let root = try XMLDocument.parse(try context.smallBody(limit: 2 * 1024 * 1024))
+        let root = try XMLDocument.parse(
+            try context.smallBody(limit: 2 * 1024 * 1024), allowingControlCharacters: true)
         let entries = root.children("Object")
         guard root.name == "Delete", (1...1000).contains(entries.count) else { throw OSSError.malformedXML }
         let keys = try entries.map { entry throws(OSSError) in

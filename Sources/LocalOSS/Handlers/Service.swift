@@ -7,14 +7,18 @@ final class Service: Sendable {
     let authenticator: Authenticator
     let objects: ObjectStore
     let multipart: MultipartStore
+    let region: Region
     let logger: Logger
 
-    init(router: Router, authenticator: Authenticator, objects: ObjectStore, multipart: MultipartStore, logger: Logger)
-    {
+    init(
+        router: Router, authenticator: Authenticator, objects: ObjectStore, multipart: MultipartStore,
+        region: Region = .default, logger: Logger
+    ) {
         self.router = router
         self.authenticator = authenticator
         self.objects = objects
         self.multipart = multipart
+        self.region = region
         self.logger = logger
     }
 
@@ -65,7 +69,8 @@ final class Service: Sendable {
     }
 
     private func dispatch(_ operation: Operation, _ context: RequestContext) throws -> HTTPResponse {
-        let buckets = BucketHandler(objects: objects)
+        var buckets = BucketHandler(objects: objects)
+        buckets.region = region
         let objectHandler = ObjectHandler(objects: objects)
         let multipartHandler = MultipartHandler(multipart: multipart, objects: objects)
         if operation.readsBodyItself == false { try verifyEmptyBodyDigest(context) }

@@ -8,8 +8,13 @@ import Foundation
 
 /// Crash points for the crash-safety tests: `LOCALOSS_CRASH_AT=<point>:<n>` makes the process kill itself with
 /// SIGKILL the n-th time it reaches `<point>` — a stand-in for power loss or `kill -9` at exactly that step.
-/// Without the variable every call is a no-op.
-enum FaultInjection {
+/// It is honoured only together with the explicit switch `LOCALOSS_ENABLE_CRASH_POINTS=1`, so a variable left in
+/// an environment (or set by anyone who can influence a deployment's environment) cannot make a normal server
+/// kill itself. Without both every call is a no-op.
+public enum FaultInjection {
+    public static let switchVariable = "LOCALOSS_ENABLE_CRASH_POINTS"
+    public static let targetVariable = "LOCALOSS_CRASH_AT"
+
     enum Point: String, CaseIterable {
         /// A body is fully in `tmp/`, not yet renamed.
         case blobStaged = "blob-staged"
@@ -28,13 +33,17 @@ enum FaultInjection {
     }
 
     private static let target: (point: String, count: Int)? = {
-        guard let value = ProcessInfo.processInfo.environment["LOCALOSS_CRASH_AT"] else { return nil }
+        let environment = ProcessInfo.processInfo.environment
+        guard environment[switchVariable] == "1", let value = environment[targetVariable] else { return nil }
         let parts = value.split(separator: ":")
         guard parts.count == 2, let count = Int(parts[1]), count > 0 else { return nil }
         return (String(parts[0]), count)
     }()
 
     private static let counter = Counter()
+
+    /// Whether a crash point is armed, for the start-up log.
+    public static var isArmed: Bool { target != nil }
 
     static func reach(_ point: Point) {
         guard let target, target.point == point.rawValue else { return }

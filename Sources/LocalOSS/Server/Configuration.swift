@@ -19,6 +19,8 @@ public struct Configuration: Sendable {
     public var durable = false
     /// Host names under which `<bucket>.<name>` selects virtual-hosted addressing.
     public var baseDomains = ["localhost"]
+    /// The OSS region played: V4 signatures must be scoped to it, buckets report it as their location.
+    public var region = "cn-hangzhou"
     /// Seconds a connection may sit idle, or stall mid-request, before it is closed.
     public var idleTimeout = 60
     /// Seconds a request head may take to arrive once it has started.

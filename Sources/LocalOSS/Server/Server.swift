@@ -38,12 +38,15 @@ public final class Server: @unchecked Sendable {
         metadata = try MetadataStore(
             path: configuration.dataDirectory + "/metadata.sqlite", durable: configuration.durable)
         let objects = ObjectStore(metadata: metadata, blobs: blobs)
-        let authenticator = Authenticator(
+        let region = Region(id: configuration.region)
+        var authenticator = Authenticator(
             credentials: configuration.credentials, enabled: configuration.authenticationEnabled,
             maxSkew: Int64(configuration.maxClockSkew))
+        authenticator.region = region
         service = Service(
             router: Router(baseDomains: configuration.baseDomains), authenticator: authenticator, objects: objects,
-            multipart: MultipartStore(metadata: metadata, blobs: blobs, objects: objects), logger: logger)
+            multipart: MultipartStore(metadata: metadata, blobs: blobs, objects: objects), region: region,
+            logger: logger)
     }
 
     /// Binds the port, sweeps what a crash left behind, then accepts connections. The port comes first so that a

@@ -15,6 +15,8 @@ struct MultipartStore: Sendable {
         var storageClass: StorageClass?
         var acl: CannedACL
         var forbidOverwrite: Bool
+        /// `?sequential`: the completed object gets the Content-MD5 of its whole content.
+        var sequential = false
     }
 
     func initiate(_ address: ObjectAddress, options: InitiateOptions) throws -> UploadRecord {
@@ -24,7 +26,7 @@ struct MultipartStore: Sendable {
                 uploadID: uploadIDs.next(), bucket: address.bucket.value, key: address.key.value,
                 initiated: HTTPDate.now(), metadata: options.metadata,
                 storageClass: options.storageClass ?? bucket.storageClass, acl: options.acl,
-                forbidOverwrite: options.forbidOverwrite)
+                forbidOverwrite: options.forbidOverwrite, sequential: options.sequential)
             try catalog.insertUpload(upload)
             return upload
         }
@@ -93,6 +95,7 @@ struct MultipartStore: Sendable {
     func complete(
         _ address: ObjectAddress, uploadID: String, selection: PartSelection, forbidOverwrite: Bool, acl: CannedACL?
     ) throws -> ObjectRecord {
+        let precomputed = sequentialDigest(address, uploadID: uploadID, selection: selection)
         let (object, released) = try metadata.write { catalog in
             let upload = try requireUpload(catalog, address, uploadID, ec: "0042-00000002")
             let uploaded = try catalog.parts(uploadID: uploadID, after: 0, limit: PartNumber.range.upperBound)
@@ -107,7 +110,16 @@ struct MultipartStore: Sendable {
             {
                 throw ObjectStore.fileAlreadyExists
             }
-            let object = Self.assemble(upload, parts: chosen, acl: acl)
+            var contentMD5: String?
+            if upload.sequential {
+                // Hashed before the write lock; only if a chosen part was replaced meanwhile is it hashed again here.
+                if let precomputed, precomputed.blobs == chosen.map(\.blob) {
+                    contentMD5 = precomputed.contentMD5
+                } else {
+                    contentMD5 = try wholeContentMD5(chosen)
+                }
+            }
+            let object = Self.assemble(upload, parts: chosen, acl: acl, contentMD5: contentMD5)
             var released = try catalog.replaceObject(
                 object, extents: chosen.map { Extent(blob: $0.blob, size: $0.size) })
             let kept = Set(chosen.map(\.blob))
@@ -118,6 +130,43 @@ struct MultipartStore: Sendable {
         FaultInjection.reach(.completeCommitted)
         blobs.remove(released)
         return object
+    }
+
+    /// For a sequential upload, the Content-MD5 of the parts Complete will choose, read outside any write
+    /// transaction; nil when the upload is not sequential or Complete is going to fail anyway.
+    private func sequentialDigest(_ address: ObjectAddress, uploadID: String, selection: PartSelection) -> (
+        blobs: [String], contentMD5: String
+    )? {
+        guard
+            let chosen = try? metadata.read({ catalog -> [PartRecord]? in
+                guard try requireUpload(catalog, address, uploadID, ec: "0042-00000002").sequential else { return nil }
+                let uploaded = try catalog.parts(uploadID: uploadID, after: 0, limit: PartNumber.range.upperBound)
+                return try Self.choose(selection, from: uploaded)
+            }) ?? nil,
+            let contentMD5 = try? wholeContentMD5(chosen)
+        else { return nil }
+        return (chosen.map(\.blob), contentMD5)
+    }
+
+    /// Base64 MD5 of the parts' bytes in order: the object's content, as a single PutObject would report it.
+    private func wholeContentMD5(_ parts: [PartRecord]) throws -> String {
+        let digest = EVPDigest(.md5)
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
+        defer { buffer.deallocate() }
+        for part in parts {
+            let fd = try blobs.openForReading(part.blob)
+            defer { close(fd) }
+            var offset: Int64 = 0
+            while offset < part.size {
+                let count = pread(
+                    fd, buffer.baseAddress, Int(min(Int64(buffer.count), part.size - offset)), off_t(offset))
+                if count < 0, errno == EINTR { continue }
+                guard count > 0 else { throw POSIXFailure("pread") }
+                digest.update(UnsafeRawBufferPointer(rebasing: buffer[..<count]))
+                offset += Int64(count)
+            }
+        }
+        return Encoding.base64(digest.finalize())
     }
 
     func abort(_ address: ObjectAddress, uploadID: String) throws {
@@ -208,7 +257,9 @@ struct MultipartStore: Sendable {
     }
 
     /// The completed object: multipart ETag (MD5 of the binary part MD5s, `-N`) and CRC64 combined from the parts.
-    static func assemble(_ upload: UploadRecord, parts: [PartRecord], acl: CannedACL?) -> ObjectRecord {
+    static func assemble(_ upload: UploadRecord, parts: [PartRecord], acl: CannedACL?, contentMD5: String? = nil)
+        -> ObjectRecord
+    {
         let md5 = EVPDigest(.md5)
         var crc: UInt64 = 0
         var size: Int64 = 0
@@ -224,8 +275,14 @@ struct MultipartStore: Sendable {
         }
         return ObjectRecord(
             bucket: upload.bucket, key: upload.key, type: .multipart, size: size,
-            etag: "\"\(Encoding.upperHex(md5.finalize()))-\(parts.count)\"", crc64: crc, contentMD5: nil,
+            etag: "\"\(Encoding.upperHex(md5.finalize()))-\(parts.count)\"", crc64: crc, contentMD5: contentMD5,
             lastModified: HTTPDate.now(), metadata: upload.metadata, storageClass: upload.storageClass,
             acl: acl ?? upload.acl)
     }
 }
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif

@@ -158,7 +158,7 @@ struct ObjectStore: Sendable {
 extension ObjectStore {
     struct CopyOptions {
         /// New metadata (`REPLACE`), or nil to keep the source's (`COPY`).
-        var metadata: ObjectMetadata?
+        var replacement: MetadataReplacement?
         var acl: CannedACL
         var forbidOverwrite: Bool
     }
@@ -185,7 +185,8 @@ extension ObjectStore {
                 bucket: destination.bucket.value, key: destination.key.value,
                 type: original.type == .appendable ? .normal : original.type, size: original.size,
                 etag: original.etag, crc64: original.crc64, contentMD5: original.contentMD5,
-                lastModified: HTTPDate.now(), metadata: options.metadata ?? original.metadata,
+                lastModified: HTTPDate.now(),
+                metadata: options.replacement?.applied(to: original.metadata) ?? original.metadata,
                 storageClass: original.storageClass, acl: options.acl)
             return (record, try catalog.unreferenced(try catalog.replaceObject(record, extents: extents)))
         }
@@ -193,10 +194,11 @@ extension ObjectStore {
         return record
     }
 
-    /// AppendObject: the body becomes one more extent of an Appendable object (created at position 0).
+    /// AppendObject: the body becomes one more extent of an Appendable object (created at position 0). Metadata,
+    /// ACL default and storage class (nil: the bucket's) are taken from the append that creates it.
     func appendObject(
         _ address: ObjectAddress, position: Int64, body: RequestBody, expected: ExpectedDigests,
-        metadata newMetadata: ObjectMetadata, acl: CannedACL?
+        metadata newMetadata: ObjectMetadata, acl: CannedACL?, storageClass: StorageClass?
     ) throws -> ObjectRecord {
         _ = try metadata.read { catalog in
             _ = try catalog.requireBucket(address.bucket.value)
@@ -214,7 +216,7 @@ extension ObjectStore {
                     let record = ObjectRecord(
                         bucket: address.bucket.value, key: address.key.value, type: .appendable, size: extent.size,
                         etag: summary.etag, crc64: summary.crc64, contentMD5: nil, lastModified: HTTPDate.now(),
-                        metadata: newMetadata, storageClass: bucket.storageClass, acl: acl ?? .default)
+                        metadata: newMetadata, storageClass: storageClass ?? bucket.storageClass, acl: acl ?? .default)
                     _ = try catalog.replaceObject(record, extents: [extent])
                     return record
                 }

@@ -34,6 +34,37 @@ struct ObjectMetadata: Sendable, Equatable {
         let contentType = requestHeaders["Content-Type"].flatMap { $0.isEmpty ? nil : $0 } ?? "application/octet-stream"
         return ObjectMetadata(contentType: contentType, headers: stored)
     }
+
+    /// `x-oss-meta-client-side-encryption-*`: the envelope the SDKs' encryption clients need to decrypt the bytes
+    /// (oss2 CryptoBucket, alibabacloud-oss-v2 EncryptionClient).
+    static let clientSideEncryptionPrefix = "x-oss-meta-client-side-encryption-"
+
+    /// The value of a stored header, by lower-cased name.
+    func value(of name: String) -> String? { headers.first { $0.count == 2 && $0[0] == name }?[1] }
+
+    var clientSideEncryptionHeaders: [[String]] {
+        headers.filter { $0.count == 2 && $0[0].hasPrefix(Self.clientSideEncryptionPrefix) }
+    }
+}
+
+/// CopyObject with `x-oss-metadata-directive: REPLACE`: the request's metadata, except what only the source can
+/// know. The copied bytes are still encrypted under the source's envelope, so its client-side-encryption headers
+/// stay; a request without Content-Type keeps the source's.
+struct MetadataReplacement: Sendable {
+    var metadata: ObjectMetadata
+    var hasContentType: Bool
+
+    func applied(to source: ObjectMetadata) -> ObjectMetadata {
+        var result = metadata
+        if !hasContentType { result.contentType = source.contentType }
+        let envelope = source.clientSideEncryptionHeaders
+        if !envelope.isEmpty {
+            result.headers =
+                result.headers.filter { !($0.first ?? "").hasPrefix(ObjectMetadata.clientSideEncryptionPrefix) }
+                + envelope
+        }
+        return result
+    }
 }
 
 struct BucketRecord: Sendable {
@@ -76,6 +107,8 @@ struct UploadRecord: Sendable {
     let storageClass: StorageClass
     let acl: CannedACL
     let forbidOverwrite: Bool
+    /// Started with `?sequential`: Complete computes the Content-MD5 of the whole object.
+    let sequential: Bool
 }
 
 struct PartRecord: Sendable {

@@ -24,3 +24,15 @@ extension Substring {
         return result
     }
 }
+
+extension String {
+    /// Without leading and trailing XML whitespace (space, tab, CR, LF): what surrounds a value in an indented
+    /// request document.
+    func trimmingXMLWhitespace() -> Substring {
+        var result = Substring(self)
+        let whitespace: Set<Character> = [" ", "\t", "\n", "\r", "\r\n"]
+        while let first = result.first, whitespace.contains(first) { result = result.dropFirst() }
+        while let last = result.last, whitespace.contains(last) { result = result.dropLast() }
+        return result
+    }
+}

@@ -1,4 +1,5 @@
-"""Authentication and addressing through oss2 2.19.1 and alibabacloud-oss-v2 1.4.1 (wire-and-auth.md §2 and §6).
+"""Authentication and addressing through oss2 2.19.1 and alibabacloud-oss-v2 1.4.1 (wire-and-auth.md §2 and §6):
+signature versions 1, 2 (oss2 `AuthV2`) and 4.
 
 Every test here runs against a private server started by this module with the flags it needs (`--base-domain
 oss-local.test`, a second `--credential`, `--auth off`, ...), so the outcome does not depend on how the session
@@ -52,7 +53,9 @@ SIG_MISMATCH_MSG = ("The request signature we calculated does not match the sign
                     "Check your key and signing method.")
 UNKNOWN_ID_MSG = "The OSS Access Key Id you provided does not exist in our records."
 
-SDKS = ["oss2-v1", "oss2-v4", "pyv2-v4"]
+SDKS = ["oss2-v1", "oss2-v2", "oss2-v4", "pyv2-v4"]
+OTHER_REGION_MSG = "Invalid signing region in Authorization header."
+PRESIGNED_REGION_MSG = "The signing region in credential is invalid."
 STYLES = ["path", "virtual-hosted"]
 
 _http = requests.Session()
@@ -164,15 +167,17 @@ def addressing(srv, style):
 
 
 class Oss2Api:
-    def __init__(self, srv, style, bucket, key_id, secret, v4):
+    def __init__(self, srv, style, bucket, key_id, secret, version):
         endpoint, proxies = addressing(srv, style)
-        if v4:
+        if version == "v4":
             auth = oss2.ProviderAuthV4(oss2.credentials.StaticCredentialsProvider(key_id, secret))
+        elif version == "v2":
+            auth = oss2.AuthV2(key_id, secret)
         else:
             auth = oss2.Auth(key_id, secret)
-        self.scheme = "v4" if v4 else "v1"
+        self.scheme = version
         self.b = oss2.Bucket(auth, endpoint, bucket, connect_timeout=30, proxies=proxies,
-                             region=REGION if v4 else None)
+                             region=REGION if version == "v4" else None)
 
     def create_bucket(self):
         self.b.create_bucket()
@@ -240,10 +245,8 @@ class V2Api:
 
 
 def make_api(sdk, style, srv, bucket, key_id=ACCESS_KEY_ID, secret=ACCESS_KEY_SECRET):
-    if sdk == "oss2-v1":
-        return Oss2Api(srv, style, bucket, key_id, secret, v4=False)
-    if sdk == "oss2-v4":
-        return Oss2Api(srv, style, bucket, key_id, secret, v4=True)
+    if sdk in ("oss2-v1", "oss2-v2", "oss2-v4"):
+        return Oss2Api(srv, style, bucket, key_id, secret, version=sdk[-2:])
     assert sdk == "pyv2-v4"
     return V2Api(srv, style, bucket, key_id, secret)
 
@@ -269,6 +272,15 @@ def hmac_v1(secret, string_to_sign):
     return base64.b64encode(hmac.new(secret.encode(), string_to_sign.encode("utf-8"), hashlib.sha1).digest()).decode()
 
 
+def hmac_v2(secret, string_to_sign):
+    return base64.b64encode(hmac.new(secret.encode(), string_to_sign.encode("utf-8"), hashlib.sha256).digest()).decode()
+
+
+def v2_resource(bucket, key):
+    """oss2 auth.v2_uri_encode of `/bucket/key`: every byte but A-Z a-z 0-9 _ - ~ . percent-encoded, `/` too."""
+    return quote("/%s/%s" % (bucket, key), safe="-_.~")
+
+
 def hmac_v4(secret, date, region, product, string_to_sign):
     k = hmac.new(("aliyun_v4" + secret).encode(), date.encode(), hashlib.sha256).digest()
     for part in (region, product, "aliyun_v4_request"):
@@ -291,6 +303,12 @@ def check_signature_mismatch(err, scheme, secret, bucket, key=""):
         assert last == resource or last.startswith(resource + "?"), \
             "canonical resource %r, want %r[?sub-resources]" % (last, resource)
         assert hmac_v1(secret, sts) == provided, \
+            "reported StringToSign is not what the client signed: %r (provided %s)" % (sts, provided)
+    elif scheme == "v2":
+        last = sts.split("\n")[-1]
+        assert last == v2_resource(bucket, key) or last.startswith(v2_resource(bucket, key) + "?"), \
+            "canonical resource %r, want %r[?query]" % (last, v2_resource(bucket, key))
+        assert hmac_v2(secret, sts) == provided, \
             "reported StringToSign is not what the client signed: %r (provided %s)" % (sts, provided)
     else:
         lines = sts.split("\n")
@@ -466,8 +484,9 @@ def test_unknown_access_key_id(auth_server, fresh_bucket, tmp_path):
             assert fields.get("EC") == "0002-00000902", fields
     assert uploads_for(auth_server, name, "new.bin") == []
     object_absent(auth_server, name, "new.bin")
-    # Presigned URLs (V1 and V4) with an unknown id.
+    # Presigned URLs (V1, V2 and V4) with an unknown id.
     for auth, region in [(oss2.Auth(UNKNOWN_ID, ACCESS_KEY_SECRET), None),
+                         (oss2.AuthV2(UNKNOWN_ID, ACCESS_KEY_SECRET), None),
                          (oss2.ProviderAuthV4(oss2.credentials.StaticCredentialsProvider(UNKNOWN_ID,
                                                                                          ACCESS_KEY_SECRET)), REGION)]:
         url = oss2.Bucket(auth, auth_server.endpoint, name, region=region).sign_url("GET", "present.txt", 60)
@@ -924,3 +943,163 @@ def test_auth_off_accepts_unsigned_and_wrong_secret(open_server):
         for k in keys:
             _http.delete("%s/%s" % (base, k), timeout=30)
         _http.delete(base + "/", timeout=30)
+
+
+# ---------------------------------------------------------------- V4 signing region
+
+
+def oss2_v4_bucket(srv, name, region):
+    auth = oss2.ProviderAuthV4(oss2.credentials.StaticCredentialsProvider(ACCESS_KEY_ID, ACCESS_KEY_SECRET))
+    return oss2.Bucket(auth, srv.endpoint, name, region=region, connect_timeout=30)
+
+
+def test_v4_signature_scoped_to_another_region_is_refused(auth_server, fresh_bucket):
+    """oss2 tests/test_exception_ec.py test_3_exception_head_err: a V4 signature for region cn-hangzhou-test-1 is
+    400 InvalidArgument "Invalid signing region in Authorization header.", EC 0002-00000226 (also x-oss-ec), here
+    on HEAD (code from x-oss-err) and on writes, which then store nothing."""
+    name, keys = fresh_bucket
+    keys.update(["present.txt", "region.txt"])
+    assert raw_request(auth_server.endpoint, "PUT", name, "present.txt", data=b"x").status_code == 200
+    other = oss2_v4_bucket(auth_server, name, "cn-hangzhou-test-1")
+    for call in (lambda: other.head_object("present.txt"), lambda: other.put_object("region.txt", b"data"),
+                 lambda: other.init_multipart_upload("region.txt")):
+        with pytest.raises(oss2.exceptions.OssError) as raised:
+            call()
+        e = raised.value
+        assert (e.status, e.code, e.ec, e.headers.get("x-oss-ec")) == (
+            400, "InvalidArgument", "0002-00000226", "0002-00000226"), e.details
+        assert e.message == OTHER_REGION_MSG
+    cfg = oss.config.load_default()
+    cfg.credentials_provider = oss.credentials.StaticCredentialsProvider(ACCESS_KEY_ID, ACCESS_KEY_SECRET)
+    cfg.region, cfg.endpoint, cfg.use_path_style, cfg.retry_max_attempts = "cn-shanghai", auth_server.endpoint, True, 1
+    status, code, fields = sdk_error(oss.Client(cfg).put_object,
+                                     oss.PutObjectRequest(bucket=name, key="region.txt", body=b"data"))
+    assert (status, code, fields.get("Message"), fields.get("EC")) == (
+        400, "InvalidArgument", OTHER_REGION_MSG, "0002-00000226"), fields
+    object_absent(auth_server, name, "region.txt")
+    assert uploads_for(auth_server, name, "region.txt") == []
+    # control: the server's own region
+    assert oss2_v4_bucket(auth_server, name, REGION).put_object("region.txt", b"data").status == 200
+
+
+def test_v4_presigned_without_region_is_refused(auth_server, fresh_bucket, tmp_path, have_curl):
+    """oss2 tests/test_sign.py test_sign_v4_no_region: oss2 presigns without a region (scope `…//oss/…`) and OSS
+    answers "The signing region in credential is invalid." (400 InvalidArgument, EC 0002-00000226 as for a
+    presigned scope naming another region)."""
+    name, keys = fresh_bucket
+    keys.update(["v4_test.txt", "present.txt"])
+    assert raw_request(auth_server.endpoint, "PUT", name, "present.txt", data=b"x").status_code == 200
+    for region in (None, "cn-beijing"):
+        b = oss2_v4_bucket(auth_server, name, region)
+        put_url = b.sign_url("PUT", "v4_test.txt", 600, slash_safe=True)
+        get_url = b.sign_url("GET", "present.txt", 600)
+        if region is None:
+            assert "%2F%2Foss%2Faliyun_v4_request" in put_url, put_url
+        for url, upload in ((put_url, b"Hello OSS"), (get_url, None)):
+            status, body, head = curl(tmp_path, url, upload=upload)
+            assert (status, error_code(body), error_ec(body)) == (400, "InvalidArgument", "0002-00000226"), body
+            assert ET.fromstring(body).findtext("Message") == PRESIGNED_REGION_MSG
+            assert header_value(head, "x-oss-ec") == "0002-00000226"
+    object_absent(auth_server, name, "v4_test.txt")
+    # control: presigned for the server's region
+    status, body, _ = curl(tmp_path, oss2_v4_bucket(auth_server, name, REGION).sign_url("GET", "present.txt", 600))
+    assert (status, body) == (200, b"x")
+
+
+# ---------------------------------------------------------------- signature V2 (oss2 AuthV2)
+
+
+def test_v2_ranged_get_signs_the_range_header(auth_server, fresh_bucket):
+    """oss2 AuthV2 lists `range` (and if-modified-since) as AdditionalHeaders when sent (oss2 auth.py
+    _DEFAULT_ADDITIONAL_HEADERS): the header is then part of the string to sign."""
+    name, keys = fresh_bucket
+    keys.add("v2/range.txt")
+    api = make_api("oss2-v2", "path", auth_server, name)
+    api.put("v2/range.txt", b"Hello OSS")
+    result = api.b.get_object("v2/range.txt", byte_range=(1, 3))
+    assert result.read() == b"ell"
+    # The range is signed: the same Authorization with another Range is refused.
+    date = email.utils.formatdate(usegmt=True)
+    sts = "GET\n\n\n%s\nrange:bytes=1-3\nrange\n%s" % (date, v2_resource(name, "v2/range.txt"))
+    authorization = "OSS2 AccessKeyId:%s,AdditionalHeaders:range,Signature:%s" % (
+        ACCESS_KEY_ID, hmac_v2(ACCESS_KEY_SECRET, sts))
+    headers = {"Date": date, "Authorization": authorization, "Range": "bytes=1-3"}
+    r = raw_request(auth_server.endpoint, "GET", name, "v2/range.txt", headers=headers)
+    assert (r.status_code, r.content) == (206, b"ell"), r.content[:400]
+    r = raw_request(auth_server.endpoint, "GET", name, "v2/range.txt", headers=dict(headers, Range="bytes=0-8"))
+    assert_error(r, 403, "SignatureDoesNotMatch")
+
+
+def test_v2_signs_every_query_parameter(auth_server, fresh_bucket):
+    """V2 signs all query parameters, not only V1's sub-resources (oss2 auth.py ProviderAuthV2): a tampered
+    `prefix` or `max-keys` fails, where V1 would not notice."""
+    name, keys = fresh_bucket
+    keys.add("v2/a.txt")
+    api = make_api("oss2-v2", "path", auth_server, name)
+    api.put("v2/a.txt", b"a")
+    assert [o.key for o in api.b.list_objects(prefix="v2/", max_keys=5).object_list] == ["v2/a.txt"]
+    date = email.utils.formatdate(usegmt=True)
+    sts = "GET\n\n\n%s\n\n%s?max-keys=5&prefix=v2%%2F" % (date, v2_resource(name, ""))
+    authorization = "OSS2 AccessKeyId:%s,Signature:%s" % (ACCESS_KEY_ID, hmac_v2(ACCESS_KEY_SECRET, sts))
+    headers = {"Date": date, "Authorization": authorization}
+    r = raw_request(auth_server.endpoint, "GET", name, query=[("prefix", "v2/"), ("max-keys", "5")], headers=headers)
+    assert r.status_code == 200, r.content[:400]
+    for query in ([("prefix", "v3/"), ("max-keys", "5")], [("prefix", "v2/"), ("max-keys", "6")]):
+        assert_error(raw_request(auth_server.endpoint, "GET", name, query=query, headers=headers),
+                     403, "SignatureDoesNotMatch")
+
+
+def test_v2_request_time_is_x_oss_date(auth_server, fresh_bucket):
+    """oss2 tests/test_sign.py test_sign_v2_x_oss_date: an x-oss-date a day old is RequestTimeTooSkewed even
+    with a current Date (EC 0002-00000504); a current one passes."""
+    name, _ = fresh_bucket
+    api = make_api("oss2-v2", "path", auth_server, name)
+    old = oss2.utils.http_date(int(time.time()) - 24 * 60 * 60)
+    with pytest.raises(oss2.exceptions.OssError) as raised:
+        api.b.list_objects("oss", "/", "", 10, headers={"x-oss-date": old})
+    assert (raised.value.status, raised.value.code, raised.value.ec) == (403, "RequestTimeTooSkewed", "0002-00000504")
+    assert raised.value.message == "The difference between the request time and the current time is too large."
+    assert api.b.list_objects("oss", "/", "", 10, headers={"x-oss-date": oss2.utils.http_date()}).status == 200
+
+
+def test_v2_presigned_urls_with_curl(auth_server, fresh_bucket, tmp_path, have_curl):
+    """oss2 AuthV2 sign_url: x-oss-signature-version=OSS2, x-oss-access-key-id, x-oss-expires (Unix time),
+    x-oss-additional-headers, x-oss-signature (oss2 auth.py ProviderAuthV2._sign_url; oss2 tests/test_sign.py
+    test_sign_v2_x_oss_date_url, test_sign_v2_additional_headers)."""
+    name, keys = fresh_bucket
+    key, other = "presign2/dir a/文件.txt", "presign2/additional.txt"
+    keys.update([key, other])
+    good = oss2.Bucket(oss2.AuthV2(ACCESS_KEY_ID, ACCESS_KEY_SECRET), auth_server.endpoint, name)
+    bad = oss2.Bucket(oss2.AuthV2(ACCESS_KEY_ID, WRONG_SECRET), auth_server.endpoint, name)
+
+    put_url = good.sign_url("PUT", key, 600)
+    assert "x-oss-signature-version=OSS2" in put_url and "x-oss-access-key-id=" in put_url
+    status, body, _ = curl(tmp_path, put_url, upload=b"Hello OSS")
+    assert status == 200, body[:400]
+    status, body, _ = curl(tmp_path, good.sign_url("GET", key, 600))
+    assert (status, body) == (200, b"Hello OSS")
+    # Additional headers are signed with their values: the listed header must be sent as signed.
+    signed = {"custom-header": "abc"}
+    url = good.sign_url("PUT", other, 600, headers=signed, additional_headers={"custom-header"})
+    assert "x-oss-additional-headers=custom-header" in url, url
+    status, body, _ = curl(tmp_path, url, upload=b"extra", headers={"custom-header": "xyz"})
+    assert (status, error_code(body)) == (403, "SignatureDoesNotMatch"), body[:400]
+    object_absent(auth_server, name, other)
+    status, body, _ = curl(tmp_path, url, upload=b"extra", headers=signed)
+    assert status == 200, body[:400]
+
+    # Wrong secret, a changed expiry, another key: SignatureDoesNotMatch, with the string the client signed.
+    for url, upload in [(bad.sign_url("GET", key, 600), None), (bad.sign_url("PUT", key, 600), b"overwrite"),
+                        (replace_param(good.sign_url("GET", key, 600), "x-oss-expires",
+                                       str(int(time.time()) + 7200)), None),
+                        (good.sign_url("GET", key, 600).replace("%E6%96%87%E4%BB%B6.txt", "other.txt"), None)]:
+        status, body, _ = curl(tmp_path, url, upload=upload)
+        assert (status, error_code(body)) == (403, "SignatureDoesNotMatch"), (url, body[:400])
+    root = ET.fromstring(curl(tmp_path, bad.sign_url("GET", key, 600))[1])
+    assert hmac_v2(WRONG_SECRET, root.findtext("StringToSign")) == root.findtext("SignatureProvided")
+    assert raw_request(auth_server.endpoint, "GET", name, key).content == b"Hello OSS"
+
+    short = good.sign_url("GET", key, 2)
+    sleep_past(int(parse_qs(urlsplit(short).query)["x-oss-expires"][0]))
+    status, body, _ = curl(tmp_path, short)
+    assert (status, error_code(body), error_ec(body)) == (403, "AccessDenied", "0002-00000069"), body[:400]

@@ -1,4 +1,4 @@
-"""Writes fixtures/signatures/*.json: requests signed by the official SDKs' own signers (oss2 for V1,
+"""Writes fixtures/signatures/*.json: requests signed by the official SDKs' own signers (oss2 for V1 and V2,
 alibabacloud-oss-v2 for V4), each with the string to sign the signer computed. `swift test` checks that the server
 computes the same string and accepts the signature. Run from the repository root:
 
@@ -59,6 +59,38 @@ def oss2_v1_presigned(name, method, bucket, key, expires, headers=None):
     }
 
 
+def oss2_v2(name, method, bucket, key, params=None, headers=None):
+    auth = oss2.AuthV2(AK, SK)
+    url = f"{ENDPOINT}/{bucket}/{urllib.parse.quote(key, '')}" if key else f"{ENDPOINT}/{bucket}/"
+    req = oss2.http.Request(method, url, params=params or {}, headers=dict(headers or {}))
+    auth._sign_request(req, bucket, key)  # sets the date header to the current time
+    additional = auth._ProviderAuthV2__get_additional_headers(req, oss2.auth._DEFAULT_ADDITIONAL_HEADERS)
+    string_to_sign = auth._ProviderAuthV2__get_string_to_sign(req, bucket, key, additional)
+    prepared = requests.Request(method, url, params=params or {}).prepare()
+    return {
+        "name": name, "signer": "oss2 AuthV2 (V2 header)", "method": method, "target": target_of(prepared.url),
+        "headers": [[k, v] for k, v in req.headers.items() if v is not None],
+        "now": int(email.utils.parsedate_to_datetime(req.headers["date"]).timestamp()), "accessKeyId": AK,
+        "secret": SK, "stringToSign": string_to_sign,
+    }
+
+
+def oss2_v2_presigned(name, method, bucket, key, expires, params=None, headers=None, additional=None):
+    auth = oss2.AuthV2(AK, SK)
+    url = f"{ENDPOINT}/{bucket}/{urllib.parse.quote(key, '')}"
+    req = oss2.http.Request(method, url, params=dict(params or {}), headers=dict(headers or {}))
+    signed = auth._sign_url(req, bucket, key, expires, in_additional_headers=additional)
+    listed = auth._ProviderAuthV2__get_additional_headers(req, additional or set())
+    req.params.pop("x-oss-signature")
+    string_to_sign = auth._ProviderAuthV2__get_string_to_sign(req, bucket, key, listed)
+    exp = urllib.parse.parse_qs(urllib.parse.urlsplit(signed).query)["x-oss-expires"][0]
+    return {
+        "name": name, "signer": "oss2 AuthV2._sign_url (V2 presigned)", "method": method,
+        "target": target_of(signed), "headers": [[k, v] for k, v in (headers or {}).items()],
+        "now": int(exp) - 60, "accessKeyId": AK, "secret": SK, "stringToSign": string_to_sign,
+    }
+
+
 def v2_v4(name, method, bucket, key, query="", headers=None, presign=False, expires=None):
     path = f"/{bucket}/" + (urllib.parse.quote(key) if key else "")
     url = ENDPOINT + path + (("?" + query) if query else "")
@@ -106,6 +138,17 @@ def main():
         oss2_v1_presigned("v1-presigned-get", "GET", "examplebucket", "dir/a b.txt", 3600),
         oss2_v1_presigned("v1-presigned-put", "PUT", "examplebucket", "photo.jpg", 600,
                           headers={"Content-Type": "image/jpeg"}),
+        oss2_v2("v2-upload-part", "PUT", "examplebucket", "dir/a b.txt",
+                params={"uploadId": "0004B9894A22E5B1888A1E29F823ABCD", "partNumber": "1", "encoding-type": "url"},
+                headers={"Content-MD5": "XUFAKrxLKna5cZ2REBfFkg==", "Content-Type": "text/plain",
+                         "x-oss-meta-author": "alice", "Range": "bytes=0-9"}),
+        oss2_v2("v2-list-objects", "GET", "examplebucket", "",
+                params={"prefix": "中文 a+b/", "delimiter": "/", "max-keys": "10", "list-type": "2"}),
+        oss2_v2_presigned("v2-presigned-get", "GET", "examplebucket", "dir/a b.txt", 3600,
+                          params={"response-content-type": "text/plain"}),
+        oss2_v2_presigned("v2-presigned-put", "PUT", "examplebucket", "photo.jpg", 600,
+                          headers={"Content-Type": "image/jpeg", "custom-header": "abc"},
+                          additional={"custom-header"}),
         v2_v4("v4-upload-part", "PUT", "examplebucket", "dir/a b.txt",
               query="partNumber=1&uploadId=0004B9894A22E5B1888A1E29F823ABCD&prefix=a%20b%2Fc%2Bd",
               headers={"Content-MD5": "XUFAKrxLKna5cZ2REBfFkg==", "Content-Type": "text/plain",

@@ -16,13 +16,14 @@ struct XMLWriter {
 
     func finish() -> String { output }
 
-    /// Escapes markup characters. Control characters other than tab, LF and CR cannot appear in XML 1.0 at all, not
+    /// Escapes markup characters. A raw CR would reach the client as LF (XML parsers normalise line ends), so it is
+    /// written as `&#13;`, as OSS does. Other control characters but tab and LF cannot appear in XML 1.0 at all, not
     /// even as references; they become U+FFFD so the document stays parseable (listings that must carry such keys
     /// exactly use `encoding-type=url`).
     static func escape(_ text: String) -> String {
         guard
             text.utf8.contains(where: {
-                $0 == 38 || $0 == 60 || $0 == 62 || $0 == 34 || $0 == 39 || ($0 < 32 && $0 != 9 && $0 != 10 && $0 != 13)
+                $0 == 38 || $0 == 60 || $0 == 62 || $0 == 34 || $0 == 39 || ($0 < 32 && $0 != 9 && $0 != 10)
             })
         else {
             return text
@@ -36,7 +37,8 @@ struct XMLWriter {
             case ">": out += "&gt;"
             case "\"": out += "&quot;"
             case "'": out += "&apos;"
-            case _ where scalar.value < 32 && scalar != "\t" && scalar != "\n" && scalar != "\r":
+            case "\r": out += "&#13;"
+            case _ where scalar.value < 32 && scalar != "\t" && scalar != "\n":
                 out.unicodeScalars.append("\u{FFFD}")
             default: out.unicodeScalars.append(scalar)
             }

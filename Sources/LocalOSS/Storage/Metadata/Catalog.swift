@@ -224,13 +224,14 @@ struct Catalog {
     // MARK: Uploads and parts
 
     private static let uploadColumns =
-        "upload_id, bucket, key, initiated, content_type, headers, storage_class, acl, forbid_overwrite"
+        "upload_id, bucket, key, initiated, content_type, headers, storage_class, acl, forbid_overwrite, sequential"
 
     func insertUpload(_ upload: UploadRecord) throws {
-        try database.prepare("INSERT INTO uploads (\(Self.uploadColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)").bind(
+        try database.prepare("INSERT INTO uploads (\(Self.uploadColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)").bind(
             .string(upload.uploadID), .string(upload.bucket), .string(upload.key), .integer(upload.initiated),
             .string(upload.metadata.contentType), .string(Self.encode(upload.metadata.headers)),
-            .string(upload.storageClass.rawValue), .string(upload.acl.rawValue), .int(upload.forbidOverwrite ? 1 : 0)
+            .string(upload.storageClass.rawValue), .string(upload.acl.rawValue), .int(upload.forbidOverwrite ? 1 : 0),
+            .int(upload.sequential ? 1 : 0)
         ).run()
     }
 
@@ -315,7 +316,8 @@ struct Catalog {
             initiated: statement.int(3),
             metadata: ObjectMetadata(contentType: statement.text(4), headers: Self.decode(statement.text(5))),
             storageClass: StorageClass(rawValue: statement.text(6)) ?? .standard,
-            acl: CannedACL(rawValue: statement.text(7)) ?? .default, forbidOverwrite: statement.int(8) != 0)
+            acl: CannedACL(rawValue: statement.text(7)) ?? .default, forbidOverwrite: statement.int(8) != 0,
+            sequential: statement.int(9) != 0)
     }
 
     // MARK: Garbage collection

@@ -69,6 +69,10 @@ enum Schema {
             WHERE extents.object_id = running.object_id AND extents.seq = running.seq;
         CREATE INDEX extents_by_start ON extents (object_id, start);
         """,
+        // 4: InitiateMultipartUpload?sequential: the completed object then carries the whole content's Content-MD5.
+        """
+        ALTER TABLE uploads ADD COLUMN sequential INTEGER NOT NULL DEFAULT 0;
+        """,
     ]
 
     static var currentVersion: Int { migrations.count }
