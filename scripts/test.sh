@@ -24,6 +24,7 @@ step "Python SDK tests (oss2, alibabacloud-oss-v2)" Tests/sdk/python/run.sh
 step "Go SDK tests" Tests/sdk/go/run.sh
 step "Reliability: crash points, races, hostile HTTP/XML/names${LOCALOSS_LONG:+ (long mode)}" Tests/reliability/run.sh
 step "Go SDK's own test suites, every suite (exclusions: Tests/sdk/go/upstream-exclusions.txt)" Tests/sdk/go/run-upstream.sh
+step "oss2's own test suite (exclusions: Tests/sdk/oss2-upstream/exclusions.txt)" Tests/sdk/oss2-upstream/run.sh
 step "Benchmark, short mode (prints figures; fails only on wrong results)" bench/run.sh --quick
 step "Fuzzing: HTTP parser and XML reader (${FUZZ_SECONDS:-60} s each)" Tests/fuzz/run.sh
 exit $status
