@@ -21,7 +21,7 @@
 #
 # Test-environment notes: the tests read ../sample/BingWallpaper-2015-11-07.jpg and
 # "../sample/The Go Programming Language.html", which the Debian (dfsg) package does not ship: random stand-ins
-# are made (any 482048-byte file works for the first, except for the three *RoutineWithRecovery tests that assert
+# are made (any 482048-byte file works for the first, except for the two *RoutineWithRecovery tests that assert
 # the real JPEG's multipart ETag). OssBucketSuite.TestGetObjectToWriterNegative writes /root/123abc9874, and
 # OssBucketMultipartSuite.TestUploadFileNegative expects reading it to fail; the file is removed after each suite.
 #
