@@ -54,13 +54,19 @@ export LOCALOSS_OSS2_EXCLUSIONS="$here/exclusions.txt"
 export PYTHONPATH="$here${PYTHONPATH:+:$PYTHONPATH}"
 export PYTHONDONTWRITEBYTECODE=1
 
+# Run tests/ unless node ids or paths under it were given (the sdist's unittests/ are offline mocks).
+args=("$@")
+has_path=0
+for a in "$@"; do [[ "$a" == tests* ]] && has_path=1; done
+[ "$has_path" -eq 1 ] || args=(tests "${args[@]}")
+
 cd "$suite"
 set +e
 # --tb=native: pytest's own traceback formatter crashes (INTERNALERROR, AST recursion) on some of these tests.
 python3 -m pytest -p no:cacheprovider -p no:logging -p localoss_exclusions --rootdir "$suite" \
     --timeout "${OSS2_TEST_TIMEOUT:-120}" --tb=native --show-capture=no -q -rfEX --durations=15 \
     ${LOCALOSS_OSS2_JUNIT:+--junitxml "$LOCALOSS_OSS2_JUNIT"} \
-    "${@:-tests}"
+    "${args[@]}"
 rc=$?
 set -e
 log "pytest exit status $rc"
