@@ -27,5 +27,6 @@ fi
 
 if [[ "${1:-}" == "--tests" ]]; then
   here=$(cd "$(dirname "$0")/.." && pwd)
-  python3 -m pip install -q --disable-pip-version-check -r "$here/Tests/sdk/python/requirements.txt"
+  python3 -m pip install -q --disable-pip-version-check -r "$here/Tests/sdk/python/requirements.txt" \
+    -r "$here/Tests/sdk/oss2-upstream/requirements.txt"
 fi

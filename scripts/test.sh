@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test: Swift unit and integration tests (also under ThreadSanitizer), the official SDKs (Python oss2
-# and alibabacloud-oss-v2, the Go SDK and its own multipart suite) against a real localoss process on loopback,
-# the reliability harness, the benchmark in its short mode, and the fuzzers.
+# and alibabacloud-oss-v2, the Go SDK) against a real localoss process on loopback, the SDKs' own test suites (every
+# gocheck suite of the Go SDK, oss2's tests/) with their exclusion lists, the reliability harness, the benchmark in
+# its short mode, and the fuzzers.
 # LOCALOSS_LONG=1 runs the long crash mode (200 kill points per storage mode); FUZZ_SECONDS sets the fuzzing time.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -22,7 +23,8 @@ step "swift test under ThreadSanitizer" swift test --sanitize=thread --scratch-p
 step "Python SDK tests (oss2, alibabacloud-oss-v2)" Tests/sdk/python/run.sh
 step "Go SDK tests" Tests/sdk/go/run.sh
 step "Reliability: crash points, races, hostile HTTP/XML/names${LOCALOSS_LONG:+ (long mode)}" Tests/reliability/run.sh
-step "Go SDK's own OssBucketMultipartSuite" Tests/sdk/go/run-upstream.sh OssBucketMultipartSuite
+step "Go SDK's own test suites, every suite (exclusions: Tests/sdk/go/upstream-exclusions.txt)" Tests/sdk/go/run-upstream.sh
+step "oss2's own test suite (exclusions: Tests/sdk/oss2-upstream/exclusions.txt)" Tests/sdk/oss2-upstream/run.sh
 step "Benchmark, short mode (prints figures; fails only on wrong results)" bench/run.sh --quick
 step "Fuzzing: HTTP parser and XML reader (${FUZZ_SECONDS:-60} s each)" Tests/fuzz/run.sh
 exit $status

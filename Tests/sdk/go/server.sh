@@ -1,5 +1,5 @@
-# Sourced by run.sh and run-upstream.sh: starts a localoss server for the Go tests unless LOCALOSS_ENDPOINT is set,
-# exports LOCALOSS_ENDPOINT, and stops the server and removes $tmp_root on exit.
+# Sourced by run.sh, run-upstream.sh and ../oss2-upstream/run.sh: starts a localoss server for the tests unless
+# LOCALOSS_ENDPOINT is set, exports LOCALOSS_ENDPOINT, and stops the server and removes $tmp_root on exit.
 # Needs: $repo, $tmp_root, a log() function. Usage: start_localoss [extra `localoss serve` arguments...]
 
 server_pid=""
