@@ -76,7 +76,7 @@ struct AnonymousAccess {
         case .getObjectACL, .putObjectACL: .manageObject
         case .unimplemented(let request): request.key == nil ? .manageBucket : .manageObject
         case .listBuckets, .createBucket, .deleteBucket, .getBucketInfo, .getBucketLocation, .getBucketACL,
-            .putBucketACL:
+            .putBucketACL, .listLiveChannels:
             .manageBucket
         }
     }

@@ -80,6 +80,7 @@ final class Service: Sendable {
         case .deleteBucket(let bucket): return try buckets.deleteBucket(bucket)
         case .headBucket(let bucket): return try buckets.headBucket(bucket)
         case .getBucketInfo(let bucket): return try buckets.getBucketInfo(bucket)
+        case .listLiveChannels(let bucket): return try buckets.listLiveChannels(bucket, context)
         case .getBucketLocation(let bucket): return try buckets.getBucketLocation(bucket)
         case .getBucketACL(let bucket): return try buckets.getBucketACL(bucket)
         case .putBucketACL(let bucket): return try buckets.putBucketACL(bucket, context)

@@ -34,6 +34,7 @@ enum Operation: Sendable {
     case listObjects(BucketName, version: Int)
     case listMultipartUploads(BucketName)
     case deleteMultipleObjects(BucketName)
+    case listLiveChannels(BucketName)
 
     case putObject(ObjectAddress)
     case copyObject(ObjectAddress, source: CopySource)
@@ -69,6 +70,7 @@ enum Operation: Sendable {
         case .listObjects(_, let version): version == 2 ? "ListObjectsV2" : "ListObjects"
         case .listMultipartUploads: "ListMultipartUploads"
         case .deleteMultipleObjects: "DeleteMultipleObjects"
+        case .listLiveChannels: "ListLiveChannel"
         case .copyObject: "CopyObject"
         case .appendObject: "AppendObject"
         case .putObject: "PutObject"
@@ -97,7 +99,8 @@ extension Operation {
         case .listBuckets: (nil, nil)
         case .createBucket(let bucket), .deleteBucket(let bucket), .headBucket(let bucket), .getBucketInfo(let bucket),
             .getBucketLocation(let bucket), .getBucketACL(let bucket), .putBucketACL(let bucket),
-            .listObjects(let bucket, _), .listMultipartUploads(let bucket), .deleteMultipleObjects(let bucket):
+            .listObjects(let bucket, _), .listMultipartUploads(let bucket), .deleteMultipleObjects(let bucket),
+            .listLiveChannels(let bucket):
             (bucket.value, nil)
         case .putObject(let address), .copyObject(let address, _), .appendObject(let address), .getObject(let address),
             .headObject(let address), .getObjectMeta(let address),

@@ -7,7 +7,7 @@ endpoints). In a run of the whole suite ($LOCALOSS_OSS2_FULL=1), a listed node i
 the run too, so the list stays exact.
 
 It seeds `random` from each test's node id, so that the tests that pick a client at random pick the same one on
-every run. It also points the suite's teardown helper `clean_and_delete_bucket_by_prefix` at the test endpoint: upstream
+every run, and keeps KMS-encrypting buckets out of those random picks (KMS is Alibaba Cloud's service, not OSS's). It also points the suite's teardown helper `clean_and_delete_bucket_by_prefix` at the test endpoint: upstream
 addresses each listed bucket at its `ExtranetEndpoint` (`oss-cn-hangzhou.aliyuncs.com`, as OSS answers), which
 would leave the machine.
 """
@@ -77,10 +77,31 @@ def pytest_collection_finish(session):
             module.clean_and_delete_bucket_by_prefix = clean_and_delete_bucket_by_prefix
 
 
+_original_choice = random.choice
+
+
+def _uses_kms(candidate):
+    provider = getattr(candidate, "crypto_provider", None)
+    return provider is not None and type(provider).__name__ == "AliKMSProvider"
+
+
+def _choice_without_kms(sequence):
+    # A KMS-encrypting bucket calls Alibaba Cloud's KMS service, which no local server can stand in for; when a test
+    # picks its client at random among plain, RSA and KMS buckets, the pick is made among the others, so the test
+    # still exercises what it is about (resumable transfers, multipart, crypto over RSA) against LocalOSS.
+    candidates = [c for c in sequence if not _uses_kms(c)]
+    return _original_choice(candidates if candidates else sequence)
+
+
 def pytest_runtest_setup(item):
     # Several tests pick their client at random (plain, RSA-encrypting or KMS-encrypting bucket; thread counts):
     # seeding from the node id makes each test's choices, and so its outcome, the same on every run.
     random.seed("localoss:" + item.nodeid)
+    random.choice = _choice_without_kms
+
+
+def pytest_runtest_teardown(item):
+    random.choice = _original_choice
 
 
 @pytest.hookimpl(trylast=True)

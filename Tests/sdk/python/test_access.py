@@ -232,3 +232,25 @@ def test_cors_preflight_without_rules(server, bucket):
     missing = "%s/%s/k" % (server.endpoint, unique_bucket_name("gone"))
     assert_error(requests.options(missing, headers={"Origin": "http://a", "Access-Control-Request-Method": "GET"},
                                   timeout=30), 404, "NoSuchBucket")
+
+
+def test_live_channel_listing_is_empty_because_channels_cannot_be_created(server, bucket):
+    # CreateLiveChannel is NotImplemented, so ListLiveChannel (which oss2's own clean-up walks before DeleteBucket)
+    # truthfully lists nothing.
+    assert_oss_error(400, "NotImplemented", bucket.create_live_channel, "ch1",
+                     oss2.models.LiveChannelInfo(target=oss2.models.LiveChannelInfoTarget()))
+    result = bucket.list_live_channel(prefix="ch", max_keys=5)
+    assert (result.channels, result.prefix, result.max_keys, result.is_truncated) == ([], "ch", 5, False)
+    assert list(oss2.LiveChannelIterator(bucket)) == []
+    missing = oss2.Bucket(bucket.auth, server.endpoint, unique_bucket_name("gone"))
+    assert_oss_error(404, "NoSuchBucket", missing.list_live_channel)
+
+
+def test_list_buckets_takes_only_prefixes_a_bucket_name_can_start_with(server, bucket):
+    # Go SDK 1.5's own TestIsBucketExist (written against OSS) expects IsBucketExist("BucketNameInvalid"), which is
+    # ListBuckets?prefix=BucketNameInvalid&max-keys=1, to fail.
+    for prefix in ["BucketNameInvalid", "a/b", "a_b"]:
+        assert_error(raw_request(server.endpoint, "GET", query={"prefix": prefix, "max-keys": "1"}), 400,
+                     "InvalidArgument")
+    service = oss2.Service(oss2.Auth(ACCESS_KEY_ID, ACCESS_KEY_SECRET), server.endpoint)
+    assert [b.name for b in service.list_buckets(prefix=bucket.bucket_name).buckets] == [bucket.bucket_name]

@@ -11,6 +11,7 @@ enum RouteTable {
         .bucket("GET", ["acl"]) { bucket, _ in .getBucketACL(bucket) },
         .bucket("GET", ["location"]) { bucket, _ in .getBucketLocation(bucket) },
         .bucket("GET", ["bucketInfo"]) { bucket, _ in .getBucketInfo(bucket) },
+        .bucket("GET", ["live"]) { bucket, _ in .listLiveChannels(bucket) },
         .bucket("HEAD") { bucket, _ in .headBucket(bucket) },
         .bucket("PUT") { bucket, _ in .createBucket(bucket) },
         .bucket("PUT", ["acl"]) { bucket, _ in .putBucketACL(bucket) },
