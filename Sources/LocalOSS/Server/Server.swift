@@ -76,8 +76,10 @@ public final class Server: @unchecked Sendable {
         do {
             let refuser = try ConnectionRefuser(startThread: DetachedThread.start)
             self.refuser = refuser
+            // The descriptor is handed over, not read from `listener` later: `stop()` rewrites that from another thread.
+            let listening = listener
             let status = DetachedThread.start(1 << 20) { [self] in
-                acceptLoop(refuser: refuser)
+                acceptLoop(listening, refuser: refuser)
                 acceptDone.signal()
             }
             if status != 0 { throw ServerError.cannotStartThread(String(cString: strerror(status))) }
@@ -104,8 +106,7 @@ public final class Server: @unchecked Sendable {
         directoryLock = nil
     }
 
-    private func acceptLoop(refuser: ConnectionRefuser) {
-        let fd = listener
+    private func acceptLoop(_ fd: Int32, refuser: ConnectionRefuser) {
         let startThread = self.startThread
         while true {
             let client = accept(fd, nil, nil)
