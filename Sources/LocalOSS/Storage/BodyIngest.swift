@@ -12,7 +12,7 @@ struct BodyIngest {
 
     let blobs: BlobStore
 
-    func ingest(_ body: RequestBody, expected: ExpectedDigests) throws -> (BlobStore.StagedBlob, BodySummary) {
+    func ingest(_ body: some ByteSource, expected: ExpectedDigests) throws -> (BlobStore.StagedBlob, BodySummary) {
         if let declared = body.declaredLength, declared > Self.maxSize { throw Self.tooLarge }
         let digests = BodyDigests(includeSHA256: expected.sha256 != nil)
         let staged = try blobs.stage { write in

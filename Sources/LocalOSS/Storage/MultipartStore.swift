@@ -33,7 +33,7 @@ struct MultipartStore: Sendable {
     }
 
     func uploadPart(
-        _ address: ObjectAddress, uploadID: String, part: PartNumber, body: RequestBody, expected: ExpectedDigests
+        _ address: ObjectAddress, uploadID: String, part: PartNumber, body: some ByteSource, expected: ExpectedDigests
     ) throws -> PartRecord {
         let notFoundEC = "0042-00000104"
         _ = try metadata.read { try requireUpload($0, address, uploadID, ec: notFoundEC) }

@@ -61,7 +61,7 @@ struct ObjectStore: Sendable {
         var forbidOverwrite: Bool
     }
 
-    func putObject(_ address: ObjectAddress, body: RequestBody, options: PutOptions) throws -> ObjectRecord {
+    func putObject(_ address: ObjectAddress, body: some ByteSource, options: PutOptions) throws -> ObjectRecord {
         let bucket = try metadata.read { catalog in
             let bucket = try catalog.requireBucket(address.bucket.value)
             if options.forbidOverwrite, try catalog.object(bucket: address.bucket.value, key: address.key.value) != nil
@@ -197,7 +197,7 @@ extension ObjectStore {
     /// AppendObject: the body becomes one more extent of an Appendable object (created at position 0). Metadata,
     /// ACL default and storage class (nil: the bucket's) are taken from the append that creates it.
     func appendObject(
-        _ address: ObjectAddress, position: Int64, body: RequestBody, expected: ExpectedDigests,
+        _ address: ObjectAddress, position: Int64, body: some ByteSource, expected: ExpectedDigests,
         metadata newMetadata: ObjectMetadata, acl: CannedACL?, storageClass: StorageClass?
     ) throws -> ObjectRecord {
         _ = try metadata.read { catalog in
