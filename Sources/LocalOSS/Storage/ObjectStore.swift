@@ -62,13 +62,22 @@ struct ObjectStore: Sendable {
     }
 
     func putObject(_ address: ObjectAddress, body: RequestBody, options: PutOptions) throws -> ObjectRecord {
-        let bucket = try metadata.read { catalog in
-            let bucket = try catalog.requireBucket(address.bucket.value)
-            if options.forbidOverwrite, try catalog.object(bucket: address.bucket.value, key: address.key.value) != nil
-            {
-                throw Self.fileAlreadyExists
+        // Checked before the body is read, so that a refused write costs no upload; the write transaction checks
+        // again. Without x-oss-forbid-overwrite only the (cached) bucket record is needed.
+        let bucket: BucketRecord
+        if options.forbidOverwrite {
+            bucket = try metadata.read { catalog in
+                let bucket = try catalog.requireBucket(address.bucket.value)
+                if try catalog.object(bucket: address.bucket.value, key: address.key.value) != nil {
+                    throw Self.fileAlreadyExists
+                }
+                return bucket
             }
-            return bucket
+        } else {
+            guard let record = try metadata.bucket(address.bucket.value) else {
+                throw OSSError.noSuchBucket(address.bucket.value)
+            }
+            bucket = record
         }
         let (staged, summary) = try BodyIngest(blobs: blobs).ingest(body, expected: options.expected)
         let blob = try blobs.commit(staged)

@@ -11,10 +11,11 @@ struct Router: Sendable {
     }
 
     func addressing(of head: HTTPRequestHead) -> Addressing {
-        let path = head.rawPath.hasPrefix("/") ? head.rawPath.dropFirst() : head.rawPath
+        let rawPath = head.rawPath
+        let path = rawPath.hasPrefix("/") ? rawPath.dropFirst() : rawPath
         if let host = head.headers["Host"]?.lowercased() {
             let hostName = Self.stripPort(host)
-            for base in baseDomains where hostName.hasSuffix("." + base) {
+            for base in baseDomains where hostName.hasSuffix(base) && hostName.dropLast(base.count).hasSuffix(".") {
                 let bucket = hostName.dropLast(base.count + 1)
                 if !bucket.isEmpty, !bucket.contains(".") { return Addressing(bucket: String(bucket), rawKey: path) }
             }
