@@ -109,22 +109,21 @@ struct ObjectStore: Sendable {
         ObjectRecord, ObjectReader
     ) {
         try pinnedRead { catalog in
-            _ = try catalog.requireBucket(address.bucket.value)
-            guard let object = try catalog.object(bucket: address.bucket.value, key: address.key.value) else {
-                throw OSSError.noSuchKey(address.key.value)
-            }
+            let object = try Self.existingObject(address, catalog)
             return (object, try select(object), object.id)
         }
     }
 
     func object(_ address: ObjectAddress) throws -> ObjectRecord {
-        try metadata.read { catalog in
-            _ = try catalog.requireBucket(address.bucket.value)
-            guard let object = try catalog.object(bucket: address.bucket.value, key: address.key.value) else {
-                throw OSSError.noSuchKey(address.key.value)
-            }
-            return object
-        }
+        try metadata.read { try Self.existingObject(address, $0) }
+    }
+
+    /// The object, else NoSuchBucket or NoSuchKey. The object is looked up first: a row in `objects` implies its
+    /// bucket (a foreign key, and a bucket is deleted only when empty), so a hit needs no bucket query.
+    private static func existingObject(_ address: ObjectAddress, _ catalog: Catalog) throws -> ObjectRecord {
+        if let object = try catalog.object(bucket: address.bucket.value, key: address.key.value) { return object }
+        _ = try catalog.requireBucket(address.bucket.value)
+        throw OSSError.noSuchKey(address.key.value)
     }
 
     func setObjectACL(_ address: ObjectAddress, _ acl: CannedACL) throws {
