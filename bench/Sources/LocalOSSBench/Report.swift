@@ -102,6 +102,7 @@ struct Report {
             Row(name: "copy.head_latency.median", unit: "ms", throughput: false) {
                 atMost(20, "ms")($0, "copy.head_latency.median")
             },
+            Row(name: "copy.head_latency.idle_max", unit: "ms", throughput: false, budget: nil),
         ]
     }
 
