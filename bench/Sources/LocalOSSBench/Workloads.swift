@@ -699,8 +699,9 @@ final class Suite: @unchecked Sendable {
 
     // MARK: HEAD latency during CopyObject, --durable
 
-    /// CopyObject of the 1,000-part object, back to back on one connection for a few seconds, while another connection
-    /// HEADs an unrelated object: the HEAD must not wait for the copy's transaction (reads have their own snapshot).
+    /// CopyObject of the 1,000-part object, back to back on one connection in every other quarter second, while another
+    /// connection HEADs an unrelated object throughout: the HEAD must not wait for the copy's transaction (reads have
+    /// their own snapshot). HEADs that overlapped no copy are the reference.
     func copyHeadLatency() throws {
         let bucket = "bench-copy"
         let created = try pool[0].request("PUT", "/\(bucket)")
@@ -715,35 +716,45 @@ final class Suite: @unchecked Sendable {
         let put = try pool[0].request("PUT", objectPath(bucket, unrelated), body: small)
         guard put.status == 200 else { throw BenchError("PUT \(unrelated): HTTP \(put.status)") }
 
-        // The reference, same run, same server: the same HEADs with no copy running.
-        var idle: [Double] = []
-        let idleBegin = now()
-        // Bounded: the copy phase's duration, at most 1,000,000 HEADs.
-        for _ in 0..<1_000_000 where now() - idleBegin < options.copySeconds {
-            let started = now()
-            let reply = try pool[2].request("HEAD", objectPath(bucket, unrelated))
-            guard reply.status == 200 else { throw BenchError("HEAD \(unrelated): HTTP \(reply.status)") }
-            idle.append((now() - started) * 1000)
-        }
+        // Copies run in every other quarter second; a HEAD that overlapped none is the reference (same server, same
+        // moment's machine load), one that overlapped a copy is the figure.
+        let window = 0.25
+        let activity = Locked((inFlight: false, events: 0))
         let copying = Locked(true)
         let copies = Locked((count: 0, milliseconds: [Double](), failure: ""))
-        let heads = Locked((milliseconds: [Double](), failure: ""))
-        let duration = options.copySeconds
+        let heads = Locked((during: [Double](), idle: [Double](), failure: ""))
+        let duration = options.copySeconds * 2
         let copier = pool[1]
         let header = pool[2]
         onThreads(2) { [self] thread in
             if thread == 0 {
                 defer { copying.with { $0 = false } }
                 let begin = now()
-                // Bounded: at least 3 copies, then until the time is up (at most 10,000).
-                for round in 0..<10_000 {
-                    if round >= 3, now() - begin >= duration { break }
+                var round = 0
+                // Bounded: at least 3 copies, then until the time is up (at most 10,000 copies, 1,000,000 pauses).
+                for _ in 0..<1_000_000 where round < 10_000 {
+                    let elapsed = now() - begin
+                    if round >= 3, elapsed >= duration { break }
+                    if Int(elapsed / window) % 2 == 0, round >= 1 {
+                        usleep(1_000)  // a quiet window
+                        continue
+                    }
+                    activity.with {
+                        $0.inFlight = true
+                        $0.events += 1
+                    }
                     let started = now()
+                    defer {
+                        activity.with {
+                            $0.inFlight = false
+                            $0.events += 1
+                        }
+                    }
                     do {
                         let reply = try copier.request(
                             "PUT", objectPath(bucket, "copy-\(round % 2)"),
                             headers: [("x-oss-copy-source", "/\(bucket)/\(source)")])
-                        let elapsed = (now() - started) * 1000
+                        let milliseconds = (now() - started) * 1000
                         let etag = xmlValues("ETag", in: reply.body).first ?? ""
                         guard reply.status == 200, normalizeETag(etag) == whole.etag else {
                             copies.with { $0.failure = "CopyObject: HTTP \(reply.status), ETag \(etag)" }
@@ -751,25 +762,31 @@ final class Suite: @unchecked Sendable {
                         }
                         copies.with {
                             $0.count += 1
-                            $0.milliseconds.append(elapsed)
+                            $0.milliseconds.append(milliseconds)
                         }
                     } catch {
                         copies.with { $0.failure = "CopyObject: \(error)" }
                         return
                     }
+                    round += 1
                 }
             } else {
                 // Bounded by the copier's end (itself bounded) and 1,000,000 HEADs.
                 for _ in 0..<1_000_000 where copying.get {
+                    let before = activity.get
                     let started = now()
                     do {
                         let reply = try header.request("HEAD", objectPath(bucket, unrelated))
-                        let elapsed = (now() - started) * 1000
+                        let milliseconds = (now() - started) * 1000
                         guard reply.status == 200 else {
                             heads.with { $0.failure = "HEAD \(unrelated): HTTP \(reply.status)" }
                             return
                         }
-                        heads.with { $0.milliseconds.append(elapsed) }
+                        let after = activity.get
+                        let quiet = !before.inFlight && !after.inFlight && before.events == after.events
+                        heads.with {
+                            if quiet { $0.idle.append(milliseconds) } else { $0.during.append(milliseconds) }
+                        }
                     } catch {
                         heads.with { $0.failure = "HEAD \(unrelated): \(error)" }
                         return
@@ -781,8 +798,9 @@ final class Suite: @unchecked Sendable {
         let headResult = heads.get
         if !copyResult.failure.isEmpty { mismatch(copyResult.failure) }
         if !headResult.failure.isEmpty { mismatch(headResult.failure) }
-        guard !headResult.milliseconds.isEmpty else { throw BenchError("no HEAD answered during the copies") }
-        let during = headResult.milliseconds
+        guard !headResult.during.isEmpty else { throw BenchError("no HEAD answered during the copies") }
+        let during = headResult.during
+        let idle = headResult.idle
         let slow = during.filter { $0 > 20 }.count
         let note =
             "\(during.count) HEADs during \(copyResult.count) CopyObjects of \(smallPlan.count) parts "
@@ -793,7 +811,7 @@ final class Suite: @unchecked Sendable {
         results.set(
             "copy.head_latency.idle_max", idle.max() ?? .nan,
             note:
-                "reference: \(idle.count) HEADs with no copy running, median \(format(median(idle), 2)) ms, "
+                "reference: \(idle.count) HEADs of the same run that overlapped no copy, median \(format(median(idle), 2)) ms, "
                 + "p99 \(format(percentile(idle, 0.99), 2)) ms, \(idle.filter { $0 > 20 }.count) over 20 ms")
     }
 }
