@@ -37,6 +37,21 @@ if [ "${LOCALOSS_BENCH_NO_BUILD:-0}" != 1 ]; then
 fi
 bin="$(swift build -c release --scratch-path "$scratch" --show-bin-path)"
 
+# wrk and nginx for the small-request lines (nginx is the reference), from Debian's packages when missing, as
+# scripts/install-deps.sh installs. If they cannot be installed, the driver prints n/a with the reason.
+missing=()
+command -v wrk >/dev/null || missing+=(wrk)
+command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing+=(nginx)
+if ((${#missing[@]})) && command -v apt-get >/dev/null; then
+    sudo=""
+    [[ $(id -u) -ne 0 ]] && sudo="sudo"
+    echo "[run.sh] installing ${missing[*]} with apt-get" >&2
+    if ! { $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}"; } \
+        >/dev/null 2>&1; then
+        echo "[run.sh] could not install ${missing[*]}; the small.* lines will be n/a" >&2
+    fi
+fi
+
 peer_args=()
 if [ "$peer" = moto ]; then
     python="${PYTHON:-python3}"

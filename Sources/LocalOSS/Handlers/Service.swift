@@ -40,7 +40,11 @@ final class Service: Sendable {
                 for: OSSError(.internalError, "We encountered an internal error. Please try again."),
                 requestID: requestID, host: context.host, isHead: head.method == "HEAD")
         }
-        logger.info("\(requestID) \(head.method) \(head.target) \(operationName) \(response.status)")
+        // One line per request, at info only when it was refused: what a failing test needs to see. Successful
+        // requests are debug: at info their line cost 8-22% of a small GET's rate with 64 connections (formatting
+        // and a locked write to stderr per request).
+        let level: Logger.Level = response.status >= 400 ? .info : .debug
+        logger.log(level: level, "\(requestID) \(head.method) \(head.target) \(operationName) \(response.status)")
         return response
     }
 

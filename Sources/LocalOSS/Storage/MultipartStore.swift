@@ -250,10 +250,18 @@ struct MultipartStore: Sendable {
         }
     }
 
+    /// Spaces trimmed, one pair of surrounding quotes dropped, upper-cased. On bytes: it runs on every GET and HEAD
+    /// (conditions), and the character-wise version cost as much as the metadata query.
     static func normalizedETag(_ etag: String) -> String {
-        var value = Substring(etag.trimmingCharacters(in: " "))
-        if value.count >= 2, value.hasPrefix("\""), value.hasSuffix("\"") { value = value.dropFirst().dropLast() }
-        return value.uppercased()
+        var bytes = Array(etag.utf8)[...]
+        while bytes.first == UInt8(ascii: " ") { bytes = bytes.dropFirst() }
+        while bytes.last == UInt8(ascii: " ") { bytes = bytes.dropLast() }
+        if bytes.count >= 2, bytes.first == UInt8(ascii: "\""), bytes.last == UInt8(ascii: "\"") {
+            bytes = bytes.dropFirst().dropLast()
+        }
+        guard bytes.allSatisfy({ $0 < 0x80 }) else { return String(decoding: bytes, as: UTF8.self).uppercased() }
+        return String(
+            decoding: bytes.map { (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0) ? $0 - 32 : $0 }, as: UTF8.self)
     }
 
     /// The completed object: multipart ETag (MD5 of the binary part MD5s, `-N`) and CRC64 combined from the parts.

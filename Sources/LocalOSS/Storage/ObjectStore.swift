@@ -62,13 +62,22 @@ struct ObjectStore: Sendable {
     }
 
     func putObject(_ address: ObjectAddress, body: some ByteSource, options: PutOptions) throws -> ObjectRecord {
-        let bucket = try metadata.read { catalog in
-            let bucket = try catalog.requireBucket(address.bucket.value)
-            if options.forbidOverwrite, try catalog.object(bucket: address.bucket.value, key: address.key.value) != nil
-            {
-                throw Self.fileAlreadyExists
+        // Checked before the body is read, so that a refused write costs no upload; the write transaction checks
+        // again. Without x-oss-forbid-overwrite only the (cached) bucket record is needed.
+        let bucket: BucketRecord
+        if options.forbidOverwrite {
+            bucket = try metadata.read { catalog in
+                let bucket = try catalog.requireBucket(address.bucket.value)
+                if try catalog.object(bucket: address.bucket.value, key: address.key.value) != nil {
+                    throw Self.fileAlreadyExists
+                }
+                return bucket
             }
-            return bucket
+        } else {
+            guard let record = try metadata.bucket(address.bucket.value) else {
+                throw OSSError.noSuchBucket(address.bucket.value)
+            }
+            bucket = record
         }
         let (staged, summary) = try BodyIngest(blobs: blobs).ingest(body, expected: options.expected)
         let blob = try blobs.commit(staged)
@@ -100,22 +109,21 @@ struct ObjectStore: Sendable {
         ObjectRecord, ObjectReader
     ) {
         try pinnedRead { catalog in
-            _ = try catalog.requireBucket(address.bucket.value)
-            guard let object = try catalog.object(bucket: address.bucket.value, key: address.key.value) else {
-                throw OSSError.noSuchKey(address.key.value)
-            }
+            let object = try Self.existingObject(address, catalog)
             return (object, try select(object), object.id)
         }
     }
 
     func object(_ address: ObjectAddress) throws -> ObjectRecord {
-        try metadata.read { catalog in
-            _ = try catalog.requireBucket(address.bucket.value)
-            guard let object = try catalog.object(bucket: address.bucket.value, key: address.key.value) else {
-                throw OSSError.noSuchKey(address.key.value)
-            }
-            return object
-        }
+        try metadata.read { try Self.existingObject(address, $0) }
+    }
+
+    /// The object, else NoSuchBucket or NoSuchKey. The object is looked up first: a row in `objects` implies its
+    /// bucket (a foreign key, and a bucket is deleted only when empty), so a hit needs no bucket query.
+    private static func existingObject(_ address: ObjectAddress, _ catalog: Catalog) throws -> ObjectRecord {
+        if let object = try catalog.object(bucket: address.bucket.value, key: address.key.value) { return object }
+        _ = try catalog.requireBucket(address.bucket.value)
+        throw OSSError.noSuchKey(address.key.value)
     }
 
     func setObjectACL(_ address: ObjectAddress, _ acl: CannedACL) throws {

@@ -12,9 +12,8 @@ final class UploadIDGenerator: @unchecked Sendable {
         last = max(UInt64(HTTPDate.nowMicroseconds()), last + 1)
         let stamp = last
         lock.unlock()
-        var bytes = [UInt8](repeating: 0, count: 16)
+        var bytes = RandomBytes.make(16)
         for index in 0..<8 { bytes[index] = UInt8(truncatingIfNeeded: stamp >> (56 - 8 * UInt64(index))) }
-        for index in 8..<16 { bytes[index] = UInt8.random(in: 0...255) }
         return Encoding.upperHex(bytes)
     }
 }
@@ -22,8 +21,6 @@ final class UploadIDGenerator: @unchecked Sendable {
 /// Request ids in OSS's shape: 24 uppercase hex characters.
 enum RequestID {
     static func make() -> String {
-        var bytes = [UInt8](repeating: 0, count: 12)
-        for index in bytes.indices { bytes[index] = UInt8.random(in: 0...255) }
-        return Encoding.upperHex(bytes)
+        Encoding.upperHex(RandomBytes.make(12))
     }
 }

@@ -19,7 +19,7 @@ let usage = """
       --peer-pid PID   the running peer's pid, for its RSS
       --peer-name NAME column title for the peer (default: peer)
       --peer-only      skip LocalOSS (for trying the peer alone)
-      --only PHASES    comma-separated subset of upload, get, complete, list, connections (for profiling)
+      --only PHASES    comma-separated subset of upload, get, complete, range, list, connections, small, copy
     Exit status: 1 on a correctness failure of LocalOSS (HTTP error, wrong bytes, ETag or CRC), 2 on bad usage;
     never on time.
     """
@@ -185,13 +185,15 @@ enum LocalOSSBench {
 
     /// Spawns localoss on `dataDirectory` and returns it with its endpoint and the ms from spawn to the first answered
     /// request (the banner on stdout gives the port; `GET /` is the request).
-    static func startLocalOSS(_ binary: String, dataDirectory: String) throws -> (ChildProcess, Endpoint, Double) {
+    static func startLocalOSS(_ binary: String, dataDirectory: String, extra: [String] = []) throws -> (
+        ChildProcess, Endpoint, Double
+    ) {
         let begin = now()
         let child = try ChildProcess.spawn(
             [
                 binary, "serve", "--host", "127.0.0.1", "--port", "0", "--data-dir", dataDirectory, "--log-level",
                 "warning",
-            ],
+            ] + extra,
             environment: ["LOCALOSS_AUTH": "off"], logPath: dataDirectory + ".log", captureStdout: true)
         do {
             let banner = try child.readLine(deadline: begin + 60)
@@ -250,6 +252,9 @@ enum LocalOSSBench {
         suite.run()
         if !child.isRunning { suite.results.fail("localoss exited during the run; see \(dataDirectory).log") }
         child.terminate()
+        if options.only.isEmpty || options.only.contains("copy") {
+            runDurablePhase(binary, options, suite: suite, payload: payload, bigPlan: bigPlan, smallPlan: smallPlan)
+        }
         log("LocalOSS: restarting on the populated data directory")
         do {
             let (again, _, populated) = try startLocalOSS(binary, dataDirectory: dataDirectory)
@@ -259,6 +264,32 @@ enum LocalOSSBench {
             suite.results.fail("restart on the populated data directory: \(error)")
         }
         return suite.results
+    }
+
+    /// A second server, started with `--durable`, for the phase that measures reads under a durable write.
+    static func runDurablePhase(
+        _ binary: String, _ options: Options, suite: Suite, payload: Payload, bigPlan: [PartSpec],
+        smallPlan: [PartSpec]
+    ) {
+        do {
+            let directory = try makeTemporaryDirectory("localoss-bench-durable")
+            log("LocalOSS --durable data directory \(directory)")
+            defer {
+                if !options.keepData {
+                    removeDirectory(directory)
+                    unlink(directory + ".log")
+                }
+            }
+            let (child, endpoint, _) = try startLocalOSS(binary, dataDirectory: directory, extra: ["--durable"])
+            defer { child.terminate() }
+            let durable = Suite(
+                name: "localoss --durable", endpoint: endpoint, pid: child.pid, strict: true, options: options,
+                payload: payload, bigPlan: bigPlan, smallPlan: smallPlan, results: suite.results)
+            durable.runDurable()
+            if !child.isRunning { suite.results.fail("localoss --durable exited during the run; see \(directory).log") }
+        } catch {
+            suite.results.fail("localoss --durable: \(error)")
+        }
     }
 
     static func runPeer(_ url: String, _ options: Options, payload: Payload, bigPlan: [PartSpec], smallPlan: [PartSpec])

@@ -23,6 +23,11 @@ struct Options: Sendable {
     var getRepeats = 3
     var startupTrials = 5
     var md5Seconds = 2.0
+    /// Each wrk run of the small-request phase (nginx GET, GET, PUT, nginx GET again).
+    var smallSeconds = 5.0
+    var smallConnections = 64
+    /// How long CopyObjects of the 1,000-part object run back to back while an unrelated object is HEADed.
+    var copySeconds = 5.0
     var localoss: String?
     var dataRoot: String?
     var keepData = false
@@ -48,6 +53,8 @@ struct Options: Sendable {
         getRepeats = 2
         startupTrials = 3
         md5Seconds = 1
+        smallSeconds = 1
+        copySeconds = 1.5
     }
 
     var partBytes: Int { partMiB << 20 }
@@ -77,7 +84,13 @@ final class Results: @unchecked Sendable {
         state.with { $0.figures[name] = Figure(value: value, note: note) }
     }
     func figure(_ name: String) -> Figure? { state.get.figures[name] }
-    func value(_ name: String) -> Double? { state.get.figures[name]?.value }
+    /// nil when missing or unavailable (NaN: the figure's note says why).
+    func value(_ name: String) -> Double? { state.get.figures[name].flatMap { $0.value.isNaN ? nil : $0.value } }
+    /// A figure that could not be measured here, with the reason (printed `n/a`).
+    func unavailable(_ names: [String], _ reason: String) {
+        log("n/a: \(names.joined(separator: ", ")): \(reason)")
+        state.with { for name in names { $0.figures[name] = Figure(value: .nan, note: "n/a: \(reason)") } }
+    }
     func note(_ text: String) {
         log("note: \(text)")
         state.with { $0.notes.append(text) }
@@ -101,7 +114,7 @@ final class Suite: @unchecked Sendable {
     let payload: Payload
     let bigPlan: [PartSpec]
     let smallPlan: [PartSpec]
-    let results = Results()
+    let results: Results
     let dataBucket = "bench-data"
     let uploadsBucket = "bench-uploads"
     let connsBucket = "bench-conns"
@@ -109,8 +122,9 @@ final class Suite: @unchecked Sendable {
 
     init(
         name: String, endpoint: Endpoint, pid: pid_t?, strict: Bool, options: Options, payload: Payload,
-        bigPlan: [PartSpec], smallPlan: [PartSpec]
+        bigPlan: [PartSpec], smallPlan: [PartSpec], results: Results = Results()
     ) {
+        self.results = results
         self.name = name
         self.endpoint = endpoint
         self.pid = pid
@@ -138,6 +152,14 @@ final class Suite: @unchecked Sendable {
         if all || options.only.contains("range") { phase("range") { try rangedGets() } }
         if all || options.only.contains("list") { phase("list-uploads") { try listUploads() } }
         if all || options.only.contains("connections") { phase("connections") { try manyConnections() } }
+        if all || options.only.contains("small") { phase("small") { try smallRequests() } }
+        pool.removeAll()
+    }
+
+    /// The durable-mode phase, run by a suite of its own on a second server started with `--durable`.
+    func runDurable() {
+        pool = (0..<max(options.parallel, 4)).map { _ in HTTPConnection(endpoint, timeoutSeconds: 600) }
+        phase("copy-head (--durable)") { try copyHeadLatency() }
         pool.removeAll()
     }
 
@@ -601,5 +623,199 @@ final class Suite: @unchecked Sendable {
             "conns.errors", Double(result.errors),
             note: result.reconnects > 0 ? "\(result.reconnects) new connections after the server closed one" : "")
         if result.errors > 0 { mismatch("\(count) connections: \(result.errors) errors, first: \(result.firstError)") }
+    }
+
+    // MARK: Small requests against nginx
+
+    /// GET and PUT of a 4 KiB object with 64 connections (wrk), beside nginx serving the same 4 KiB from a file in the
+    /// same run, measured before and after LocalOSS (the higher rate is the reference: the machine is shared).
+    func smallRequests() throws {
+        let names = ["small.nginx_get", "small.get", "small.put"]
+        guard strict else { return }  // the reference is for LocalOSS; a peer is not driven with wrk
+        guard let wrk = findExecutable("wrk") else {
+            return results.unavailable(names, "wrk is not installed (bench/run.sh installs Debian's wrk)")
+        }
+        guard let nginxBinary = findExecutable("nginx") else {
+            return results.unavailable(names, "nginx is not installed (bench/run.sh installs Debian's nginx)")
+        }
+        let file = Array(payload.slice(0, 4096))
+        let md5 = Digest.hex(Digest.md5(file))
+        let key = "small-4k"
+        let put = try file.withUnsafeBytes { try pool[0].request("PUT", objectPath(dataBucket, key), body: $0) }
+        guard put.status == 200, normalizeETag(put.header("etag") ?? "") == md5 else {
+            throw BenchError("PUT \(key): HTTP \(put.status), ETag \(put.header("etag") ?? "missing"), expected \(md5)")
+        }
+        try checkSmallObject(key, file)
+        let nginx: NginxReference
+        do {
+            nginx = try NginxReference(binary: nginxBinary, file: file)
+        } catch {
+            return results.unavailable(names, "nginx did not start: \(error)")
+        }
+        defer { nginx.stop() }
+        let bodyFile = nginx.directory + "/put-body"
+        let script = nginx.directory + "/put.lua"
+        try Data(file).write(to: URL(fileURLWithPath: bodyFile))
+        let putPrefix = objectPath(dataBucket, "small/put-")
+        try Data(wrkPutScript(bodyFile: bodyFile, pathPrefix: putPrefix, keys: 1000).utf8).write(
+            to: URL(fileURLWithPath: script))
+        let connections = options.smallConnections
+        let seconds = options.smallSeconds
+        let nginxURL = "\(nginx.endpoint)\(nginx.path)"
+        let before = try runWrk(wrk, url: nginxURL, connections: connections, seconds: seconds)
+        let get = try runWrk(
+            wrk, url: "\(endpoint)\(objectPath(dataBucket, key))", connections: connections, seconds: seconds)
+        let puts = try runWrk(wrk, url: "\(endpoint)/", connections: connections, seconds: seconds, script: script)
+        let after = try runWrk(wrk, url: nginxURL, connections: connections, seconds: seconds)
+        let reference = max(before.requestsPerSecond, after.requestsPerSecond)
+        func describe(_ run: WrkResult) -> String {
+            var text = "\(run.requests) requests, average latency \(run.averageLatency)"
+            if !run.socketErrors.isEmpty { text += ", socket errors \(run.socketErrors)" }
+            return text
+        }
+        results.set(
+            "small.nginx_get", reference,
+            note:
+                "nginx \(processorCount()) workers, 4 KiB file, wrk \(connections) connections x \(format(seconds, 0)) s: "
+                + "\(format(before.requestsPerSecond, 0)) before, \(format(after.requestsPerSecond, 0)) after LocalOSS (max)"
+        )
+        results.set(
+            "small.get", get.requestsPerSecond,
+            note: "\(format(get.requestsPerSecond / reference, 2))x nginx; \(describe(get))")
+        results.set(
+            "small.put", puts.requestsPerSecond,
+            note: "\(format(puts.requestsPerSecond / reference, 2))x nginx GET; 1,000 keys in turn; \(describe(puts))")
+        if get.non2xx > 0 { mismatch("small.get: \(get.non2xx) answers that were not 2xx") }
+        if puts.non2xx > 0 { mismatch("small.put: \(puts.non2xx) answers that were not 2xx") }
+        // What the PUTs stored: sampled keys hold the 4 KiB. Each wrk thread counts keys from 1 on its own, so only
+        // keys well below requests / threads are surely written.
+        let surelyWritten = min(999, puts.requests / (4 * processorCount()))
+        for index in Set([1, surelyWritten]) where index >= 1 && index <= puts.requests {
+            try checkSmallObject("small/put-\(index)", file)
+        }
+    }
+
+    private func checkSmallObject(_ key: String, _ file: [UInt8]) throws {
+        let reply = try pool[0].request("GET", objectPath(dataBucket, key))
+        guard reply.status == 200 else { throw BenchError("GET \(key): HTTP \(reply.status)") }
+        if reply.body != file { mismatch("GET \(key): \(reply.bodyLength) bytes that are not the 4 KiB written") }
+    }
+
+    // MARK: HEAD latency during CopyObject, --durable
+
+    /// CopyObject of the 1,000-part object, back to back on one connection in every other quarter second, while another
+    /// connection HEADs an unrelated object throughout: the HEAD must not wait for the copy's transaction (reads have
+    /// their own snapshot). HEADs that overlapped no copy are the reference.
+    func copyHeadLatency() throws {
+        let bucket = "bench-copy"
+        let created = try pool[0].request("PUT", "/\(bucket)")
+        guard created.status == 200 else { throw BenchError("PUT /\(bucket): HTTP \(created.status)") }
+        let source = "copy-source"
+        let whole = expected(smallPlan)
+        let uploadID = try initiate(pool[0], bucket, source)
+        let etags = try uploadParts(Array(pool[0..<4]), bucket, source, uploadID, smallPlan)
+        try complete(pool[0], bucket, source, uploadID, etags: etags, expected: whole)
+        let unrelated = "unrelated"
+        let small = payload.slice(0, 4096)
+        let put = try pool[0].request("PUT", objectPath(bucket, unrelated), body: small)
+        guard put.status == 200 else { throw BenchError("PUT \(unrelated): HTTP \(put.status)") }
+
+        // Copies run in every other quarter second; a HEAD that overlapped none is the reference (same server, same
+        // moment's machine load), one that overlapped a copy is the figure.
+        let window = 0.25
+        let activity = Locked((inFlight: false, events: 0))
+        let copying = Locked(true)
+        let copies = Locked((count: 0, milliseconds: [Double](), failure: ""))
+        let heads = Locked((during: [Double](), idle: [Double](), failure: ""))
+        let duration = options.copySeconds * 2
+        let copier = pool[1]
+        let header = pool[2]
+        onThreads(2) { [self] thread in
+            if thread == 0 {
+                defer { copying.with { $0 = false } }
+                let begin = now()
+                var round = 0
+                // Bounded: at least 3 copies, then until the time is up (at most 10,000 copies, 1,000,000 pauses).
+                for _ in 0..<1_000_000 where round < 10_000 {
+                    let elapsed = now() - begin
+                    if round >= 3, elapsed >= duration { break }
+                    if Int(elapsed / window) % 2 == 0, round >= 1 {
+                        usleep(1_000)  // a quiet window
+                        continue
+                    }
+                    activity.with {
+                        $0.inFlight = true
+                        $0.events += 1
+                    }
+                    let started = now()
+                    defer {
+                        activity.with {
+                            $0.inFlight = false
+                            $0.events += 1
+                        }
+                    }
+                    do {
+                        let reply = try copier.request(
+                            "PUT", objectPath(bucket, "copy-\(round % 2)"),
+                            headers: [("x-oss-copy-source", "/\(bucket)/\(source)")])
+                        let milliseconds = (now() - started) * 1000
+                        let etag = xmlValues("ETag", in: reply.body).first ?? ""
+                        guard reply.status == 200, normalizeETag(etag) == whole.etag else {
+                            copies.with { $0.failure = "CopyObject: HTTP \(reply.status), ETag \(etag)" }
+                            return
+                        }
+                        copies.with {
+                            $0.count += 1
+                            $0.milliseconds.append(milliseconds)
+                        }
+                    } catch {
+                        copies.with { $0.failure = "CopyObject: \(error)" }
+                        return
+                    }
+                    round += 1
+                }
+            } else {
+                // Bounded by the copier's end (itself bounded) and 1,000,000 HEADs.
+                for _ in 0..<1_000_000 where copying.get {
+                    let before = activity.get
+                    let started = now()
+                    do {
+                        let reply = try header.request("HEAD", objectPath(bucket, unrelated))
+                        let milliseconds = (now() - started) * 1000
+                        guard reply.status == 200 else {
+                            heads.with { $0.failure = "HEAD \(unrelated): HTTP \(reply.status)" }
+                            return
+                        }
+                        let after = activity.get
+                        let quiet = !before.inFlight && !after.inFlight && before.events == after.events
+                        heads.with {
+                            if quiet { $0.idle.append(milliseconds) } else { $0.during.append(milliseconds) }
+                        }
+                    } catch {
+                        heads.with { $0.failure = "HEAD \(unrelated): \(error)" }
+                        return
+                    }
+                }
+            }
+        }
+        let copyResult = copies.get
+        let headResult = heads.get
+        if !copyResult.failure.isEmpty { mismatch(copyResult.failure) }
+        if !headResult.failure.isEmpty { mismatch(headResult.failure) }
+        guard !headResult.during.isEmpty else { throw BenchError("no HEAD answered during the copies") }
+        let during = headResult.during
+        let idle = headResult.idle
+        let slow = during.filter { $0 > 20 }.count
+        let note =
+            "\(during.count) HEADs during \(copyResult.count) CopyObjects of \(smallPlan.count) parts "
+            + "(copy median \(format(median(copyResult.milliseconds), 1)) ms), --durable; p99 \(format(percentile(during, 0.99), 2)) ms, "
+            + "\(slow) over 20 ms"
+        results.set("copy.head_latency.max", during.max()!, note: note)
+        results.set("copy.head_latency.median", median(during))
+        results.set(
+            "copy.head_latency.idle_max", idle.max() ?? .nan,
+            note:
+                "reference: \(idle.count) HEADs of the same run that overlapped no copy, median \(format(median(idle), 2)) ms, "
+                + "p99 \(format(percentile(idle, 0.99), 2)) ms, \(idle.filter { $0 > 20 }.count) over 20 ms")
     }
 }

@@ -11,16 +11,21 @@ struct Router: Sendable {
     }
 
     func addressing(of head: HTTPRequestHead) -> Addressing {
-        let path = head.rawPath.hasPrefix("/") ? head.rawPath.dropFirst() : head.rawPath
+        // The path ends at the first `?`; searched on bytes (all delimiters here are ASCII), as the character-wise
+        // split cost a tenth of a small GET.
+        let target = head.target
+        let pathEnd = target.utf8.firstIndex(of: UInt8(ascii: "?")) ?? target.endIndex
+        var path = target[..<pathEnd]
+        if path.utf8.first == UInt8(ascii: "/") { path = path.dropFirst() }
         if let host = head.headers["Host"]?.lowercased() {
             let hostName = Self.stripPort(host)
-            for base in baseDomains where hostName.hasSuffix("." + base) {
+            for base in baseDomains where hostName.hasSuffix(base) && hostName.dropLast(base.count).hasSuffix(".") {
                 let bucket = hostName.dropLast(base.count + 1)
                 if !bucket.isEmpty, !bucket.contains(".") { return Addressing(bucket: String(bucket), rawKey: path) }
             }
         }
         guard !path.isEmpty else { return Addressing(bucket: nil, rawKey: "") }
-        guard let slash = path.firstIndex(of: "/") else {
+        guard let slash = path.utf8.firstIndex(of: UInt8(ascii: "/")) else {
             return Addressing(bucket: Self.decode(path), rawKey: "")
         }
         return Addressing(bucket: Self.decode(path[..<slash]), rawKey: path[path.index(after: slash)...])
@@ -94,7 +99,7 @@ struct Router: Sendable {
 
     private static func stripPort(_ host: String) -> Substring {
         if host.hasPrefix("[") { return Substring(host) }
-        guard let colon = host.lastIndex(of: ":") else { return Substring(host) }
+        guard let colon = host.utf8.lastIndex(of: UInt8(ascii: ":")) else { return Substring(host) }
         return host[..<colon]
     }
 }

@@ -12,6 +12,7 @@ final class BlobStore: Sendable {
     let root: String
     let durable: Bool
     private let lifetimes = BlobLifetimes()
+    private let fanOut = FanOutDirectories()
     private let reserve: SpaceReserve
     private var blobsDirectory: String { root + "/blobs" }
     private var temporaryDirectory: String { root + "/tmp" }
@@ -58,9 +59,14 @@ final class BlobStore: Sendable {
     func commit(_ staged: StagedBlob) throws -> String {
         do {
             try makeFanOutDirectory(for: staged.name)
-            guard rename(staged.temporaryPath, path(of: staged.name)) == 0 else {
-                throw POSIXFailure.orFullDisk("rename")
+            var renamed = rename(staged.temporaryPath, path(of: staged.name)) == 0
+            if !renamed, errno == ENOENT {
+                // The directory was known but has gone (removed from outside): make it again, once.
+                fanOut.forget(String(staged.name.prefix(2)))
+                try makeFanOutDirectory(for: staged.name)
+                renamed = rename(staged.temporaryPath, path(of: staged.name)) == 0
             }
+            guard renamed else { throw POSIXFailure.orFullDisk("rename") }
         } catch {
             unlink(staged.temporaryPath)
             throw error
@@ -117,13 +123,18 @@ final class BlobStore: Sendable {
     }
 
     /// `blobs/xx/`, created on first use; in durable mode `blobs/` is synced so the new directory survives power loss.
+    /// Each of the 256 directories is made (or found) once per process: a `mkdir` per write failed with EEXIST on
+    /// all but the first.
     private func makeFanOutDirectory(for name: String) throws {
-        let directory = blobsDirectory + "/" + name.prefix(2)
+        let prefix = String(name.prefix(2))
+        guard !fanOut.knows(prefix) else { return }
+        let directory = blobsDirectory + "/" + prefix
         if mkdir(directory, 0o755) == 0 {
             if durable { syncDirectory(blobsDirectory) }
         } else if errno != EEXIST {
             throw POSIXFailure.orFullDisk("mkdir \(directory)")
         }
+        fanOut.remember(prefix)
     }
 
     private func path(of name: String) -> String { blobsDirectory + "/" + name.prefix(2) + "/" + name }
@@ -149,10 +160,18 @@ final class BlobStore: Sendable {
     }
 
     private static func newName() -> String {
-        var bytes = [UInt8](repeating: 0, count: 16)
-        for index in bytes.indices { bytes[index] = UInt8.random(in: 0...255) }
-        return Encoding.lowerHex(bytes)
+        Encoding.lowerHex(RandomBytes.make(16))
     }
+}
+
+/// The `blobs/xx/` directories known to exist. `@unchecked Sendable`: guarded by `lock`.
+private final class FanOutDirectories: @unchecked Sendable {
+    private let lock = NSLock()
+    private var known = Set<String>()
+
+    func knows(_ prefix: String) -> Bool { lock.withLock { known.contains(prefix) } }
+    func remember(_ prefix: String) { _ = lock.withLock { known.insert(prefix) } }
+    func forget(_ prefix: String) { _ = lock.withLock { known.remove(prefix) } }
 }
 
 /// A failed system call, with errno. Internal: clients see `InternalError`.

@@ -13,6 +13,34 @@ struct DatabaseError: Error, CustomStringConvertible {
 final class Database {
     fileprivate let handle: OpaquePointer
     private var statements: [String: Statement] = [:]
+    /// Statements handed out since the last `resetStatements`: only these can hold a snapshot, so only these are
+    /// reset (walking every cached statement cost more than the query on small requests).
+    private var used: [Statement] = []
+    /// Transaction control, prepared once: `sqlite3_exec` would parse the SQL again on every request.
+    private lazy var begin = try? Statement(database: self, sql: "BEGIN")
+    private lazy var beginImmediate = try? Statement(database: self, sql: "BEGIN IMMEDIATE")
+    private lazy var commit = try? Statement(database: self, sql: "COMMIT")
+    private lazy var rollback = try? Statement(database: self, sql: "ROLLBACK")
+    private lazy var savepoints: [Savepoint: Statement] = {
+        var statements: [Savepoint: Statement] = [:]
+        for step in Savepoint.allCases { statements[step] = try? Statement(database: self, sql: step.sql) }
+        return statements
+    }()
+
+    /// One body's savepoint inside a group-committed transaction.
+    enum Savepoint: CaseIterable {
+        case begin, release, rollback
+
+        var sql: String {
+            switch self {
+            case .begin: "SAVEPOINT body"
+            case .release: "RELEASE body"
+            case .rollback: "ROLLBACK TO body"
+            }
+        }
+    }
+    /// Set by a write to the buckets table: `MetadataStore` then drops its cached bucket records after the commit.
+    var bucketsChanged = false
     /// Released to let a transaction commit on a full disk (deletes must work there, to free space).
     private let reserve: SpaceReserve
 
@@ -31,7 +59,13 @@ final class Database {
     }
 
     deinit {
+        used.removeAll()
         statements.removeAll()
+        begin = nil
+        beginImmediate = nil
+        commit = nil
+        rollback = nil
+        savepoints = [:]
         sqlite3_close_v2(handle)
     }
 
@@ -49,11 +83,36 @@ final class Database {
     func prepare(_ sql: String) throws -> Statement {
         if let cached = statements[sql] {
             cached.reset()
+            markUsed(cached)
             return cached
         }
         let statement = try Statement(database: self, sql: sql)
         statements[sql] = statement
+        markUsed(statement)
         return statement
+    }
+
+    private func markUsed(_ statement: Statement) {
+        guard !statement.isUsed else { return }
+        statement.isUsed = true
+        used.append(statement)
+    }
+
+    /// Starts a read transaction (`immediate: false`) or takes the write lock at once (`immediate: true`).
+    func beginTransaction(immediate: Bool) throws {
+        try run(immediate ? beginImmediate : begin, orExecute: immediate ? "BEGIN IMMEDIATE" : "BEGIN")
+    }
+
+    func execute(savepoint step: Savepoint) throws { try run(savepoints[step] ?? nil, orExecute: step.sql) }
+
+    func commitTransaction() throws { try run(commit, orExecute: "COMMIT") }
+
+    func rollbackTransaction() throws { try run(rollback, orExecute: "ROLLBACK") }
+
+    private func run(_ statement: Statement?, orExecute sql: String) throws {
+        guard let statement else { return try execute(sql) }
+        defer { statement.reset() }
+        try statement.run()
     }
 
     /// Runs `body` in a transaction: committed if it returns, rolled back if it throws. On a full disk the
@@ -73,13 +132,13 @@ final class Database {
     }
 
     private func attempt<T>(_ body: () throws -> T) throws -> T {
-        try execute("BEGIN IMMEDIATE")
+        try beginTransaction(immediate: true)
         do {
             let result = try body()
-            try execute("COMMIT")
+            try commitTransaction()
             return result
         } catch {
-            try? execute("ROLLBACK")
+            try? rollbackTransaction()
             throw error
         }
     }
@@ -87,8 +146,14 @@ final class Database {
     /// Ends every cached statement's pending step. A statement left mid-result holds a read snapshot, and while one
     /// is held SQLite cannot checkpoint: the write-ahead log would grow without bound and slow every restart.
     func resetStatements() {
-        for statement in statements.values { statement.reset() }
+        for statement in used {
+            statement.reset()
+            statement.isUsed = false
+        }
+        used.removeAll(keepingCapacity: true)
     }
+
+    var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
 
     fileprivate func error(_ status: Int32) -> DatabaseError {
         DatabaseError(code: status, message: String(cString: sqlite3_errmsg(handle)))
@@ -102,6 +167,8 @@ final class Statement {
     /// (and with them any read snapshot a statement holds).
     private unowned let database: Database
     private let handle: OpaquePointer
+    /// Listed in the database's `used` since its last `resetStatements`.
+    fileprivate var isUsed = false
 
     fileprivate init(database: Database, sql: String) throws {
         self.database = database

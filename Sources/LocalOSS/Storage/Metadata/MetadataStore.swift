@@ -13,6 +13,11 @@ final class MetadataStore: @unchecked Sendable {
     private let readers = NSCondition()
     private var idleReaders: [Database] = []
     private var openReaders = 0
+    private let buckets = BucketCache()
+    /// Group commit: bodies waiting for the next transaction, and whether a thread is running one.
+    private let queue = NSCondition()
+    private var pending: [WriteJob] = []
+    private var leading = false
 
     init(path: String, durable: Bool) throws {
         self.path = path
@@ -36,22 +41,107 @@ final class MetadataStore: @unchecked Sendable {
     func read<T>(_ body: (Catalog) throws -> T) throws -> T {
         let database = try acquireReader()
         defer { releaseReader(database) }
-        try database.execute("BEGIN")
+        try database.beginTransaction(immediate: false)
         defer {
             // A statement left mid-step would pin the snapshot and stop checkpoints.
             database.resetStatements()
-            try? database.execute("COMMIT")
+            try? database.commitTransaction()
         }
         return try body(Catalog(database: database))
     }
 
+    /// Runs `body` in a write transaction. Writers that arrive while one is committing are committed together
+    /// (group commit): the next one to take the lead runs every waiting body in one transaction, each inside its own
+    /// savepoint, so a body that throws rolls back alone and the others commit. One commit writes each page the
+    /// batch touched once, instead of once per request: 64 clients writing small objects took turns at the lock
+    /// for 18 write-ahead-log frames each.
     func write<T>(_ body: (Catalog) throws -> T) throws -> T {
+        try withoutActuallyEscaping(body) { body in
+            var value: T?
+            let job = WriteJob { catalog in value = try body(catalog) }
+            try commitInBatch(job)
+            return value!
+        }
+    }
+
+    private func commitInBatch(_ job: WriteJob) throws {
+        queue.lock()
+        pending.append(job)
+        while !job.isDone {
+            guard !leading else {
+                queue.wait()
+                continue
+            }
+            leading = true
+            let batch = pending
+            pending.removeAll(keepingCapacity: true)
+            queue.unlock()
+            run(batch)
+            queue.lock()
+            for finished in batch { finished.isDone = true }
+            leading = false
+            queue.broadcast()
+        }
+        queue.unlock()
+        if let error = job.error { throw error }
+    }
+
+    /// One transaction for the batch. A failure of the transaction itself (its commit, a full disk twice) fails
+    /// every body in it.
+    private func run(_ batch: [WriteJob]) {
         writerLock.lock()
         defer { writerLock.unlock() }
-        return try writer.transaction {
-            defer { writer.resetStatements() }
-            return try body(Catalog(database: writer))
+        defer {
+            if writer.bucketsChanged {
+                writer.bucketsChanged = false
+                buckets.invalidate()
+            }
         }
+        do {
+            try writer.transaction {
+                let catalog = Catalog(database: writer)
+                for job in batch {
+                    job.error = nil
+                    if batch.count == 1 {
+                        defer { writer.resetStatements() }
+                        do { try job.body(catalog) } catch let error as DatabaseError where error.isDiskFull {
+                            throw error
+                        } catch { throw WriteJob.Refused(error: error) }
+                        continue
+                    }
+                    try writer.execute(savepoint: .begin)
+                    do {
+                        do {
+                            defer { writer.resetStatements() }
+                            try job.body(catalog)
+                        }
+                        try writer.execute(savepoint: .release)
+                    } catch let error as DatabaseError where error.isDiskFull {
+                        throw error  // the whole batch is retried once the reserve is released
+                    } catch {
+                        job.error = error
+                        try writer.execute(savepoint: .rollback)
+                        try writer.execute(savepoint: .release)
+                    }
+                }
+            }
+        } catch let refused as WriteJob.Refused {
+            // A batch of one: its body threw and the transaction was rolled back, as before group commit.
+            batch[0].error = refused.error
+        } catch {
+            for job in batch { job.error = error }
+        }
+    }
+
+    /// The bucket's record, from a cache kept until the next write to the buckets table. Every request to a bucket
+    /// looks it up before authentication, and again in its own snapshot; the first lookup was a whole read
+    /// transaction, about a tenth of a small GET. Only existing buckets are cached.
+    func bucket(_ name: String) throws -> BucketRecord? {
+        let (cached, generation) = buckets.lookup(name)
+        if let cached { return cached }
+        let record = try read { try $0.bucket(name) }
+        if let record { buckets.store(record, ifStill: generation) }
+        return record
     }
 
     private func acquireReader() throws -> Database {
@@ -78,5 +168,47 @@ final class MetadataStore: @unchecked Sendable {
         idleReaders.append(database)
         readers.signal()
         readers.unlock()
+    }
+}
+
+/// Bucket records by name. A record read from a snapshot taken before a bucket write committed is not stored once
+/// the write has invalidated the cache: `generation` tells. `@unchecked Sendable`: guarded by `lock`.
+private final class BucketCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var records: [String: BucketRecord] = [:]
+    private var generation: UInt64 = 0
+
+    func lookup(_ name: String) -> (BucketRecord?, generation: UInt64) {
+        lock.withLock { (records[name], generation) }
+    }
+
+    func store(_ record: BucketRecord, ifStill generation: UInt64) {
+        lock.withLock {
+            // Bounded: a test suite that makes a bucket per test would otherwise grow it for the server's life.
+            if records.count >= 1024 { records.removeAll() }
+            if self.generation == generation { records[record.name] = record }
+        }
+    }
+
+    func invalidate() {
+        lock.withLock {
+            generation &+= 1
+            records.removeAll()
+        }
+    }
+}
+
+/// One caller's write body in a group commit, and how it ended. Touched by the leader while the caller waits;
+/// `isDone` only under the queue's lock.
+private final class WriteJob {
+    let body: (Catalog) throws -> Void
+    var error: Error?
+    var isDone = false
+
+    init(_ body: @escaping (Catalog) throws -> Void) { self.body = body }
+
+    /// A lone body's own error, carried out of the transaction so that it is rolled back.
+    struct Refused: Error {
+        let error: Error
     }
 }
