@@ -73,6 +73,12 @@ struct Serve: ParsableCommand {
     )
     var maxConnections: Int = env("LOCALOSS_MAX_CONNECTIONS").flatMap(Int.init) ?? 0
 
+    @Option(
+        help:
+            "Most worker threads serving requests at once; idle connections take none, each request in progress (a slow upload too) takes one (env LOCALOSS_WORKERS)."
+    )
+    var workers: Int = env("LOCALOSS_WORKERS").flatMap(Int.init) ?? Configuration().workers
+
     @Flag(help: "fsync files and directories before committing metadata (env LOCALOSS_DURABLE=1).")
     var durable: Bool = env("LOCALOSS_DURABLE") == "1"
 
@@ -105,6 +111,8 @@ struct Serve: ParsableCommand {
         configuration.bodyTimeout = bodyTimeout
         guard maxConnections >= 0 else { throw ValidationError("--max-connections must be 0 or more") }
         configuration.maxConnections = maxConnections
+        guard workers > 0 else { throw ValidationError("--workers must be 1 or more") }
+        configuration.workers = workers
         guard auth == "on" || auth == "off" else { throw ValidationError("--auth takes on or off") }
         configuration.authenticationEnabled = auth == "on"
         configuration.maxClockSkew = maxSkew

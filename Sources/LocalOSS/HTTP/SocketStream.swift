@@ -17,7 +17,15 @@ final class SocketStream {
     }
 
     let fd: Int32
-    private let buffer: UnsafeMutableRawBufferPointer
+    private let bufferSize: Int
+    /// Allocated when first needed and released while the connection is parked with nothing buffered.
+    private var buffer: UnsafeMutableRawBufferPointer?
+    private var storage: UnsafeMutableRawBufferPointer {
+        if let buffer { return buffer }
+        let allocated = UnsafeMutableRawBufferPointer.allocate(byteCount: bufferSize, alignment: 16)
+        buffer = allocated
+        return allocated
+    }
     private var start = 0
     private var end = 0
 
@@ -33,31 +41,24 @@ final class SocketStream {
 
     init(fd: Int32, bufferSize: Int, idleTimeout: Int) {
         self.fd = fd
-        buffer = .allocate(byteCount: bufferSize, alignment: 16)
+        self.bufferSize = bufferSize
         idleTimeoutMilliseconds = Int64(idleTimeout) * 1000
         currentTimeoutMilliseconds = idleTimeoutMilliseconds
     }
 
-    deinit { buffer.deallocate() }
+    deinit { buffer?.deallocate() }
 
-    /// Reads the next request head. Returns nil when the peer closed cleanly between requests. Once its first byte
-    /// is here, the whole head must arrive within `headTimeout` seconds (a client trickling bytes is cut off).
-    func readHead(limits: HTTPRequestParser.Limits, headTimeout: Int) throws -> HTTPRequestHead? {
+    /// Looks for a complete request head in what has arrived, reading from the socket without waiting. Returns nil
+    /// when the head is not all here yet (see `hasBufferedBytes` for whether part of it is); throws `closed` when
+    /// the peer closed or reset the connection, and the parser's failure for a head that is too large or malformed.
+    func readHeadIfArrived(limits: HTTPRequestParser.Limits) throws -> HTTPRequestHead? {
         var scanned = 0
-        var startedAt: Int64? = end > start ? HTTPDate.monotonicMilliseconds() : nil
-        defer { setReceiveTimeout(idleTimeoutMilliseconds) }
         while true {
-            if let startedAt {
-                // A started head must finish in time even if the client goes quiet: wait no longer than what is left.
-                let left = Int64(headTimeout) * 1000 - (HTTPDate.monotonicMilliseconds() - startedAt)
-                guard left > 0 else { throw Failure.timedOut }
-                setReceiveTimeout(min(left, idleTimeoutMilliseconds))
-            }
-            let window = UnsafeRawBufferPointer(rebasing: buffer[start..<end])
-            if let headEnd = HTTPRequestParser.headEnd(
-                in: UnsafeRawBufferPointer(rebasing: window[max(0, scanned - 3)...]))
-            {
-                let length = max(0, scanned - 3) + headEnd
+            let window = UnsafeRawBufferPointer(rebasing: storage[start..<end])
+            // Resume the search a little before where the last one ended: the CRLFCRLF may straddle two reads.
+            let from = max(0, scanned - 3)
+            if let headEnd = HTTPRequestParser.headEnd(in: UnsafeRawBufferPointer(rebasing: window[from...])) {
+                let length = from + headEnd
                 let head = try HTTPRequestParser.parse(
                     UnsafeRawBufferPointer(rebasing: window[..<length]), limits: limits)
                 start += length
@@ -66,14 +67,26 @@ final class SocketStream {
             scanned = window.count
             if window.count >= limits.maxHeadBytes { throw HTTPRequestParser.Failure.headTooLarge }
             compactIfNeeded()
-            let received = try receive(into: UnsafeMutableRawBufferPointer(rebasing: buffer[end...]))
-            if received == 0 {
-                if start == end { return nil }
-                throw Failure.closed
+            let received: Int
+            do {
+                received = try withoutWaiting {
+                    try receive(into: UnsafeMutableRawBufferPointer(rebasing: storage[end...]))
+                }
+            } catch Failure.wouldBlock {
+                return nil
             }
+            if received == 0 { throw Failure.closed }
             end += received
-            if startedAt == nil { startedAt = HTTPDate.monotonicMilliseconds() }
         }
+    }
+
+    /// Gives the read buffer back while nothing is in it, so a parked idle connection costs no buffer.
+    func releaseBufferIfEmpty() {
+        guard start == end, let buffer else { return }
+        buffer.deallocate()
+        self.buffer = nil
+        start = 0
+        end = 0
     }
 
     /// Bytes received but not consumed yet (a pipelined request, or the rest of an unread body).
@@ -89,7 +102,7 @@ final class SocketStream {
     /// One CRLF-terminated line (without the CRLF), for chunked framing.
     func readLine(maxLength: Int) throws -> Substring {
         while true {
-            let window = UnsafeRawBufferPointer(rebasing: buffer[start..<end])
+            let window = UnsafeRawBufferPointer(rebasing: storage[start..<end])
             if let lf = window.firstIndex(of: 10) {
                 var lineEnd = lf
                 if lineEnd > 0, window[lineEnd - 1] == 13 { lineEnd -= 1 }
@@ -99,7 +112,7 @@ final class SocketStream {
             }
             if window.count >= maxLength { throw HTTPRequestParser.Failure.malformed("line too long") }
             compactIfNeeded()
-            let received = try receive(into: UnsafeMutableRawBufferPointer(rebasing: buffer[end...]))
+            let received = try receive(into: UnsafeMutableRawBufferPointer(rebasing: storage[end...]))
             if received == 0 { throw Failure.closed }
             end += received
         }
@@ -110,7 +123,7 @@ final class SocketStream {
         guard !destination.isEmpty else { return 0 }
         if end > start {
             let count = min(end - start, destination.count)
-            destination.baseAddress!.copyMemory(from: buffer.baseAddress! + start, byteCount: count)
+            destination.baseAddress!.copyMemory(from: storage.baseAddress! + start, byteCount: count)
             start += count
             return count
         }
@@ -156,6 +169,7 @@ final class SocketStream {
     }
 
     private func compactIfNeeded() {
+        let buffer = storage
         if start == end {
             start = 0
             end = 0

@@ -1,0 +1,135 @@
+/// The life of one client connection, as states and the actions their transitions call for, without sockets: the
+/// caller does the I/O an action names and reports what happened. It decides keep-alive, when a connection is
+/// parked (and until when), and when a reply must end with a lingering close rather than a plain one.
+///
+/// idle → head → body → responding → idle (keep-alive) | lingering → closed | closed
+struct ConnectionStateMachine: Equatable {
+    enum State: Equatable {
+        /// Between requests, since the given monotonic time (milliseconds).
+        case idle(since: Int64)
+        /// Part of a request head has arrived; all of it must be in by `startedAt` + the head timeout.
+        case head(startedAt: Int64)
+        /// A head was parsed; its body is being read and the request answered.
+        case body
+        /// The answer is being written.
+        case responding(keepAlive: Bool, bodyConsumed: Bool)
+        /// The reply is out, but input may still be arriving: it is read and discarded before closing.
+        case lingering
+        case closed
+    }
+
+    enum Action: Equatable {
+        /// Read what has arrived, without waiting, and look for a complete request head.
+        case readHead
+        /// Read the body and let the service answer the request.
+        case serve
+        /// Write the reply, saying whether the connection stays open.
+        case reply(keepAlive: Bool)
+        /// Hand the socket back to the loop; close it if nothing arrives by `until` (monotonic milliseconds).
+        case park(until: Int64)
+        /// Shut down sending, discard input for a while, then close.
+        case lingerThenClose
+        case close
+    }
+
+    struct Timeouts: Equatable {
+        /// How long a connection may sit between requests.
+        var idleMilliseconds: Int64
+        /// How long a request head may take once its first byte is in.
+        var headMilliseconds: Int64
+    }
+
+    let timeouts: Timeouts
+    private(set) var state: State
+
+    init(timeouts: Timeouts, now: Int64) {
+        self.timeouts = timeouts
+        state = .idle(since: now)
+    }
+
+    /// A parked socket has input, or its peer closed.
+    mutating func readable() -> Action {
+        switch state {
+        case .idle, .head: return .readHead
+        default: return fail()
+        }
+    }
+
+    /// A read found no complete head and nothing more to read yet; `buffered` says whether part of one is in.
+    mutating func headIncomplete(buffered: Bool, now: Int64) -> Action {
+        switch state {
+        case .idle(let since):
+            guard buffered else { return park(until: since + timeouts.idleMilliseconds, now: now) }
+            state = .head(startedAt: now)
+            return park(until: now + timeouts.headMilliseconds, now: now)
+        case .head(let startedAt):
+            return park(until: startedAt + timeouts.headMilliseconds, now: now)
+        default:
+            return fail()
+        }
+    }
+
+    mutating func headReceived() -> Action {
+        switch state {
+        case .idle, .head:
+            state = .body
+            return .serve
+        default:
+            return fail()
+        }
+    }
+
+    /// The head could not be parsed (or was too large), or its body's framing was refused: an error reply is
+    /// written with `Connection: close`, and whatever the client still sends must not turn the close into a reset.
+    mutating func requestRejected() -> Action {
+        state = .lingering
+        return .reply(keepAlive: false)
+    }
+
+    /// The service answered. The connection is kept only if the client allows it and the whole body was read:
+    /// an unread body would be taken for the next request.
+    mutating func answered(clientKeepsAlive: Bool, bodyConsumed: Bool) -> Action {
+        guard state == .body else { return fail() }
+        let keepAlive = clientKeepsAlive && bodyConsumed
+        state = .responding(keepAlive: keepAlive, bodyConsumed: bodyConsumed)
+        return .reply(keepAlive: keepAlive)
+    }
+
+    /// The reply is written. `pendingInput`: bytes beyond this request are already buffered (a pipelined request,
+    /// or the rest of an unread body).
+    mutating func replyWritten(pendingInput: Bool, now: Int64) -> Action {
+        switch state {
+        case .responding(let keepAlive, let bodyConsumed):
+            if keepAlive {
+                // The next request may already be here (pipelined, or sent at once): look before parking.
+                state = .idle(since: now)
+                return .readHead
+            }
+            if !bodyConsumed || pendingInput {
+                state = .lingering
+                return .lingerThenClose
+            }
+            state = .closed
+            return .close
+        case .lingering:
+            return .lingerThenClose
+        default:
+            return fail()
+        }
+    }
+
+    /// The peer closed, reset, timed out, or a write failed: nothing more can be said to it.
+    mutating func connectionLost() -> Action { fail() }
+
+    mutating func lingerFinished() -> Action { fail() }
+
+    private mutating func park(until deadline: Int64, now: Int64) -> Action {
+        guard deadline > now else { return fail() }
+        return .park(until: deadline)
+    }
+
+    private mutating func fail() -> Action {
+        state = .closed
+        return .close
+    }
+}
