@@ -55,6 +55,34 @@ import Testing
         #expect(machine.headIncomplete(buffered: false, now: 6_001) == .park(until: 66_000))
     }
 
+    @Test func rightAfterAReplyTheWorkerWaitsBrieflyForTheNextRequestThenParks() {
+        var machine = ConnectionStateMachine(
+            timeouts: .init(idleMilliseconds: 60_000, headMilliseconds: 20_000, nextRequestMilliseconds: 10), now: 0)
+        _ = machine.readable()
+        _ = machine.headReceived()
+        _ = machine.answered(clientKeepsAlive: true, bodyConsumed: true)
+        #expect(machine.replyWritten(pendingInput: false, now: 1_000) == .readHead)
+        #expect(machine.headIncomplete(buffered: false, now: 1_000) == .awaitInput(milliseconds: 10))
+        // Nothing came in the brief wait: parked, once.
+        #expect(machine.headIncomplete(buffered: false, now: 1_010) == .park(until: 61_000))
+        // The next request came in time: served without parking, and the wait is offered again after it.
+        #expect(machine.readable() == .readHead)
+        #expect(machine.headReceived() == .serve)
+        _ = machine.answered(clientKeepsAlive: true, bodyConsumed: true)
+        #expect(machine.replyWritten(pendingInput: false, now: 2_000) == .readHead)
+        #expect(machine.headIncomplete(buffered: false, now: 2_000) == .awaitInput(milliseconds: 10))
+    }
+
+    @Test func aHeadHalfInAfterAReplyIsParkedWithoutTheBriefWait() {
+        var machine = ConnectionStateMachine(
+            timeouts: .init(idleMilliseconds: 60_000, headMilliseconds: 20_000, nextRequestMilliseconds: 10), now: 0)
+        _ = machine.readable()
+        _ = machine.headReceived()
+        _ = machine.answered(clientKeepsAlive: true, bodyConsumed: true)
+        _ = machine.replyWritten(pendingInput: true, now: 1_000)
+        #expect(machine.headIncomplete(buffered: true, now: 1_000) == .park(until: 21_000))
+    }
+
     @Test func aBodyLeftUnreadEndsTheConnectionWithALingeringClose() {
         var machine = machine()
         _ = machine.readable()

@@ -44,3 +44,24 @@ final class BodyBufferPool: @unchecked Sendable {
 
     var spareCount: Int { lock.withLock { spare.count } }
 }
+
+/// One request's claim on a pool buffer: borrowed on first use, given back by `end()`.
+final class BodyBufferLease {
+    private let pool: BodyBufferPool
+    private var buffer: UnsafeMutableRawBufferPointer?
+
+    init(pool: BodyBufferPool) { self.pool = pool }
+
+    var halves: (UnsafeMutableRawBufferPointer, UnsafeMutableRawBufferPointer) {
+        let buffer = self.buffer ?? pool.borrow()
+        self.buffer = buffer
+        return pool.halves(of: buffer)
+    }
+
+    var isBorrowed: Bool { buffer != nil }
+
+    func end() {
+        if let buffer { pool.giveBack(buffer) }
+        buffer = nil
+    }
+}

@@ -80,6 +80,13 @@ final class SocketStream {
         }
     }
 
+    /// Waits until input (or the peer's close) is there, or `milliseconds` have passed; buffered bytes count.
+    func waitForInput(milliseconds: Int32) {
+        guard end == start else { return }
+        var ready = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        _ = poll(&ready, 1, milliseconds)
+    }
+
     /// Gives the read buffer back while nothing is in it, so a parked idle connection costs no buffer.
     func releaseBufferIfEmpty() {
         guard start == end, let buffer else { return }

@@ -16,6 +16,12 @@ final class Connection: @unchecked Sendable {
     /// An unread body is discarded to keep the connection only if it has all arrived and is at most this large.
     static let keepAliveDiscardLimit: UInt64 = 1 << 20
 
+    /// How long a worker waits for a keep-alive client's next request before parking it (see `Timeouts`). Long
+    /// enough for a client sending requests back to back on a loaded machine; short enough that a client going idle
+    /// costs a worker little. Measured with 4 KiB GETs on 64 connections: 20,000 requests/s parking at once,
+    /// 33,000 with 2 ms, 38,000–41,000 with 10 ms.
+    static let nextRequestMilliseconds: Int32 = 10
+
     /// What the worker does with the connection once `serveArrived` returns.
     enum Disposition: Equatable {
         /// Park it until input arrives, closing it at `until` (monotonic milliseconds) if none does.
@@ -51,7 +57,8 @@ final class Connection: @unchecked Sendable {
         machine = ConnectionStateMachine(
             timeouts: .init(
                 idleMilliseconds: Int64(configuration.idleTimeout) * 1000,
-                headMilliseconds: Int64(configuration.headTimeout) * 1000),
+                headMilliseconds: Int64(configuration.headTimeout) * 1000,
+                nextRequestMilliseconds: Self.nextRequestMilliseconds),
             now: now)
     }
 
@@ -59,7 +66,8 @@ final class Connection: @unchecked Sendable {
     var initialDeadline: Int64 { HTTPDate.monotonicMilliseconds() + machine.timeouts.idleMilliseconds }
 
     /// Serves every request that has arrived, on the calling worker, and says what to do with the socket next.
-    /// Blocks only inside a request (reading its body, writing its reply) and in a lingering close.
+    /// Blocks only inside a request (reading its body, writing its reply), in a lingering close, and for the brief
+    /// wait for a keep-alive client's next request.
     func serveArrived() -> Disposition {
         var action = machine.readable()
         while true {
@@ -70,6 +78,9 @@ final class Connection: @unchecked Sendable {
                 action = serveRequest()
             case .reply(let keepAlive):
                 action = writeReply(keepAlive: keepAlive)
+            case .awaitInput(let milliseconds):
+                stream.waitForInput(milliseconds: milliseconds)
+                action = .readHead
             case .park(let until):
                 stream.releaseBufferIfEmpty()
                 return .park(until: until)
@@ -109,13 +120,12 @@ final class Connection: @unchecked Sendable {
 
     private func serveRequest() -> ConnectionStateMachine.Action {
         guard let head else { return machine.connectionLost() }
-        let buffer = bodyBuffers.borrow()
-        defer { bodyBuffers.giveBack(buffer) }
+        let lease = BodyBufferLease(pool: bodyBuffers)
+        defer { lease.end() }
         let body: RequestBody
         do {
             body = try RequestBody(
-                head: head, stream: stream, buffers: bodyBuffers.halves(of: buffer),
-                timeout: configuration.bodyTimeout)
+                head: head, stream: stream, lease: { lease.halves }, timeout: configuration.bodyTimeout)
         } catch {
             pendingResponse = ErrorResponder.response(
                 for: error, requestID: requestID, host: head.headers["Host"] ?? "", isHead: head.method == "HEAD")

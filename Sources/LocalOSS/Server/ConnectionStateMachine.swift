@@ -25,6 +25,8 @@ struct ConnectionStateMachine: Equatable {
         case serve
         /// Write the reply, saying whether the connection stays open.
         case reply(keepAlive: Bool)
+        /// Wait up to this many milliseconds for input on the socket, then read again.
+        case awaitInput(milliseconds: Int32)
         /// Hand the socket back to the loop; close it if nothing arrives by `until` (monotonic milliseconds).
         case park(until: Int64)
         /// Shut down sending, discard input for a while, then close.
@@ -37,10 +39,15 @@ struct ConnectionStateMachine: Equatable {
         var idleMilliseconds: Int64
         /// How long a request head may take once its first byte is in.
         var headMilliseconds: Int64
+        /// How long a worker waits for the next request right after a reply before parking the connection: a client
+        /// sending requests back to back is then served without a round trip through the loop (0: park at once).
+        var nextRequestMilliseconds: Int32 = 0
     }
 
     let timeouts: Timeouts
     private(set) var state: State
+    /// A reply has just been written and no wait for the next request has been made since.
+    private var justAnswered = false
 
     init(timeouts: Timeouts, now: Int64) {
         self.timeouts = timeouts
@@ -59,6 +66,11 @@ struct ConnectionStateMachine: Equatable {
     mutating func headIncomplete(buffered: Bool, now: Int64) -> Action {
         switch state {
         case .idle(let since):
+            if !buffered, justAnswered, timeouts.nextRequestMilliseconds > 0 {
+                justAnswered = false
+                return .awaitInput(milliseconds: timeouts.nextRequestMilliseconds)
+            }
+            justAnswered = false
             guard buffered else { return park(until: since + timeouts.idleMilliseconds, now: now) }
             state = .head(startedAt: now)
             return park(until: now + timeouts.headMilliseconds, now: now)
@@ -70,6 +82,7 @@ struct ConnectionStateMachine: Equatable {
     }
 
     mutating func headReceived() -> Action {
+        justAnswered = false
         switch state {
         case .idle, .head:
             state = .body
@@ -103,6 +116,7 @@ struct ConnectionStateMachine: Equatable {
             if keepAlive {
                 // The next request may already be here (pipelined, or sent at once): look before parking.
                 state = .idle(since: now)
+                justAnswered = true
                 return .readHead
             }
             if !bodyConsumed || pendingInput {
