@@ -18,10 +18,11 @@ let package = Package(
         .systemLibrary(name: "COpenSSL", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CISAL", providers: [.apt(["libisal-dev"])]),
         .systemLibrary(name: "CEpoll"),
+        .systemLibrary(name: "CLibSSL", providers: [.apt(["libssl-dev"])]),
         .target(
             name: "LocalOSS",
             dependencies: [
-                "CSQLite", "CLibXML2", "COpenSSL", "CISAL", "CEpoll",
+                "CSQLite", "CLibXML2", "COpenSSL", "CISAL", "CEpoll", "CLibSSL",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

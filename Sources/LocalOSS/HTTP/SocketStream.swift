@@ -4,7 +4,8 @@
     import Darwin
 #endif
 
-/// Buffered, blocking reads and writes on one connected socket. Timeouts come from SO_RCVTIMEO/SO_SNDTIMEO.
+/// Buffered, blocking reads and writes on one connected socket, through its `ByteTransport` (plain or TLS).
+/// Timeouts come from SO_RCVTIMEO/SO_SNDTIMEO.
 final class SocketStream {
     enum Failure: Error, Equatable {
         /// The peer closed the connection.
@@ -17,6 +18,7 @@ final class SocketStream {
     }
 
     let fd: Int32
+    private let transport: ByteTransport
     private let bufferSize: Int
     /// Allocated when first needed and released while the connection is parked with nothing buffered.
     private var buffer: UnsafeMutableRawBufferPointer?
@@ -39,8 +41,9 @@ final class SocketStream {
     }
     private var waits = true
 
-    init(fd: Int32, bufferSize: Int, idleTimeout: Int) {
+    init(fd: Int32, bufferSize: Int, idleTimeout: Int, transport: ByteTransport? = nil) {
         self.fd = fd
+        self.transport = transport ?? PlainTransport(fd: fd)
         self.bufferSize = bufferSize
         idleTimeoutMilliseconds = Int64(idleTimeout) * 1000
         currentTimeoutMilliseconds = idleTimeoutMilliseconds
@@ -82,7 +85,7 @@ final class SocketStream {
 
     /// Waits until input (or the peer's close) is there, or `milliseconds` have passed; buffered bytes count.
     func waitForInput(milliseconds: Int32) {
-        guard end == start else { return }
+        guard end == start, !transport.hasPendingInput else { return }
         var ready = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
         _ = poll(&ready, 1, milliseconds)
     }
@@ -140,29 +143,18 @@ final class SocketStream {
     func write(_ bytes: UnsafeRawBufferPointer) throws {
         var offset = 0
         while offset < bytes.count {
-            let sent = send(fd, bytes.baseAddress! + offset, bytes.count - offset, Int32(MSG_NOSIGNAL))
-            if sent < 0 {
-                if errno == EINTR { continue }
-                if errno == EAGAIN || errno == EWOULDBLOCK { throw Failure.timedOut }
-                throw Failure.system(errno)
-            }
-            offset += sent
+            offset += try transport.send(UnsafeRawBufferPointer(rebasing: bytes[offset...]))
         }
     }
 
     func write(_ bytes: [UInt8]) throws { try bytes.withUnsafeBytes { try write($0) } }
 
-    /// Sends `length` bytes of an open file from `offset` without copying them through user space.
+    /// Sends `length` bytes of an open file from `offset` (without copying them through user space, in the clear).
     func sendFile(_ file: Int32, offset: Int64, length: Int64) throws {
         var position = off_t(offset)
         var remaining = length
         while remaining > 0 {
-            let sent = sendfile(fd, file, &position, Int(min(remaining, 1 << 30)))
-            if sent < 0 {
-                if errno == EINTR { continue }
-                if errno == EAGAIN || errno == EWOULDBLOCK { throw Failure.timedOut }
-                throw Failure.system(errno)
-            }
+            let sent = try transport.sendFile(file, offset: &position, count: Int(min(remaining, 1 << 30)))
             if sent == 0 { throw Failure.closed }
             remaining -= Int64(sent)
         }
@@ -195,13 +187,6 @@ final class SocketStream {
             guard left > 0 else { throw Failure.timedOut }
             setReceiveTimeout(min(left, idleTimeoutMilliseconds))
         }
-        while true {
-            let received = recv(fd, destination.baseAddress, destination.count, waits ? 0 : Int32(MSG_DONTWAIT))
-            if received >= 0 { return received }
-            if errno == EINTR { continue }
-            if errno == EAGAIN || errno == EWOULDBLOCK { throw waits ? Failure.timedOut : Failure.wouldBlock }
-            if errno == ECONNRESET { throw Failure.closed }
-            throw Failure.system(errno)
-        }
+        return try transport.receive(into: destination, waiting: waits)
     }
 }

@@ -30,6 +30,9 @@ public struct Configuration: Sendable {
     /// Most worker threads serving requests at once (started as needed). Connections waiting for input take none;
     /// each request in progress, including a slow upload, takes one.
     public var workers = 56
+    /// PEM certificate chain and private key: when both are set, the server speaks HTTPS only.
+    public var tlsCertificateFile: String?
+    public var tlsKeyFile: String?
     /// Bytes read from the socket per chunk of a body.
     public var bodyChunkSize = 1 << 20
 

@@ -44,12 +44,15 @@ final class Connection: @unchecked Sendable {
     private var requestID = ""
     private var pendingResponse: HTTPResponse?
 
+    /// `transport`: TLS, or nil for plain TCP.
     init(
-        fd: Int32, service: Service, bodyBuffers: BodyBufferPool, configuration: Configuration, logger: Logger,
-        now: Int64 = HTTPDate.monotonicMilliseconds()
+        fd: Int32, transport: ByteTransport? = nil, service: Service, bodyBuffers: BodyBufferPool,
+        configuration: Configuration, logger: Logger, now: Int64 = HTTPDate.monotonicMilliseconds()
     ) {
         self.fd = fd
-        stream = SocketStream(fd: fd, bufferSize: limits.maxHeadBytes + 4096, idleTimeout: configuration.idleTimeout)
+        stream = SocketStream(
+            fd: fd, bufferSize: limits.maxHeadBytes + 4096, idleTimeout: configuration.idleTimeout,
+            transport: transport)
         self.service = service
         self.bodyBuffers = bodyBuffers
         self.configuration = configuration

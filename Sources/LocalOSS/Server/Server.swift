@@ -15,6 +15,8 @@ import Logging
 public final class Server: @unchecked Sendable {
     public let configuration: Configuration
     public private(set) var port = 0
+    /// "https" when the server was given a TLS certificate and key, else "http".
+    public var scheme: String { tls == nil ? "http" : "https" }
     private let logger: Logger
     private let service: Service
     private let metadata: MetadataStore
@@ -22,6 +24,7 @@ public final class Server: @unchecked Sendable {
     private let connections = ConnectionRegistry()
     private var listener: Int32 = -1
     private let bodyBuffers: BodyBufferPool
+    private let tls: TLSContext?
     private var loop: ParkingLoop?
     private var workers: WorkerPool<Connection>?
     /// Held from before the first file is opened until `stop()`; nil once stopped.
@@ -36,6 +39,18 @@ public final class Server: @unchecked Sendable {
         self.configuration = configuration
         self.logger = logger
         bodyBuffers = BodyBufferPool(halfSize: configuration.bodyChunkSize, maxSpare: 4)
+        switch (configuration.tlsCertificateFile, configuration.tlsKeyFile) {
+        case (nil, nil):
+            tls = nil
+        case (let certificate?, let key?):
+            do {
+                tls = try TLSContext(certificateFile: certificate, keyFile: key)
+            } catch {
+                throw ServerError.tlsUnusable(error.description)
+            }
+        default:
+            throw ServerError.tlsUnusable("a certificate and a private key are needed together")
+        }
         directoryLock = try DataDirectoryLock(directory: configuration.dataDirectory)
         signal(SIGPIPE, SIG_IGN)
         Self.raiseFileDescriptorLimit()
@@ -123,8 +138,18 @@ public final class Server: @unchecked Sendable {
             refuser?.refuse(client, message: "The server already has \(limit) open connections; try again later.")
             return
         }
+        var transport: ByteTransport?
+        if let tls {
+            guard let session = TLSTransport(context: tls, fd: client) else {
+                logger.error("cannot set up TLS for a connection: \(TLSContext.lastError())")
+                close(client)
+                return
+            }
+            transport = session
+        }
         let connection = Connection(
-            fd: client, service: service, bodyBuffers: bodyBuffers, configuration: configuration, logger: logger)
+            fd: client, transport: transport, service: service, bodyBuffers: bodyBuffers,
+            configuration: configuration, logger: logger)
         connections.add(client)
         loop?.park(connection, until: connection.initialDeadline)
     }
@@ -199,6 +224,7 @@ public enum ServerError: Error, CustomStringConvertible {
     case dataDirectoryInUse(String)
     case dataDirectoryUnusable(String)
     case cannotStartThread(String)
+    case tlsUnusable(String)
 
     public var description: String {
         switch self {
@@ -207,6 +233,7 @@ public enum ServerError: Error, CustomStringConvertible {
             "data directory \(directory) is in use by another LocalOSS server (its \(DataDirectoryLock.fileName) is locked); stop that server or choose another --data-dir"
         case .dataDirectoryUnusable(let detail): "cannot use the data directory: \(detail)"
         case .cannotStartThread(let detail): "cannot start a thread: \(detail)"
+        case .tlsUnusable(let detail): "cannot serve TLS: \(detail)"
         }
     }
 }
