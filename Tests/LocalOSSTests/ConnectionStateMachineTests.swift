@@ -55,13 +55,27 @@ import Testing
         #expect(machine.headIncomplete(buffered: false, now: 6_001) == .park(until: 66_000))
     }
 
-    @Test func rightAfterAReplyTheWorkerWaitsBrieflyForTheNextRequestThenParks() {
+    @Test func afterTheFirstReplyTheConnectionIsParkedAtOnce() {
         var machine = ConnectionStateMachine(
             timeouts: .init(idleMilliseconds: 60_000, headMilliseconds: 20_000, nextRequestMilliseconds: 10), now: 0)
         _ = machine.readable()
         _ = machine.headReceived()
         _ = machine.answered(clientKeepsAlive: true, bodyConsumed: true)
         #expect(machine.replyWritten(pendingInput: false, now: 1_000) == .readHead)
+        #expect(machine.headIncomplete(buffered: false, now: 1_000) == .park(until: 61_000))
+    }
+
+    @Test func onAReusedConnectionTheWorkerWaitsBrieflyForTheNextRequestThenParks() {
+        var machine = ConnectionStateMachine(
+            timeouts: .init(idleMilliseconds: 60_000, headMilliseconds: 20_000, nextRequestMilliseconds: 10), now: 0)
+        _ = machine.readable()
+        _ = machine.headReceived()
+        _ = machine.answered(clientKeepsAlive: true, bodyConsumed: true)
+        #expect(machine.replyWritten(pendingInput: true, now: 500) == .readHead)
+        _ = machine.headReceived()
+        _ = machine.answered(clientKeepsAlive: true, bodyConsumed: true)
+        #expect(machine.replyWritten(pendingInput: false, now: 1_000) == .readHead)
+        #expect(machine.requestsAnswered == 2)
         #expect(machine.headIncomplete(buffered: false, now: 1_000) == .awaitInput(milliseconds: 10))
         // Nothing came in the brief wait: parked, once.
         #expect(machine.headIncomplete(buffered: false, now: 1_010) == .park(until: 61_000))

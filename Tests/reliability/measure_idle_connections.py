@@ -107,11 +107,14 @@ def main():
             assert read_response(s) == 200
             idle.append(s)
         opened = time.monotonic() - t0
-        time.sleep(2)  # let the server settle (threads started for the burst, buffers returned)
+        threads, rss = status_of(server.pid)
+        print("%5d connections opened in %.1f s, each after one GET: threads %5d  RSS %7.1f MiB"
+              % (len(idle), opened, threads, rss))
+        time.sleep(7)  # let the server settle: workers started for the burst end after 5 s idle
         threads, rss = status_of(server.pid)
         median, worst = fresh_get_milliseconds(port, args.samples)
-        print("%5d idle connections: threads %5d  RSS %7.1f MiB  fresh GET median %.3f ms (max %.3f); opened in %.1f s"
-              % (len(idle), threads, rss, median, worst, opened))
+        print("%5d idle connections: threads %5d  RSS %7.1f MiB  fresh GET median %.3f ms (max %.3f)"
+              % (len(idle), threads, rss, median, worst))
         for s in idle:
             s.close()
     finally:

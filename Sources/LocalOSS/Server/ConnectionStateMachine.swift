@@ -48,6 +48,9 @@ struct ConnectionStateMachine: Equatable {
     private(set) var state: State
     /// A reply has just been written and no wait for the next request has been made since.
     private var justAnswered = false
+    /// Requests answered on this connection. The brief wait for the next one starts with the second: a client that
+    /// sent one request and went quiet (one of thousands of pooled connections) then costs a worker nothing.
+    private(set) var requestsAnswered = 0
 
     init(timeouts: Timeouts, now: Int64) {
         self.timeouts = timeouts
@@ -66,7 +69,7 @@ struct ConnectionStateMachine: Equatable {
     mutating func headIncomplete(buffered: Bool, now: Int64) -> Action {
         switch state {
         case .idle(let since):
-            if !buffered, justAnswered, timeouts.nextRequestMilliseconds > 0 {
+            if !buffered, justAnswered, requestsAnswered >= 2, timeouts.nextRequestMilliseconds > 0 {
                 justAnswered = false
                 return .awaitInput(milliseconds: timeouts.nextRequestMilliseconds)
             }
@@ -117,6 +120,7 @@ struct ConnectionStateMachine: Equatable {
                 // The next request may already be here (pipelined, or sent at once): look before parking.
                 state = .idle(since: now)
                 justAnswered = true
+                requestsAnswered += 1
                 return .readHead
             }
             if !bodyConsumed || pendingInput {
