@@ -70,24 +70,27 @@ final class ParkingLoop: @unchecked Sendable {
         }
     }
 
-    /// Waits for input on `connection` until `deadline`; the loop owns it from now on. Once stopping, the
-    /// connection is closed instead.
+    /// Waits for input on `connection` until `deadline`; the loop owns it from now on. Once stopping (or if it
+    /// cannot be watched), the connection is closed instead.
     func park(_ connection: Connection, until deadline: Int64) {
-        let accepted = lock.withLock {
+        // Armed under the lock: once armed, the loop may hand the connection to another worker at once, and a sweep
+        // must not close it between being listed and being armed.
+        let parkedNow = lock.withLock { () -> Bool in
             guard !stopping else { return false }
+            let adding = !connection.isWatched
+            connection.isWatched = true
             parked[connection.fd] = (connection, deadline)
+            do {
+                try SocketCalls.watchOnce(epoll, connection.fd, adding: adding)
+            } catch {
+                // Only if the epoll set cannot grow (out of memory): the connection cannot be watched, so it ends.
+                parked.removeValue(forKey: connection.fd)
+                return false
+            }
             nextSweep = min(nextSweep, deadline)
             return true
         }
-        guard accepted else { return closeParked(connection) }
-        do {
-            try SocketCalls.watchOnce(epoll, connection.fd, adding: !connection.isWatched)
-            connection.isWatched = true
-        } catch {
-            // Only if the epoll set cannot grow (out of memory): the connection cannot be watched, so it ends.
-            let removed = lock.withLock { parked.removeValue(forKey: connection.fd) != nil }
-            if removed { closeParked(connection) }
-        }
+        if !parkedNow { closeParked(connection) }
     }
 
     /// Parked connections, for tests and logs.

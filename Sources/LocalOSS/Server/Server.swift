@@ -30,6 +30,8 @@ public final class Server: @unchecked Sendable {
     /// Held from before the first file is opened until `stop()`; nil once stopped.
     private var directoryLock: DataDirectoryLock?
     private var refuser: ConnectionRefuser?
+    /// When a worker that could not be started was last logged (monotonic milliseconds); the loop's thread only.
+    private var lastWorkerShortageLog: Int64?
     /// How worker threads are started; tests replace it to simulate a process out of threads.
     var startThread: DetachedThread.Starter = DetachedThread.start
 
@@ -160,8 +162,12 @@ public final class Server: @unchecked Sendable {
         case .queued:
             break
         case .queuedWithoutNewWorker(let status):
+            // Under a thread limit this happens on every busy moment: once in 10 s is enough to explain it.
+            let now = HTTPDate.monotonicMilliseconds()
+            if let last = lastWorkerShortageLog, now - last < 10_000 { return }
+            lastWorkerShortageLog = now
             logger.warning(
-                "cannot start another worker thread (\(String(cString: strerror(status)))); the connection waits for a running one"
+                "cannot start another worker thread (\(String(cString: strerror(status)))); connections wait for the running ones"
             )
         case .refused(let status):
             connections.remove(connection.fd)
