@@ -17,10 +17,12 @@ let package = Package(
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
         .systemLibrary(name: "COpenSSL", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CISAL", providers: [.apt(["libisal-dev"])]),
+        .systemLibrary(name: "CEpoll"),
+        .systemLibrary(name: "CLibSSL", providers: [.apt(["libssl-dev"])]),
         .target(
             name: "LocalOSS",
             dependencies: [
-                "CSQLite", "CLibXML2", "COpenSSL", "CISAL",
+                "CSQLite", "CLibXML2", "COpenSSL", "CISAL", "CEpoll", "CLibSSL",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

@@ -79,6 +79,18 @@ struct Serve: ParsableCommand {
     )
     var maxConnections: Int = env("LOCALOSS_MAX_CONNECTIONS").flatMap(Int.init) ?? 0
 
+    @Option(
+        help:
+            "Most worker threads serving requests at once; idle connections take none, each request in progress (a slow upload too) takes one (env LOCALOSS_WORKERS)."
+    )
+    var workers: Int = env("LOCALOSS_WORKERS").flatMap(Int.init) ?? Configuration().workers
+
+    @Option(help: "PEM certificate (chain) to serve HTTPS with; needs --tls-key (env LOCALOSS_TLS_CERT).")
+    var tlsCert: String?
+
+    @Option(help: "PEM private key of --tls-cert (env LOCALOSS_TLS_KEY).")
+    var tlsKey: String?
+
     @Flag(help: "fsync files and directories before committing metadata (env LOCALOSS_DURABLE=1).")
     var durable: Bool = env("LOCALOSS_DURABLE") == "1"
 
@@ -111,6 +123,15 @@ struct Serve: ParsableCommand {
         configuration.bodyTimeout = bodyTimeout
         guard maxConnections >= 0 else { throw ValidationError("--max-connections must be 0 or more") }
         configuration.maxConnections = maxConnections
+        guard workers > 0 else { throw ValidationError("--workers must be 1 or more") }
+        configuration.workers = workers
+        let tlsCertificate = tlsCert ?? env("LOCALOSS_TLS_CERT")
+        let tlsPrivateKey = tlsKey ?? env("LOCALOSS_TLS_KEY")
+        guard (tlsCertificate == nil) == (tlsPrivateKey == nil) else {
+            throw ValidationError("--tls-cert and --tls-key go together")
+        }
+        configuration.tlsCertificateFile = tlsCertificate
+        configuration.tlsKeyFile = tlsPrivateKey
         guard auth == "on" || auth == "off" else { throw ValidationError("--auth takes on or off") }
         configuration.authenticationEnabled = auth == "on"
         configuration.maxClockSkew = maxSkew
@@ -138,7 +159,7 @@ struct Serve: ParsableCommand {
             ? accessKeySecret : "(not shown: set by --access-key-secret / LOCALOSS_ACCESS_KEY_SECRET)"
         // Written unbuffered: scripts and tests read the endpoint from the first line while the server runs.
         let banner = """
-            LocalOSS listening on http://\(shownHost):\(server.port)
+            LocalOSS listening on \(server.scheme)://\(shownHost):\(server.port)
               access key id:     \(accessKeyId)
               access key secret: \(shownSecret)
               data directory:    \(dataDir)

@@ -1,6 +1,7 @@
-"""Resource exhaustion answers cleanly: beyond --max-connections, and when no thread can be started for a new
-connection, the client gets 503 ServiceUnavailable as OSS error XML and a closed connection (never a hang), and
-the server serves normally again once connections go away.
+"""Resource exhaustion answers cleanly: beyond --max-connections the client gets 503 ServiceUnavailable as OSS error
+XML and a closed connection (never a hang), and the server serves normally again once connections go away. Under a
+thread limit far below the number of connections, every connection is still served: connections waiting for
+input take no thread. (The 503 for a connection no worker thread can be started for is a unit test.)
 """
 
 import os
@@ -85,9 +86,9 @@ def _nobody_can_be_used():
 
 
 @pytest.mark.skipif(not _nobody_can_be_used(), reason="needs root, setpriv and prlimit to run under a thread limit")
-def test_thread_creation_failure_answers_503(localoss_binary):
+def test_thread_limit_does_not_limit_connections(localoss_binary):
     """The server runs as user nobody with RLIMIT_NPROC 10 (threads count against it), as under a container's
-    pids limit: once the limit is reached, new connections are answered 503 and closed, and the failure logged."""
+    pids limit: 20 keep-alive connections are each served and kept open, all within the thread limit."""
     root = pathlib.Path(tempfile.mkdtemp(prefix="localoss-nproc-"))
     proc = None
     try:
@@ -107,34 +108,29 @@ def test_thread_creation_failure_answers_503(localoss_binary):
         m = re.match(r"LocalOSS listening on http://127\.0\.0\.1:(\d+)", line)
         assert m, (line, (root / "server.log").read_text())
         port = int(m.group(1))
-        held, refused = [], 0
+        held = []
         try:
             for _ in range(20):
                 s = connect(port, 10)
                 s.sendall(build_request("GET", "/"))
                 r = rhelpers.HTTPReader(s).read_response()  # a hang here is the bug: no thread, no answer
-                if r.status == 503:
-                    assert r.code == "ServiceUnavailable", r
-                    assert rhelpers.wait_closed(s, 5)[0] is not None
-                    s.close()
-                    refused += 1
-                    if refused == 3:
-                        break
-                else:
-                    assert r.status == 200, r
-                    held.append(s)
-            assert refused == 3, "never refused with %d connections open" % len(held)
-            rhelpers.note(SECTION, "connections_before_thread_limit", len(held))
+                assert r.status == 200, r
+                held.append(s)
+            # every held connection is still served
+            for s in held:
+                s.sendall(build_request("GET", "/"))
+                assert rhelpers.HTTPReader(s).read_response().status == 200
+            threads = len(os.listdir("/proc/%d/task" % proc.pid))
+            assert threads <= 10, threads
+            rhelpers.note(SECTION, "connections_served_under_thread_limit_10", len(held))
         finally:
             for s in held:
                 s.close()
         wait_serving(port)
-        rhelpers.count(SECTION, "thread_creation_failures", refused)
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(15) == 0
         proc = None
         log.close()
-        assert "cannot start a thread for a new connection" in (root / "server.log").read_text()
     finally:
         if proc is not None:
             proc.kill()

@@ -17,8 +17,18 @@ final class RequestBody {
 
     let framing: Framing
     private let stream: SocketStream
-    private let chunkBuffer: UnsafeMutableRawBufferPointer
-    private let spareBuffer: UnsafeMutableRawBufferPointer
+    /// Where the two body buffers come from; asked only when the body is first read, so a request without a body
+    /// never takes any.
+    private let provideBuffers: () -> (UnsafeMutableRawBufferPointer, UnsafeMutableRawBufferPointer)
+    private var providedBuffers: (UnsafeMutableRawBufferPointer, UnsafeMutableRawBufferPointer)?
+    private var buffers: (UnsafeMutableRawBufferPointer, UnsafeMutableRawBufferPointer) {
+        if let providedBuffers { return providedBuffers }
+        let provided = provideBuffers()
+        providedBuffers = provided
+        return provided
+    }
+    private var chunkBuffer: UnsafeMutableRawBufferPointer { buffers.0 }
+    private var spareBuffer: UnsafeMutableRawBufferPointer { buffers.1 }
     private var expectsContinue: Bool
     private var remainingInChunk: UInt64 = 0
     private var finished: Bool
@@ -30,16 +40,23 @@ final class RequestBody {
     /// The connection must close after this request whatever happens (ambiguous framing).
     private(set) var closesConnection = false
 
-    /// `buffers` are the connection's two body buffers of equal size (the second is used by overlapped reads);
-    /// `timeout` is the grace of the body's `BodyDeadline`, in seconds.
-    init(
+    /// `buffers` are two body buffers of equal size (the second is used by overlapped reads); `timeout` is the grace
+    /// of the body's `BodyDeadline`, in seconds.
+    convenience init(
         head: HTTPRequestHead, stream: SocketStream,
         buffers: (UnsafeMutableRawBufferPointer, UnsafeMutableRawBufferPointer), timeout: Int
     ) throws(OSSError) {
+        try self.init(head: head, stream: stream, lease: { buffers }, timeout: timeout)
+    }
+
+    /// Like `init(head:stream:buffers:timeout:)`, with the buffers borrowed from `lease` when first needed.
+    init(
+        head: HTTPRequestHead, stream: SocketStream,
+        lease: @escaping () -> (UnsafeMutableRawBufferPointer, UnsafeMutableRawBufferPointer), timeout: Int
+    ) throws(OSSError) {
         self.stream = stream
         self.timeout = timeout
-        chunkBuffer = buffers.0
-        spareBuffer = buffers.1
+        provideBuffers = lease
         let codings = head.headers.values("Transfer-Encoding")
             .flatMap { $0.lowercased().split(separator: ",").map { String($0.trimmingSpaces()) } }
             .filter { $0 != "identity" }

@@ -4,7 +4,8 @@
     import Darwin
 #endif
 
-/// Buffered, blocking reads and writes on one connected socket. Timeouts come from SO_RCVTIMEO/SO_SNDTIMEO.
+/// Buffered, blocking reads and writes on one connected socket, through its `ByteTransport` (plain or TLS).
+/// Timeouts come from SO_RCVTIMEO/SO_SNDTIMEO.
 final class SocketStream {
     enum Failure: Error, Equatable {
         /// The peer closed the connection.
@@ -17,7 +18,16 @@ final class SocketStream {
     }
 
     let fd: Int32
-    private let buffer: UnsafeMutableRawBufferPointer
+    private let transport: ByteTransport
+    private let bufferSize: Int
+    /// Allocated when first needed and released while the connection is parked with nothing buffered.
+    private var buffer: UnsafeMutableRawBufferPointer?
+    private var storage: UnsafeMutableRawBufferPointer {
+        if let buffer { return buffer }
+        let allocated = UnsafeMutableRawBufferPointer.allocate(byteCount: bufferSize, alignment: 16)
+        buffer = allocated
+        return allocated
+    }
     private var start = 0
     private var end = 0
 
@@ -31,33 +41,27 @@ final class SocketStream {
     }
     private var waits = true
 
-    init(fd: Int32, bufferSize: Int, idleTimeout: Int) {
+    init(fd: Int32, bufferSize: Int, idleTimeout: Int, transport: ByteTransport? = nil) {
         self.fd = fd
-        buffer = .allocate(byteCount: bufferSize, alignment: 16)
+        self.transport = transport ?? PlainTransport(fd: fd)
+        self.bufferSize = bufferSize
         idleTimeoutMilliseconds = Int64(idleTimeout) * 1000
         currentTimeoutMilliseconds = idleTimeoutMilliseconds
     }
 
-    deinit { buffer.deallocate() }
+    deinit { buffer?.deallocate() }
 
-    /// Reads the next request head. Returns nil when the peer closed cleanly between requests. Once its first byte
-    /// is here, the whole head must arrive within `headTimeout` seconds (a client trickling bytes is cut off).
-    func readHead(limits: HTTPRequestParser.Limits, headTimeout: Int) throws -> HTTPRequestHead? {
+    /// Looks for a complete request head in what has arrived, reading from the socket without waiting. Returns nil
+    /// when the head is not all here yet (see `hasBufferedBytes` for whether part of it is); throws `closed` when
+    /// the peer closed or reset the connection, and the parser's failure for a head that is too large or malformed.
+    func readHeadIfArrived(limits: HTTPRequestParser.Limits) throws -> HTTPRequestHead? {
         var scanned = 0
-        var startedAt: Int64? = end > start ? HTTPDate.monotonicMilliseconds() : nil
-        defer { setReceiveTimeout(idleTimeoutMilliseconds) }
         while true {
-            if let startedAt {
-                // A started head must finish in time even if the client goes quiet: wait no longer than what is left.
-                let left = Int64(headTimeout) * 1000 - (HTTPDate.monotonicMilliseconds() - startedAt)
-                guard left > 0 else { throw Failure.timedOut }
-                setReceiveTimeout(min(left, idleTimeoutMilliseconds))
-            }
-            let window = UnsafeRawBufferPointer(rebasing: buffer[start..<end])
-            if let headEnd = HTTPRequestParser.headEnd(
-                in: UnsafeRawBufferPointer(rebasing: window[max(0, scanned - 3)...]))
-            {
-                let length = max(0, scanned - 3) + headEnd
+            let window = UnsafeRawBufferPointer(rebasing: storage[start..<end])
+            // Resume the search a little before where the last one ended: the CRLFCRLF may straddle two reads.
+            let from = max(0, scanned - 3)
+            if let headEnd = HTTPRequestParser.headEnd(in: UnsafeRawBufferPointer(rebasing: window[from...])) {
+                let length = from + headEnd
                 let head = try HTTPRequestParser.parse(
                     UnsafeRawBufferPointer(rebasing: window[..<length]), limits: limits)
                 start += length
@@ -66,14 +70,33 @@ final class SocketStream {
             scanned = window.count
             if window.count >= limits.maxHeadBytes { throw HTTPRequestParser.Failure.headTooLarge }
             compactIfNeeded()
-            let received = try receive(into: UnsafeMutableRawBufferPointer(rebasing: buffer[end...]))
-            if received == 0 {
-                if start == end { return nil }
-                throw Failure.closed
+            let received: Int
+            do {
+                received = try withoutWaiting {
+                    try receive(into: UnsafeMutableRawBufferPointer(rebasing: storage[end...]))
+                }
+            } catch Failure.wouldBlock {
+                return nil
             }
+            if received == 0 { throw Failure.closed }
             end += received
-            if startedAt == nil { startedAt = HTTPDate.monotonicMilliseconds() }
         }
+    }
+
+    /// Waits until input (or the peer's close) is there, or `milliseconds` have passed; buffered bytes count.
+    func waitForInput(milliseconds: Int32) {
+        guard end == start, !transport.hasPendingInput else { return }
+        var ready = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        _ = poll(&ready, 1, milliseconds)
+    }
+
+    /// Gives the read buffer back while nothing is in it, so a parked idle connection costs no buffer.
+    func releaseBufferIfEmpty() {
+        guard start == end, let buffer else { return }
+        buffer.deallocate()
+        self.buffer = nil
+        start = 0
+        end = 0
     }
 
     /// Bytes received but not consumed yet (a pipelined request, or the rest of an unread body).
@@ -89,7 +112,7 @@ final class SocketStream {
     /// One CRLF-terminated line (without the CRLF), for chunked framing.
     func readLine(maxLength: Int) throws -> Substring {
         while true {
-            let window = UnsafeRawBufferPointer(rebasing: buffer[start..<end])
+            let window = UnsafeRawBufferPointer(rebasing: storage[start..<end])
             if let lf = window.firstIndex(of: 10) {
                 var lineEnd = lf
                 if lineEnd > 0, window[lineEnd - 1] == 13 { lineEnd -= 1 }
@@ -99,7 +122,7 @@ final class SocketStream {
             }
             if window.count >= maxLength { throw HTTPRequestParser.Failure.malformed("line too long") }
             compactIfNeeded()
-            let received = try receive(into: UnsafeMutableRawBufferPointer(rebasing: buffer[end...]))
+            let received = try receive(into: UnsafeMutableRawBufferPointer(rebasing: storage[end...]))
             if received == 0 { throw Failure.closed }
             end += received
         }
@@ -110,7 +133,7 @@ final class SocketStream {
         guard !destination.isEmpty else { return 0 }
         if end > start {
             let count = min(end - start, destination.count)
-            destination.baseAddress!.copyMemory(from: buffer.baseAddress! + start, byteCount: count)
+            destination.baseAddress!.copyMemory(from: storage.baseAddress! + start, byteCount: count)
             start += count
             return count
         }
@@ -120,29 +143,18 @@ final class SocketStream {
     func write(_ bytes: UnsafeRawBufferPointer) throws {
         var offset = 0
         while offset < bytes.count {
-            let sent = send(fd, bytes.baseAddress! + offset, bytes.count - offset, Int32(MSG_NOSIGNAL))
-            if sent < 0 {
-                if errno == EINTR { continue }
-                if errno == EAGAIN || errno == EWOULDBLOCK { throw Failure.timedOut }
-                throw Failure.system(errno)
-            }
-            offset += sent
+            offset += try transport.send(UnsafeRawBufferPointer(rebasing: bytes[offset...]))
         }
     }
 
     func write(_ bytes: [UInt8]) throws { try bytes.withUnsafeBytes { try write($0) } }
 
-    /// Sends `length` bytes of an open file from `offset` without copying them through user space.
+    /// Sends `length` bytes of an open file from `offset` (without copying them through user space, in the clear).
     func sendFile(_ file: Int32, offset: Int64, length: Int64) throws {
         var position = off_t(offset)
         var remaining = length
         while remaining > 0 {
-            let sent = sendfile(fd, file, &position, Int(min(remaining, 1 << 30)))
-            if sent < 0 {
-                if errno == EINTR { continue }
-                if errno == EAGAIN || errno == EWOULDBLOCK { throw Failure.timedOut }
-                throw Failure.system(errno)
-            }
+            let sent = try transport.sendFile(file, offset: &position, count: Int(min(remaining, 1 << 30)))
             if sent == 0 { throw Failure.closed }
             remaining -= Int64(sent)
         }
@@ -156,6 +168,7 @@ final class SocketStream {
     }
 
     private func compactIfNeeded() {
+        let buffer = storage
         if start == end {
             start = 0
             end = 0
@@ -174,13 +187,6 @@ final class SocketStream {
             guard left > 0 else { throw Failure.timedOut }
             setReceiveTimeout(min(left, idleTimeoutMilliseconds))
         }
-        while true {
-            let received = recv(fd, destination.baseAddress, destination.count, waits ? 0 : Int32(MSG_DONTWAIT))
-            if received >= 0 { return received }
-            if errno == EINTR { continue }
-            if errno == EAGAIN || errno == EWOULDBLOCK { throw waits ? Failure.timedOut : Failure.wouldBlock }
-            if errno == ECONNRESET { throw Failure.closed }
-            throw Failure.system(errno)
-        }
+        return try transport.receive(into: destination, waiting: waits)
     }
 }

@@ -29,6 +29,12 @@ public struct Configuration: Sendable {
     public var bodyTimeout = 300
     /// Most connections open at once; beyond it new ones are answered 503 and closed. 0: no limit.
     public var maxConnections = 0
+    /// Most worker threads serving requests at once (started as needed). Connections waiting for input take none;
+    /// each request in progress, including a slow upload, takes one.
+    public var workers = 56
+    /// PEM certificate chain and private key: when both are set, the server speaks HTTPS only.
+    public var tlsCertificateFile: String?
+    public var tlsKeyFile: String?
     /// Bytes read from the socket per chunk of a body.
     public var bodyChunkSize = 1 << 20
 

@@ -8,22 +8,31 @@ import Logging
     import Darwin
 #endif
 
-/// Listens on a TCP socket and serves each connection on its own thread, so a slow or idle keep-alive client never
-/// holds up another. `start()` returns once the socket is bound; `stop()` closes the listener and every connection.
+/// Listens on a TCP socket and serves its connections with a bounded pool of workers: sockets waiting for input
+/// (new, idle between requests, or with half a head) are parked in one `ParkingLoop` at no thread each, and a socket
+/// with input is served by a worker until it would have to wait again. `start()` returns once the socket is bound;
+/// `stop()` closes the listener and every connection.
 public final class Server: @unchecked Sendable {
     public let configuration: Configuration
     public private(set) var port = 0
+    /// "https" when the server was given a TLS certificate and key, else "http".
+    public var scheme: String { tls == nil ? "http" : "https" }
     private let logger: Logger
     private let service: Service
     private let metadata: MetadataStore
     private let blobs: BlobStore
     private let connections = ConnectionRegistry()
     private var listener: Int32 = -1
-    private let acceptDone = DispatchSemaphore(value: 0)
+    private let bodyBuffers: BodyBufferPool
+    private let tls: TLSContext?
+    private var loop: ParkingLoop?
+    private var workers: WorkerPool<Connection>?
     /// Held from before the first file is opened until `stop()`; nil once stopped.
     private var directoryLock: DataDirectoryLock?
     private var refuser: ConnectionRefuser?
-    /// How connection threads are started; tests replace it to simulate a process out of threads.
+    /// When a worker that could not be started was last logged (monotonic milliseconds); the loop's thread only.
+    private var lastWorkerShortageLog: Int64?
+    /// How worker threads are started; tests replace it to simulate a process out of threads.
     var startThread: DetachedThread.Starter = DetachedThread.start
 
     /// Locks the data directory (failing with `ServerError.dataDirectoryInUse` if another server holds it) and
@@ -31,6 +40,19 @@ public final class Server: @unchecked Sendable {
     public init(configuration: Configuration, logger: Logger = Logger(label: "localoss")) throws {
         self.configuration = configuration
         self.logger = logger
+        bodyBuffers = BodyBufferPool(halfSize: configuration.bodyChunkSize, maxSpare: 4)
+        switch (configuration.tlsCertificateFile, configuration.tlsKeyFile) {
+        case (nil, nil):
+            tls = nil
+        case (let certificate?, let key?):
+            do {
+                tls = try TLSContext(certificateFile: certificate, keyFile: key)
+            } catch {
+                throw ServerError.tlsUnusable(error.description)
+            }
+        default:
+            throw ServerError.tlsUnusable("a certificate and a private key are needed together")
+        }
         directoryLock = try DataDirectoryLock(directory: configuration.dataDirectory)
         signal(SIGPIPE, SIG_IGN)
         Self.raiseFileDescriptorLimit()
@@ -76,14 +98,18 @@ public final class Server: @unchecked Sendable {
         do {
             let refuser = try ConnectionRefuser(startThread: DetachedThread.start)
             self.refuser = refuser
-            // The descriptor is handed over, not read from `listener` later: `stop()` rewrites that from another thread.
-            let listening = listener
-            let status = DetachedThread.start(1 << 20) { [self] in
-                acceptLoop(listening, refuser: refuser)
-                acceptDone.signal()
+            let workers = WorkerPool<Connection>(maxWorkers: configuration.workers, startThread: startThread) {
+                [self] connection in serve(connection)
             }
-            if status != 0 { throw ServerError.cannotStartThread(String(cString: strerror(status))) }
+            self.workers = workers
+            let loop = try ParkingLoop(
+                listener: listener, onAccept: { [self] fd in admit(fd) },
+                onReadable: { [self] connection in dispatch(connection) },
+                onClosed: { [connections] connection in connections.remove(connection.fd) })
+            self.loop = loop
+            try loop.start(with: DetachedThread.start)
         } catch {
+            loop = nil
             refuser?.stop()
             refuser = nil
             close(listener)
@@ -96,51 +122,77 @@ public final class Server: @unchecked Sendable {
         let fd = listener
         guard fd >= 0 else { return }
         listener = -1
-        shutdown(fd, Int32(SHUT_RDWR))
+        // `loop` and `workers` stay set: workers still finishing a request read them.
+        loop?.stop()
         close(fd)
-        acceptDone.wait()
+        // Sockets in workers' hands: their reads and writes fail at once, so the workers finish quickly.
+        connections.closeAll()
+        workers?.stop()
         refuser?.stop()
         refuser = nil
-        connections.closeAll()
         metadata.checkpoint()
         directoryLock = nil
     }
 
-    private func acceptLoop(_ fd: Int32, refuser: ConnectionRefuser) {
-        let startThread = self.startThread
-        while true {
-            let client = accept(fd, nil, nil)
-            if client < 0 {
-                if errno == EINTR || errno == ECONNABORTED { continue }
-                if errno == EMFILE || errno == ENFILE {
-                    logger.warning("out of file descriptors; pausing accept")
-                    usleep(50_000)
-                    continue
-                }
+    /// A new client socket: refused beyond `--max-connections`, otherwise parked until its first request arrives.
+    private func admit(_ client: Int32) {
+        SocketCalls.configureClient(client, timeout: configuration.idleTimeout)
+        let limit = configuration.maxConnections
+        guard limit == 0 || connections.count < limit else {
+            logger.warning("refused a connection with 503: \(limit) connections are open (--max-connections)")
+            refuser?.refuse(client, message: "The server already has \(limit) open connections; try again later.")
+            return
+        }
+        var transport: ByteTransport?
+        if let tls {
+            guard let session = TLSTransport(context: tls, fd: client) else {
+                logger.error("cannot set up TLS for a connection: \(TLSContext.lastError())")
+                close(client)
                 return
             }
-            configure(client)
-            let limit = configuration.maxConnections
-            guard limit == 0 || connections.count < limit else {
-                logger.warning("refused a connection with 503: \(limit) connections are open (--max-connections)")
-                refuser.refuse(client, message: "The server already has \(limit) open connections; try again later.")
-                continue
-            }
-            let connection = Connection(
-                fd: client, service: service, configuration: configuration, logger: logger)
-            connections.add(client)
-            let status = startThread(1 << 20) { [connections] in
-                connection.serve()
-                connections.remove(client)
-                close(client)
-            }
-            if status != 0 {
-                connections.remove(client)
-                logger.error(
-                    "cannot start a thread for a new connection (\(String(cString: strerror(status)))); answered 503")
-                refuser.refuse(client, message: "The server cannot take another connection now; try again later.")
-            }
+            transport = session
         }
+        let connection = Connection(
+            fd: client, transport: transport, service: service, bodyBuffers: bodyBuffers,
+            configuration: configuration, logger: logger)
+        connections.add(client)
+        loop?.park(connection, until: connection.initialDeadline)
+    }
+
+    /// A parked connection has input: a worker serves it.
+    private func dispatch(_ connection: Connection) {
+        switch workers?.submit(connection) ?? .refused(ESHUTDOWN) {
+        case .queued:
+            break
+        case .queuedWithoutNewWorker(let status):
+            // Under a thread limit this happens on every busy moment: once in 10 s is enough to explain it.
+            let now = HTTPDate.monotonicMilliseconds()
+            if let last = lastWorkerShortageLog, now - last < 10_000 { return }
+            lastWorkerShortageLog = now
+            logger.warning(
+                "cannot start another worker thread (\(String(cString: strerror(status)))); connections wait for the running ones"
+            )
+        case .refused(let status):
+            connections.remove(connection.fd)
+            logger.error(
+                "cannot start a thread for a new connection (\(String(cString: strerror(status)))); answered 503")
+            refuser?.refuse(connection.fd, message: "The server cannot take another connection now; try again later.")
+        }
+    }
+
+    /// Runs on a worker: serves what has arrived, then parks the connection again or closes it.
+    private func serve(_ connection: Connection) {
+        switch connection.serveArrived() {
+        case .park(let deadline):
+            if let loop {
+                loop.park(connection, until: deadline)
+                return
+            }
+        case .close:
+            break
+        }
+        connections.remove(connection.fd)
+        close(connection.fd)
     }
 
     /// Each connection holds a descriptor; the usual soft limit (1024) is far below what keep-alive clients need.
@@ -149,14 +201,6 @@ public final class Server: @unchecked Sendable {
         guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0, limit.rlim_cur < limit.rlim_max else { return }
         limit.rlim_cur = limit.rlim_max
         setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
-    }
-
-    private func configure(_ fd: Int32) {
-        var one: Int32 = 1
-        setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
-        var timeout = timeval(tv_sec: configuration.idleTimeout, tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
     }
 
     private static func bind(host: String, port: Int) throws -> Int32 {
@@ -189,6 +233,7 @@ public enum ServerError: Error, CustomStringConvertible {
     case dataDirectoryInUse(String)
     case dataDirectoryUnusable(String)
     case cannotStartThread(String)
+    case tlsUnusable(String)
 
     public var description: String {
         switch self {
@@ -197,6 +242,7 @@ public enum ServerError: Error, CustomStringConvertible {
             "data directory \(directory) is in use by another LocalOSS server (its \(DataDirectoryLock.fileName) is locked); stop that server or choose another --data-dir"
         case .dataDirectoryUnusable(let detail): "cannot use the data directory: \(detail)"
         case .cannotStartThread(let detail): "cannot start a thread: \(detail)"
+        case .tlsUnusable(let detail): "cannot serve TLS: \(detail)"
         }
     }
 }
