@@ -71,4 +71,12 @@ elif [ -n "$peer" ]; then
     peer_args=(--peer "$peer")
 fi
 
-exec "$bin/localoss-bench" --localoss "$bin/localoss" "${peer_args[@]}" "${args[@]}"
+status=0
+"$bin/localoss-bench" --localoss "$bin/localoss" "${peer_args[@]}" "${args[@]}" || status=$?
+
+# Idle keep-alive connections: threads, RSS and a fresh client's GET latency (figures only, like the table above).
+idle=10000
+for a in "${args[@]}"; do [ "$a" = --quick ] && idle=1000; done
+echo "[run.sh] $idle idle keep-alive connections" >&2
+python3 "$root/bench/idle_connections.py" --binary "$bin/localoss" --connections "$idle" --samples 100 || status=1
+exit $status

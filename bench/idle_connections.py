@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
 """Prints what many idle keep-alive connections cost the server: its threads and RSS (from /proc/PID/status) and
-the latency of a fresh connection's GET while they are open. A measurement, not a test: it asserts nothing.
+the latency of a fresh connection's GET while they are open, beside the same figures with no idle connection (the
+reference of the same run) and the budget (<= 64 threads, <= 128 MiB RSS, fresh GET <= 2 ms median). A
+measurement, not a test: it fails only when the server answers wrongly, never on a figure. bench/run.sh runs it.
 
-Usage: measure_idle_connections.py [--binary PATH] [--connections 10000] [--samples 200] [-- extra server flags]
-The binary defaults to $LOCALOSS_BIN or .build/release/localoss. Run it on a quiet machine; each figure is one run.
+Usage: idle_connections.py [--binary PATH] [--connections 10000] [--samples 200] [-- extra server flags]
+The binary defaults to $LOCALOSS_BIN or .build/release/localoss. Each figure is one run.
 """
 
 import argparse
@@ -18,7 +20,7 @@ import sys
 import tempfile
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def request(method, target, body=b""):
@@ -115,6 +117,10 @@ def main():
         median, worst = fresh_get_milliseconds(port, args.samples)
         print("%5d idle connections: threads %5d  RSS %7.1f MiB  fresh GET median %.3f ms (max %.3f)"
               % (len(idle), threads, rss, median, worst))
+        for name, value, limit, unit in [("idle.threads", threads, 64, ""), ("idle.rss", rss, 128, " MiB"),
+                                         ("idle.fresh_get", median, 2.0, " ms")]:
+            print("%-16s %10.2f%-4s <= %g%s  %s" % (name, value, unit, limit, unit,
+                                                   "PASS" if value <= limit else "MISS"))
         for s in idle:
             s.close()
     finally:
