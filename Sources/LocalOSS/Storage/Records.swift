@@ -17,24 +17,6 @@ struct ObjectMetadata: Sendable, Equatable {
     /// Lower-cased names, in arrival order.
     var headers: [[String]]
 
-    static func from(_ requestHeaders: HTTPHeaders) throws(OSSError) -> ObjectMetadata {
-        var stored: [[String]] = []
-        for field in requestHeaders {
-            let name = field.name.lowercased()
-            if name.hasPrefix("x-oss-meta-") || storedHeaderNames.contains(name) { stored.append([name, field.value]) }
-        }
-        if let encryption = requestHeaders["x-oss-server-side-encryption"], encryption != "AES256",
-            encryption != "KMS", encryption != "SM4"
-        {
-            throw OSSError(
-                .invalidEncryptionAlgorithm,
-                "The Encryption request you specified is not valid. Supported value: AES256/KMS/SM4",
-                details: [("ArgumentName", "x-oss-server-side-encryption"), ("ArgumentValue", encryption)])
-        }
-        let contentType = requestHeaders["Content-Type"].flatMap { $0.isEmpty ? nil : $0 } ?? "application/octet-stream"
-        return ObjectMetadata(contentType: contentType, headers: stored)
-    }
-
     /// `x-oss-meta-client-side-encryption-*`: the envelope the SDKs' encryption clients need to decrypt the bytes
     /// (oss2 CryptoBucket, alibabacloud-oss-v2 EncryptionClient).
     static let clientSideEncryptionPrefix = "x-oss-meta-client-side-encryption-"
