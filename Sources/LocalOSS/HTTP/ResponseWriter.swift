@@ -1,3 +1,5 @@
+import Foundation
+
 /// Serialises a response onto the socket: status line, headers every OSS reply carries, then the body.
 struct ResponseWriter {
     let stream: SocketStream
@@ -31,20 +33,43 @@ struct ResponseWriter {
     private static func head(of response: HTTPResponse, requestID: String, serverName: String, keepAlive: Bool)
         -> [UInt8]
     {
-        var head = "HTTP/1.1 \(response.status) \(Self.reason(response.status))\r\n"
-        head += "Server: \(serverName)\r\n"
-        head += "Date: \(HTTPDate.rfc1123(HTTPDate.now()))\r\n"
-        head += "x-oss-request-id: \(requestID)\r\n"
-        head += "Connection: \(keepAlive ? "keep-alive" : "close")\r\n"
+        var head: [UInt8] = []
+        var capacity = 160 + serverName.utf8.count + requestID.utf8.count
+        for field in response.headers { capacity += field.name.utf8.count + field.value.utf8.count + 4 }
+        if case .bytes(let body) = response.body { capacity += body.count }
+        head.reserveCapacity(capacity)
+        head.append(contentsOf: "HTTP/1.1 ".utf8)
+        appendDecimal(Int64(response.status), to: &head)
+        head.append(UInt8(ascii: " "))
+        head.append(contentsOf: Self.reason(response.status).utf8)
+        head.append(contentsOf: "\r\nServer: ".utf8)
+        head.append(contentsOf: serverName.utf8)
+        head.append(contentsOf: "\r\nDate: ".utf8)
+        DateCache.shared.appendCurrent(to: &head)
+        head.append(contentsOf: "\r\nx-oss-request-id: ".utf8)
+        head.append(contentsOf: requestID.utf8)
+        head.append(contentsOf: keepAlive ? "\r\nConnection: keep-alive\r\n".utf8 : "\r\nConnection: close\r\n".utf8)
         let hasLength = response.headers.contains("Content-Length")
         if !hasLength, response.status != 304, response.status != 204 || response.body.length > 0 {
-            head += "Content-Length: \(response.body.length)\r\n"
+            head.append(contentsOf: "Content-Length: ".utf8)
+            appendDecimal(response.body.length, to: &head)
+            head.append(contentsOf: "\r\n".utf8)
         } else if !hasLength, response.status == 204 {
-            head += "Content-Length: 0\r\n"
+            head.append(contentsOf: "Content-Length: 0\r\n".utf8)
         }
-        for field in response.headers { head += "\(field.name): \(field.value)\r\n" }
-        head += "\r\n"
-        return Array(head.utf8)
+        for field in response.headers {
+            head.append(contentsOf: field.name.utf8)
+            head.append(contentsOf: ": ".utf8)
+            head.append(contentsOf: field.value.utf8)
+            head.append(contentsOf: "\r\n".utf8)
+        }
+        head.append(contentsOf: "\r\n".utf8)
+        return head
+    }
+
+    /// `value` in decimal, as string interpolation writes it.
+    private static func appendDecimal(_ value: Int64, to bytes: inout [UInt8]) {
+        bytes.append(contentsOf: String(value).utf8)
     }
 
     static func reason(_ status: Int) -> String {
@@ -71,5 +96,25 @@ struct ResponseWriter {
         case 507: "Insufficient Storage"
         default: "Status"
         }
+    }
+}
+
+/// The Date header's value, formatted once per second and shared by all worker threads.
+private final class DateCache: @unchecked Sendable {
+    static let shared = DateCache()
+
+    private let lock = NSLock()
+    private var second: Int64 = .min
+    private var formatted: [UInt8] = []
+
+    func appendCurrent(to bytes: inout [UInt8]) {
+        let now = HTTPDate.now()
+        lock.lock()
+        if now != second {
+            formatted = Array(HTTPDate.rfc1123(now).utf8)
+            second = now
+        }
+        bytes.append(contentsOf: formatted)
+        lock.unlock()
     }
 }
