@@ -48,4 +48,46 @@ import Testing
             try parse(many, limits: .init(maxHeadBytes: 32, maxHeaderCount: 100))
         }
     }
+
+    @Test func edgesOfLinesAndValues() throws {
+        // A lone CR before CRLF stays in the line; tabs and spaces around a value go.
+        #expect(throws: HTTPRequestParser.Failure.malformed("control character in a header value")) {
+            try parse("GET / HTTP/1.1\r\nA: b\r\r\n\r\n")
+        }
+        let head = try parse("GET /k HTTP/1.1\r\nA:\t b \t\r\nB:\r\nx-Y: 1:2\r\n\r\n\r\n")
+        #expect(head.headers.fields.map(\.name) == ["A", "B", "x-Y"])
+        #expect(head.headers.fields.map(\.value) == ["b", "", "1:2"])
+        #expect(throws: HTTPRequestParser.Failure.malformed("bad request line")) {
+            try parse("GET  / HTTP/1.1\r\n\r\n")
+        }
+        #expect(throws: HTTPRequestParser.Failure.malformed("bad request line")) { try parse(" / HTTP/1.1\r\n\r\n") }
+        #expect(throws: HTTPRequestParser.Failure.malformed("empty request")) { try parse("\r\n\r\n") }
+        #expect(throws: HTTPRequestParser.Failure.malformed("header without colon")) {
+            try parse("GET / HTTP/1.1\r\n\r\nA: b\r\n\r\n")
+        }
+        #expect(throws: HTTPRequestParser.Failure.tooManyHeaders) {
+            try parse("GET / HTTP/1.1\r\nA: 1\r\nB: 2\r\n\r\n", limits: .init(maxHeaderCount: 1))
+        }
+    }
+
+    @Test func headsBeyondASCII() throws {
+        let head = try parse("GET /k HTTP/1.1\r\nx-oss-meta-a: caf\u{E9}\r\n\r\n")
+        #expect(head.headers["X-OSS-META-A"] == "caf\u{E9}")
+        // A combining mark joins the colon into another character: there is no colon to split the field at.
+        #expect(throws: HTTPRequestParser.Failure.malformed("header without colon")) {
+            try parse("GET / HTTP/1.1\r\nA:\u{301}b\r\n\r\n")
+        }
+    }
+
+    @Test func headerLookupIgnoresCase() {
+        var headers = HTTPHeaders([("Content-Type", "a"), ("x-oss-meta-A", "1"), ("X-OSS-META-a", "2")])
+        #expect(headers["content-type"] == "a")
+        #expect(headers.values("X-Oss-Meta-A") == ["1", "2"])
+        headers.set("x-oss-meta-a", "3")
+        #expect(headers.fields.map(\.name) == ["Content-Type", "x-oss-meta-a"])
+        #expect(headers["X-OSS-META-A"] == "3")
+        headers.remove("CONTENT-TYPE")
+        #expect(!headers.contains("content-type"))
+        #expect(headers.fields.count == 1)
+    }
 }

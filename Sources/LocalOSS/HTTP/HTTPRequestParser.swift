@@ -30,6 +30,76 @@ enum HTTPRequestParser {
 
     static func parse(_ head: UnsafeRawBufferPointer, limits: Limits = Limits()) throws(Failure) -> HTTPRequestHead {
         guard head.count <= limits.maxHeadBytes else { throw .headTooLarge }
+        // In ASCII every byte is a Character except CR LF, which is one: splitting on bytes matches splitting the
+        // text. Any other byte could join a grapheme with its neighbours, so such heads take the text path.
+        guard !head.contains(where: { $0 >= 0x80 }) else { return try parseText(head, limits: limits) }
+        var lines: [Range<Int>] = []
+        var lineStart = 0
+        var index = 0
+        let count = head.count
+        while index + 1 < count {
+            if head[index] == 13, head[index + 1] == 10 {
+                lines.append(lineStart..<index)
+                index += 2
+                lineStart = index
+            } else {
+                index += 1
+            }
+        }
+        lines.append(lineStart..<count)
+        while let last = lines.last, last.isEmpty { lines.removeLast() }
+        guard let requestLine = lines.first else { throw .malformed("empty request") }
+        guard let firstSpace = firstIndex(of: 32, in: head, requestLine),
+            let secondSpace = firstIndex(of: 32, in: head, (firstSpace + 1)..<requestLine.upperBound),
+            firstIndex(of: 32, in: head, (secondSpace + 1)..<requestLine.upperBound) == nil,
+            firstSpace > requestLine.lowerBound, secondSpace > firstSpace + 1
+        else { throw .malformed("bad request line") }
+        let methodBytes = UnsafeRawBufferPointer(rebasing: head[requestLine.lowerBound..<firstSpace])
+        guard methodBytes.allSatisfy({ $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") }) else {
+            throw .malformed("bad method")
+        }
+        let versionBytes = UnsafeRawBufferPointer(rebasing: head[(secondSpace + 1)..<requestLine.upperBound])
+        guard versionBytes.elementsEqual("HTTP/1.1".utf8) || versionBytes.elementsEqual("HTTP/1.0".utf8) else {
+            throw .malformed("unsupported HTTP version")
+        }
+        let targetBytes = UnsafeRawBufferPointer(rebasing: head[(firstSpace + 1)..<secondSpace])
+        guard targetBytes.allSatisfy({ $0 > 32 && $0 < 127 }) else { throw .malformed("bad request target") }
+        var headers = HTTPHeaders()
+        for line in lines.dropFirst() {
+            guard let colon = firstIndex(of: UInt8(ascii: ":"), in: head, line) else {
+                throw .malformed("header without colon")
+            }
+            let name = UnsafeRawBufferPointer(rebasing: head[line.lowerBound..<colon])
+            guard !name.isEmpty, name.allSatisfy(isTokenByte) else { throw .malformed("bad header name") }
+            var valueStart = colon + 1
+            var valueEnd = line.upperBound
+            while valueStart < valueEnd, head[valueStart] == 32 || head[valueStart] == 9 { valueStart += 1 }
+            while valueEnd > valueStart, head[valueEnd - 1] == 32 || head[valueEnd - 1] == 9 { valueEnd -= 1 }
+            let value = UnsafeRawBufferPointer(rebasing: head[valueStart..<valueEnd])
+            // A bare CR or LF (or NUL) inside a value would be copied into responses as a header break.
+            guard !value.contains(where: { $0 == 13 || $0 == 10 || $0 == 0 }) else {
+                throw .malformed("control character in a header value")
+            }
+            headers.add(String(decoding: name, as: UTF8.self), String(decoding: value, as: UTF8.self))
+            if headers.fields.count > limits.maxHeaderCount { throw .tooManyHeaders }
+        }
+        return finish(
+            method: String(decoding: methodBytes, as: UTF8.self), target: String(decoding: targetBytes, as: UTF8.self),
+            version: String(decoding: versionBytes, as: UTF8.self), headers: headers)
+    }
+
+    private static func firstIndex(of byte: UInt8, in bytes: UnsafeRawBufferPointer, _ range: Range<Int>) -> Int? {
+        var index = range.lowerBound
+        while index < range.upperBound {
+            if bytes[index] == byte { return index }
+            index += 1
+        }
+        return nil
+    }
+
+    /// The parse of a head with bytes outside ASCII: on Characters, so graphemes decide where lines and fields
+    /// split, as they always have.
+    private static func parseText(_ head: UnsafeRawBufferPointer, limits: Limits) throws(Failure) -> HTTPRequestHead {
         var lines: [Substring] = []
         let text = String(decoding: head, as: UTF8.self)
         for line in text.split(separator: "\r\n", omittingEmptySubsequences: false) {
@@ -61,7 +131,14 @@ enum HTTPRequestParser {
             headers.add(String(name), String(value))
             if headers.fields.count > limits.maxHeaderCount { throw .tooManyHeaders }
         }
-        var target = String(parts[1])
+        return finish(method: method, target: String(parts[1]), version: version, headers: headers)
+    }
+
+    private static func finish(method: String, target: String, version: String, headers: HTTPHeaders)
+        -> HTTPRequestHead
+    {
+        var target = target
+        var headers = headers
         // Absolute form (`GET http://bucket.localhost:9800/key`), as clients send it through a proxy: the authority
         // replaces Host, so a client can reach virtual-hosted buckets by using the server as its HTTP proxy.
         for scheme in ["http://", "https://"] where target.lowercased().hasPrefix(scheme) {
@@ -78,7 +155,11 @@ enum HTTPRequestParser {
         case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
             UInt8(ascii: "0")...UInt8(ascii: "9"):
             true
-        default: Array("!#$%&'*+-.^_`|~".utf8).contains(byte)
+        case UInt8(ascii: "!"), UInt8(ascii: "#"), UInt8(ascii: "$"), UInt8(ascii: "%"), UInt8(ascii: "&"),
+            UInt8(ascii: "'"), UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "."),
+            UInt8(ascii: "^"), UInt8(ascii: "_"), UInt8(ascii: "`"), UInt8(ascii: "|"), UInt8(ascii: "~"):
+            true
+        default: false
         }
     }
 }
