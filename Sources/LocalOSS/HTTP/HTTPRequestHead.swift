@@ -6,7 +6,7 @@ struct HTTPRequestHead: Sendable {
     var version: String
     var headers: HTTPHeaders
 
-    var rawPath: Substring { target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)[0] }
+    var rawPath: Substring { target[..<(target.firstIndex(of: "?") ?? target.endIndex)] }
 
     var rawQuery: Substring? {
         guard let mark = target.firstIndex(of: "?") else { return nil }
