@@ -1,30 +1,21 @@
-/// Header fields in arrival order with case-insensitive lookup (names are compared lower-cased). Each field keeps
-/// its name as sent, for signing and for the wire, and its lower-cased name, made once when the field is added.
+/// Header fields in arrival order with case-insensitive lookup (names are compared lower-cased). Names are kept as
+/// added, for signing and for the wire; an ASCII name is compared byte by byte with case folded, with no string made.
 struct HTTPHeaders: Sendable, Sequence {
     private(set) var fields: [(name: String, value: String)] = []
-    /// `fields[i].name.lowercased()`, kept in step with `fields`.
-    private var lowerNames: [String] = []
 
     init(_ fields: [(String, String)] = []) {
         self.fields = fields.map { (name: $0.0, value: $0.1) }
-        lowerNames = fields.map { $0.0.lowercased() }
     }
 
     subscript(name: String) -> String? {
-        let lower = name.lowercased()
-        guard let index = lowerNames.firstIndex(of: lower) else { return nil }
-        return fields[index].value
+        fields.first { Self.sameName($0.name, name) }?.value
     }
 
     func values(_ name: String) -> [String] {
-        let lower = name.lowercased()
-        return lowerNames.indices.filter { lowerNames[$0] == lower }.map { fields[$0].value }
+        fields.filter { Self.sameName($0.name, name) }.map(\.value)
     }
 
-    mutating func add(_ name: String, _ value: String) {
-        fields.append((name: name, value: value))
-        lowerNames.append(name.lowercased())
-    }
+    mutating func add(_ name: String, _ value: String) { fields.append((name: name, value: value)) }
 
     mutating func set(_ name: String, _ value: String) {
         remove(name)
@@ -32,20 +23,40 @@ struct HTTPHeaders: Sendable, Sequence {
     }
 
     mutating func remove(_ name: String) {
-        let lower = name.lowercased()
-        guard lowerNames.contains(lower) else { return }
-        var index = 0
-        while index < lowerNames.count {
-            if lowerNames[index] == lower {
-                fields.remove(at: index)
-                lowerNames.remove(at: index)
-            } else {
-                index += 1
-            }
-        }
+        guard fields.contains(where: { Self.sameName($0.name, name) }) else { return }
+        fields.removeAll { Self.sameName($0.name, name) }
     }
 
     func contains(_ name: String) -> Bool { self[name] != nil }
 
     func makeIterator() -> IndexingIterator<[(name: String, value: String)]> { fields.makeIterator() }
+
+    /// `a.lowercased() == b.lowercased()`. When both names are ASCII that is equality with A-Z folded to a-z;
+    /// otherwise the strings are lower-cased and compared as before.
+    static func sameName(_ a: String, _ b: String) -> Bool {
+        let folded: Bool? =
+            a.utf8.withContiguousStorageIfAvailable { x in
+                b.utf8.withContiguousStorageIfAvailable { y -> Bool? in
+                    guard x.count == y.count else {
+                        // Of different lengths, two ASCII names differ; others may still lower-case alike.
+                        return x.allSatisfy({ $0 < 0x80 }) && y.allSatisfy({ $0 < 0x80 }) ? false : nil
+                    }
+                    for index in 0..<x.count {
+                        let p = x[index]
+                        let q = y[index]
+                        guard p < 0x80, q < 0x80 else { return nil }
+                        // Distinct ASCII characters after the same ASCII prefix: no later character can make the
+                        // lower-cased strings equal.
+                        if p != q, fold(p) != fold(q) { return false }
+                    }
+                    return true
+                } ?? nil
+            } ?? nil
+        if let folded { return folded }
+        return a.lowercased() == b.lowercased()
+    }
+
+    private static func fold(_ byte: UInt8) -> UInt8 {
+        byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte
+    }
 }
