@@ -37,11 +37,8 @@ struct HTTPHeaders: Sendable, Sequence {
         let folded: Bool? =
             a.utf8.withContiguousStorageIfAvailable { x in
                 b.utf8.withContiguousStorageIfAvailable { y -> Bool? in
-                    guard x.count == y.count else {
-                        // Of different lengths, two ASCII names differ; others may still lower-case alike.
-                        return x.allSatisfy({ $0 < 0x80 }) && y.allSatisfy({ $0 < 0x80 }) ? false : nil
-                    }
-                    for index in 0..<x.count {
+                    let common = Swift.min(x.count, y.count)
+                    for index in 0..<common {
                         let p = x[index]
                         let q = y[index]
                         guard p < 0x80, q < 0x80 else { return nil }
@@ -49,7 +46,10 @@ struct HTTPHeaders: Sendable, Sequence {
                         // lower-cased strings equal.
                         if p != q, fold(p) != fold(q) { return false }
                     }
-                    return true
+                    if x.count == y.count { return true }
+                    // A longer name that goes on in ASCII differs; beyond ASCII, lower-casing decides.
+                    let rest = x.count > y.count ? x[common...] : y[common...]
+                    return rest.allSatisfy { $0 < 0x80 } ? false : nil
                 } ?? nil
             } ?? nil
         if let folded { return folded }
