@@ -141,7 +141,11 @@ enum HTTPRequestParser {
         var headers = headers
         // Absolute form (`GET http://bucket.localhost:9800/key`), as clients send it through a proxy: the authority
         // replaces Host, so a client can reach virtual-hosted buckets by using the server as its HTTP proxy.
-        for scheme in ["http://", "https://"] where target.lowercased().hasPrefix(scheme) {
+        // (An origin-form target, starting with `/`, is none: it is passed on without being lower-cased.)
+        for scheme in ["http://", "https://"]
+        where target.utf8.first != UInt8(ascii: "/")
+            && target.lowercased().hasPrefix(scheme)
+        {
             let rest = target.dropFirst(scheme.count)
             let pathStart = rest.firstIndex { $0 == "/" || $0 == "?" } ?? rest.endIndex
             headers.set("Host", String(rest[..<pathStart]))
