@@ -91,18 +91,11 @@ import Testing
     }
 
     @Test func connectionWithoutAThreadIsAnswered503() throws {
-        let directory = NSTemporaryDirectory() + "localoss-test-" + UUID().uuidString
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        var configuration = Configuration()
-        configuration.port = 0
-        configuration.dataDirectory = directory
-        configuration.authenticationEnabled = false
-        var logger = Logger(label: "localoss-test")
-        logger.logLevel = .critical
-        let server = try Server(configuration: configuration, logger: logger)
-        server.startThread = { _, _ in EAGAIN }
-        try server.start()
-        defer { server.stop() }
+        let server = try TestServer(logLevel: .critical) { $0.startThread = { _, _ in EAGAIN } }
+        defer {
+            server.stop()
+            server.removeData()
+        }
         let client = try TestHTTPClient(port: server.port)
         let response = try client.request("GET", "/")
         #expect(response.status == 503)

@@ -10,7 +10,11 @@ final class TestServer {
     let dataDirectory: String
     var port: Int { server.port }
 
-    init(dataDirectory: String? = nil, authentication: Bool = false) throws {
+    /// `beforeStart` may swap a server's hooks (its thread starter, say) before it accepts connections.
+    init(
+        dataDirectory: String? = nil, authentication: Bool = false, logLevel: Logger.Level = .warning,
+        beforeStart: (Server) -> Void = { _ in }
+    ) throws {
         let directory = dataDirectory ?? NSTemporaryDirectory() + "localoss-test-" + UUID().uuidString
         self.dataDirectory = directory
         var configuration = Configuration()
@@ -18,8 +22,9 @@ final class TestServer {
         configuration.dataDirectory = directory
         configuration.authenticationEnabled = authentication
         var logger = Logger(label: "localoss-test")
-        logger.logLevel = .warning
+        logger.logLevel = logLevel
         server = try Server(configuration: configuration, logger: logger)
+        beforeStart(server)
         try server.start()
     }
 
