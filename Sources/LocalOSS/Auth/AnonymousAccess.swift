@@ -33,7 +33,11 @@ struct AnonymousAccess {
             throw Self.deniedObject
         case .copyObject(let address, let source):
             let sourceBucketACL = try self.bucketACL(source.bucket) ?? .private
-            if try canWrite(address, bucketACL), try canRead(source.bucket, source.key, sourceBucketACL) { return }
+            // The source key is read as the copy itself reads it: as sent, or with `+` as a space (Go 1.5).
+            let readable =
+                try canRead(source.bucket, source.key, sourceBucketACL)
+                || (try source.alternateKey.map { try canRead(source.bucket, $0, sourceBucketACL) } ?? false)
+            if try canWrite(address, bucketACL), readable { return }
             throw Self.deniedObject
         case .listBucket:
             if bucketACL == .publicRead || bucketACL == .publicReadWrite { return }

@@ -254,3 +254,22 @@ def test_list_buckets_takes_only_prefixes_a_bucket_name_can_start_with(server, b
                      "InvalidArgument")
     service = oss2.Service(oss2.Auth(ACCESS_KEY_ID, ACCESS_KEY_SECRET), server.endpoint)
     assert [b.name for b in service.list_buckets(prefix=bucket.bucket_name).buckets] == [bucket.bucket_name]
+
+
+def test_anonymous_copy_needs_a_readable_source_and_a_writable_target(server, bucket):
+    # A private bucket: only the objects' own ACLs open anything (targets public-read-write, source public-read).
+    bucket.put_object("src a+b", b"copy me", headers={"x-oss-object-acl": "public-read"})
+    bucket.put_object("secret", b"no", headers={"x-oss-object-acl": "private"})
+    for target in ["copied", "copied2"]:
+        bucket.put_object(target, b"old", headers={"x-oss-object-acl": "public-read-write"})
+    bucket.created_keys.update({"src a+b", "secret", "copied", "copied2"})
+    # Go 1.5 sends x-oss-copy-source with `+` for a space; either spelling names the public source.
+    for source, target in [("/%s/src%%20a%%2Bb" % bucket.bucket_name, "copied"),
+                           ("/%s/src+a%%2Bb" % bucket.bucket_name, "copied2")]:
+        resp = anonymous("PUT", server.endpoint, bucket.bucket_name, target, headers={"x-oss-copy-source": source})
+        assert resp.status_code == 200, (source, resp.content[:300])
+        assert bucket.get_object(target).read() == b"copy me"
+    denied = anonymous("PUT", server.endpoint, bucket.bucket_name, "copied",
+                       headers={"x-oss-copy-source": "/%s/secret" % bucket.bucket_name})
+    assert_error(denied, 403, "AccessDenied")
+    assert bucket.get_object("copied").read() == b"copy me"
