@@ -91,6 +91,12 @@ struct Serve: ParsableCommand {
     @Option(help: "PEM private key of --tls-cert (env LOCALOSS_TLS_KEY).")
     var tlsKey: String?
 
+    @Option(
+        help:
+            "Token the control plane (/_localoss/) requires as Authorization: Bearer TOKEN; needed to use it when listening beyond loopback (env LOCALOSS_ADMIN_TOKEN)."
+    )
+    var adminToken: String? = env("LOCALOSS_ADMIN_TOKEN")
+
     @Flag(help: "fsync files and directories before committing metadata (env LOCALOSS_DURABLE=1).")
     var durable: Bool = env("LOCALOSS_DURABLE") == "1"
 
@@ -136,6 +142,7 @@ struct Serve: ParsableCommand {
         configuration.authenticationEnabled = auth == "on"
         configuration.maxClockSkew = maxSkew
         configuration.region = region
+        configuration.adminToken = adminToken
         for text in credentials { configuration.extraCredentials.merge(try Credentials.parse(text)) { $1 } }
         if let credentialsFile = credentialsFile ?? env("LOCALOSS_CREDENTIALS_FILE") {
             let text = try String(contentsOfFile: credentialsFile, encoding: .utf8)
@@ -158,12 +165,17 @@ struct Serve: ParsableCommand {
             accessKeySecret == Configuration.defaultAccessKeySecret
             ? accessKeySecret : "(not shown: set by --access-key-secret / LOCALOSS_ACCESS_KEY_SECRET)"
         // Written unbuffered: scripts and tests read the endpoint from the first line while the server runs.
+        let controlAccess =
+            adminToken != nil
+            ? "needs Authorization: Bearer <--admin-token>"
+            : (ControlPlaneAccessDescription.isLoopback(host) ? "open on loopback" : "closed: no --admin-token")
         let banner = """
             LocalOSS listening on \(server.scheme)://\(shownHost):\(server.port)
               access key id:     \(accessKeyId)
               access key secret: \(shownSecret)
               data directory:    \(dataDir)
               signatures:        \(auth == "on" ? "verified (V1, V2 and V4)" : "not checked (--auth off)")
+              control plane:     \(server.scheme)://\(shownHost):\(server.port)/_localoss/ (\(controlAccess))
 
             """
         FileHandle.standardOutput.write(Data(banner.utf8))

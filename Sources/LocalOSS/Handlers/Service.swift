@@ -9,10 +9,12 @@ final class Service: Sendable {
     let multipart: MultipartStore
     let region: Region
     let logger: Logger
+    /// Answers `/_localoss/` before OSS routing; nil in tests that build a bare service.
+    let controlPlane: ControlPlane?
 
     init(
         router: Router, authenticator: Authenticator, objects: ObjectStore, multipart: MultipartStore,
-        region: Region = .default, logger: Logger
+        region: Region = .default, logger: Logger, controlPlane: ControlPlane? = nil
     ) {
         self.router = router
         self.authenticator = authenticator
@@ -20,9 +22,11 @@ final class Service: Sendable {
         self.multipart = multipart
         self.region = region
         self.logger = logger
+        self.controlPlane = controlPlane
     }
 
     func respond(to head: HTTPRequestHead, body: RequestBody, requestID: String) -> HTTPResponse {
+        if let controlPlane, controlPlane.claims(head) { return controlPlane.respond(to: head, body: body) }
         let query = QueryParameters(raw: head.rawQuery)
         var context = RequestContext(head: head, query: query, body: body, requestID: requestID)
         var operationName = "-"

@@ -35,6 +35,9 @@ public struct Configuration: Sendable {
     /// PEM certificate chain and private key: when both are set, the server speaks HTTPS only.
     public var tlsCertificateFile: String?
     public var tlsKeyFile: String?
+    /// Required as `Authorization: Bearer <token>` by the control plane (`/_localoss/`) when set; without it the
+    /// control plane is open on loopback and closed on any other address.
+    public var adminToken: String?
     /// Bytes read from the socket per chunk of a body.
     public var bodyChunkSize = 1 << 20
 

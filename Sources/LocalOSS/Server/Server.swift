@@ -65,10 +65,15 @@ public final class Server: @unchecked Sendable {
             credentials: configuration.credentials, enabled: configuration.authenticationEnabled,
             maxSkew: Int64(configuration.maxClockSkew))
         authenticator.region = region
+        let router = Router(baseDomains: configuration.baseDomains)
+        let testDouble = TestDouble(dataDirectory: configuration.dataDirectory)
+        let controlPlane = ControlPlane(
+            routes: testDouble.routes,
+            access: ControlAccess(token: configuration.adminToken, listenHost: configuration.host), router: router)
         service = Service(
-            router: Router(baseDomains: configuration.baseDomains), authenticator: authenticator, objects: objects,
+            router: router, authenticator: authenticator, objects: objects,
             multipart: MultipartStore(metadata: metadata, blobs: blobs, objects: objects), region: region,
-            logger: logger)
+            logger: logger, controlPlane: controlPlane)
     }
 
     /// Binds the port, sweeps what a crash left behind, then accepts connections. The port comes first so that a

@@ -1,0 +1,37 @@
+import Foundation
+
+/// What the server keeps for tests to steer and inspect it, shared by the request pipeline (which consults and
+/// feeds it) and the control plane (which exposes it). One per server.
+final class TestDouble: Sendable {
+    let version = LocalOSSVersion.current
+    let dataDirectory: String
+    /// Monotonic milliseconds at start, for `uptimeSeconds`.
+    let startedAt = HTTPDate.monotonicMilliseconds()
+
+    init(dataDirectory: String) {
+        self.dataDirectory = dataDirectory
+    }
+
+    /// Every endpoint of the control plane. Each capability adds its rows here.
+    var routes: [ControlRoute] {
+        [
+            ControlRoute("GET", "health") { [self] _ in
+                ControlReply(
+                    json: Health(status: "ok", version: version, dataDir: dataDirectory, uptimeSeconds: uptime))
+            }
+        ]
+    }
+
+    var uptime: Double { Double(HTTPDate.monotonicMilliseconds() - startedAt) / 1000 }
+
+    struct Health: Encodable {
+        var status: String
+        var version: String
+        var dataDir: String
+        var uptimeSeconds: Double
+    }
+}
+
+public enum LocalOSSVersion {
+    public static let current = "0.4.0"
+}
