@@ -54,6 +54,19 @@ POINTS = {
     "kill-mid-part": ({"part"}, False),  # external kill -9 with half an UploadPart body sent
 }
 
+# A PutObject of at most this many bytes keeps them in the database (an inline blob): it stages no file.
+INLINE_MAX = 64 * 1024
+
+
+def reaches(op, point):
+    kinds, _ = POINTS[point]
+    if op.kind not in kinds:
+        return False
+    if point in ("blob-staged", "blob-renamed") and op.kind == "put":
+        return len(op.data) > INLINE_MAX
+    return True
+
+
 TIME_BUDGET_S = {False: 600, True: 7200}  # safety bound per test (default, long)
 
 
@@ -398,7 +411,7 @@ def run_trial(localoss, trial_seed, point, durable, concurrent, stats):
         lanes = [Lane("", make_workload(rng))]
     kinds, applied = POINTS[point]
     external = point == "kill-mid-part"
-    reaching = [(li, i) for li, lane in enumerate(lanes) for i, op in enumerate(lane.ops) if op.kind in kinds]
+    reaching = [(li, i) for li, lane in enumerate(lanes) for i, op in enumerate(lane.ops) if reaches(op, point)]
     n = rng.randint(1, len(reaching))
     flags = ["--durable"] if durable else []
     env = {} if external else {"LOCALOSS_CRASH_AT": "%s:%d" % (point, n)}

@@ -18,8 +18,18 @@ struct ResponseWriter {
             bytes.append(contentsOf: body)
             try stream.write(bytes)
         case .object(let reader):
+            if let small = reader.bytesInMemory {
+                bytes.append(contentsOf: small)
+                try stream.write(bytes)
+                return
+            }
             try stream.write(bytes)
-            try reader.forEachRange { fd, offset, length in try stream.sendFile(fd, offset: offset, length: length) }
+            try reader.forEachChunk { chunk in
+                switch chunk {
+                case .file(let fd, let offset, let length): try stream.sendFile(fd, offset: offset, length: length)
+                case .memory(let memory): try stream.write(Array(memory))
+                }
+            }
         }
     }
 

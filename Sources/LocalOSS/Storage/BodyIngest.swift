@@ -35,13 +35,35 @@ struct BodyIngest {
         return (staged, summary)
     }
 
+    /// A body whose declared length is at most `InlineBlob.maxSize`, read into memory and hashed: the bytes of an
+    /// inline blob. Nil (nothing read) for a larger or chunked body, which goes to a file.
+    func ingestSmall(_ body: some ByteSource, expected: ExpectedDigests) throws -> ([UInt8], BodySummary)? {
+        guard let declared = body.declaredLength, declared <= UInt64(InlineBlob.maxSize) else { return nil }
+        let digests = BodyDigests(includeSHA256: expected.sha256 != nil)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(Int(declared))
+        try body.forEachChunkOverlapped(
+            { chunk in digests.update(chunk) }, { chunk in bytes.append(contentsOf: chunk) })
+        let summary = digests.finish()
+        if let md5 = expected.md5, md5 != summary.md5 { throw OSSError.invalidDigest }
+        if let sha256 = expected.sha256, sha256 != summary.sha256 { throw OSSError.payloadHashMismatch }
+        return (bytes, summary)
+    }
+
     /// Copies an object's bytes (cut to a range) into a staged blob, hashing them.
     func ingest(copying source: ObjectReader) throws -> (BlobStore.StagedBlob, BodySummary) {
         let digests = BodyDigests()
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
         defer { buffer.deallocate() }
         let staged = try blobs.stage { write in
-            try source.forEachRange { fd, start, length in
+            try source.forEachChunk { chunk in
+                guard case .file(let fd, let start, let length) = chunk else {
+                    if case .memory(let bytes) = chunk {
+                        digests.update(bytes)
+                        try write(bytes)
+                    }
+                    return
+                }
                 var offset = start
                 let end = start + length
                 while offset < end {

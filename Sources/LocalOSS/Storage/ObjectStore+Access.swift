@@ -6,24 +6,33 @@ extension ObjectStore {
     func pinnedRead<T>(_ body: (Catalog) throws -> (T, ByteSelection, objectID: Int64)) throws -> (T, ObjectReader) {
         for _ in 0..<3 {
             let generation = blobs.removalGeneration
-            let (value, extents, cut) = try metadata.read { catalog in
+            let (value, extents, cut, inline) = try metadata.read { catalog in
                 let (value, selection, objectID) = try body(catalog)
+                let extents: [Extent]
+                let cut: (offset: Int64, length: Int64)
                 switch selection {
                 case .nothing:
-                    return (value, [Extent](), (offset: Int64(0), length: Int64(0)))
+                    (extents, cut) = ([], (0, 0))
                 case .all:
-                    let extents = try catalog.extents(objectID: objectID)
-                    return (value, extents, (offset: 0, length: extents.reduce(0) { $0 + $1.size }))
+                    extents = try catalog.extents(objectID: objectID)
+                    cut = (0, extents.reduce(0) { $0 + $1.size })
                 case .range(let offset, let length):
-                    let (extents, start) = try catalog.extents(objectID: objectID, covering: offset, length: length)
-                    return (value, extents, (offset: offset - start, length: length))
+                    let (found, start) = try catalog.extents(objectID: objectID, covering: offset, length: length)
+                    (extents, cut) = (found, (offset - start, length))
                 }
+                var inline: [String: [UInt8]] = [:]
+                for extent in extents where InlineBlob.isInline(extent.blob) {
+                    inline[extent.blob] = try catalog.inlineBlob(extent.blob)
+                }
+                return (value, extents, cut, inline)
             }
             var names: [String] = []
             var seen = Set<String>()
-            for extent in extents where seen.insert(extent.blob).inserted { names.append(extent.blob) }
+            for extent in extents where inline[extent.blob] == nil && seen.insert(extent.blob).inserted {
+                names.append(extent.blob)
+            }
             if blobs.pin(names, since: generation) {
-                let reader = ObjectReader(blobs: blobs, extents: extents, pinned: names)
+                let reader = ObjectReader(blobs: blobs, extents: extents, pinned: names, inline: inline)
                 reader.restrict(offset: cut.offset, length: cut.length)
                 return (value, reader)
             }

@@ -79,8 +79,16 @@ struct ObjectStore: Sendable {
             }
             bucket = record
         }
-        let (staged, summary) = try BodyIngest(blobs: blobs).ingest(body, expected: options.expected)
-        let blob = try blobs.commit(staged)
+        let ingest = BodyIngest(blobs: blobs)
+        let blob: String
+        let summary: BodySummary
+        var inlineBytes: [UInt8]?
+        if let (bytes, small) = try ingest.ingestSmall(body, expected: options.expected) {
+            (blob, summary, inlineBytes) = (InlineBlob.newName(), small, bytes)
+        } else {
+            let (staged, large) = try ingest.ingest(body, expected: options.expected)
+            (blob, summary) = (try blobs.commit(staged), large)
+        }
         let record = ObjectRecord(
             bucket: address.bucket.value, key: address.key.value, type: .normal, size: Int64(summary.length),
             etag: summary.etag, crc64: summary.crc64, contentMD5: summary.contentMD5, lastModified: HTTPDate.now(),
@@ -91,6 +99,7 @@ struct ObjectStore: Sendable {
                 if options.forbidOverwrite, try catalog.object(bucket: record.bucket, key: record.key) != nil {
                     throw Self.fileAlreadyExists
                 }
+                if let inlineBytes { try catalog.insertInlineBlob(blob, inlineBytes) }
                 return try catalog.unreferenced(
                     try catalog.replaceObject(record, extents: [Extent(blob: blob, size: record.size)]))
             }

@@ -81,8 +81,9 @@ final class BlobStore: Sendable {
 
     /// Unlinks blobs no row names any more; those a reader still has pinned go when it lets go of them.
     func remove(_ names: [String]) {
-        guard !names.isEmpty else { return }
-        for name in lifetimes.release(names) { unlink(path(of: name)) }
+        let files = names.filter { !InlineBlob.isInline($0) }  // an inline blob's row goes with its transaction
+        guard !files.isEmpty else { return }
+        for name in lifetimes.release(files) { unlink(path(of: name)) }
     }
 
     /// Changes with every `remove`: read before a snapshot and passed to `pin`.

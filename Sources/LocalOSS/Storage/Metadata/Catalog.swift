@@ -334,6 +334,8 @@ struct Catalog {
 
     /// The names no extent or part row refers to any more: the blobs a transaction may unlink once it commits.
     /// Copies share blobs, so a deleted object's blobs may still belong to another object or part.
+    /// Inline blobs among them are deleted here, in the same transaction: their bytes are rows, and a reader
+    /// copied what it needed inside its snapshot, so nothing waits for the commit.
     func unreferenced(_ names: [String]) throws -> [String] {
         let statement = try database.prepare(
             "SELECT EXISTS (SELECT 1 FROM extents WHERE blob = ?1) OR EXISTS (SELECT 1 FROM parts WHERE blob = ?1)")
@@ -343,9 +345,31 @@ struct Catalog {
             statement.reset()
             statement.bind(.string(name))
             _ = try statement.step()
-            if statement.int(0) == 0 { result.append(name) }
+            guard statement.int(0) == 0 else { continue }
+            if InlineBlob.isInline(name) {
+                try database.prepare("DELETE FROM inline_blobs WHERE name = ?").bind(.string(name)).run()
+            } else {
+                result.append(name)
+            }
         }
         return result
+    }
+
+    // MARK: Inline blobs
+
+    func insertInlineBlob(_ name: String, _ bytes: [UInt8]) throws {
+        try database.prepare("INSERT INTO inline_blobs (name, bytes) VALUES (?, ?)").bind(.string(name), .blob(bytes))
+            .run()
+    }
+
+    /// The bytes of an inline blob; a missing row is a broken invariant (an extent names it), reported as such.
+    func inlineBlob(_ name: String) throws -> [UInt8] {
+        let statement = try database.prepare("SELECT bytes FROM inline_blobs WHERE name = ?")
+        statement.bind(.string(name))
+        guard try statement.step() else {
+            throw DatabaseError(code: 0, message: "inline blob \(name) is named by a row but missing")
+        }
+        return statement.blob(0)
     }
 
     /// Every blob a committed row points at.

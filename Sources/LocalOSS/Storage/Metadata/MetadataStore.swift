@@ -15,7 +15,7 @@ final class MetadataStore: @unchecked Sendable {
     private var openReaders = 0
     private let buckets = BucketCache()
     /// Group commit: bodies waiting for the next transaction, and whether a thread is running one.
-    private let queue = NSCondition()
+    private let queue = NSLock()
     private var pending: [WriteJob] = []
     private var leading = false
 
@@ -64,25 +64,38 @@ final class MetadataStore: @unchecked Sendable {
         }
     }
 
+    /// The first writer to find no leader leads: it commits every body waiting at that moment in one transaction,
+    /// wakes exactly their owners, and hands the lead to the oldest body that arrived meanwhile. Each waiter sleeps on
+    /// its own semaphore and wakes once, either done or promoted: a broadcast to 60 waiters after every batch made
+    /// context switches a quarter of a small PUT's time.
     private func commitInBatch(_ job: WriteJob) throws {
         queue.lock()
         pending.append(job)
-        while !job.isDone {
-            guard !leading else {
-                queue.wait()
-                continue
-            }
-            leading = true
-            let batch = pending
-            pending.removeAll(keepingCapacity: true)
-            queue.unlock()
-            run(batch)
-            queue.lock()
-            for finished in batch { finished.isDone = true }
-            leading = false
-            queue.broadcast()
-        }
+        let leads = !leading
+        leading = true
         queue.unlock()
+        if !leads {
+            job.wake.wait()
+            let (done, error) = queue.withLock { (job.isDone, job.error) }
+            if done {
+                if let error { throw error }
+                return
+            }
+        }
+        // Leading: `job` is in the batch taken now, since it is pending and no other leader runs.
+        queue.lock()
+        let batch = pending
+        pending.removeAll(keepingCapacity: true)
+        queue.unlock()
+        run(batch)
+        for finished in batch { finished.body = nil }
+        queue.lock()
+        for finished in batch { finished.isDone = true }
+        let next = pending.first
+        if next == nil { leading = false }
+        queue.unlock()
+        for finished in batch where finished !== job { finished.wake.signal() }
+        next?.wake.signal()
         if let error = job.error { throw error }
     }
 
@@ -104,7 +117,7 @@ final class MetadataStore: @unchecked Sendable {
                     job.error = nil
                     if batch.count == 1 {
                         defer { writer.resetStatements() }
-                        do { try job.body(catalog) } catch let error as DatabaseError where error.isDiskFull {
+                        do { try job.body?(catalog) } catch let error as DatabaseError where error.isDiskFull {
                             throw error
                         } catch { throw WriteJob.Refused(error: error) }
                         continue
@@ -113,7 +126,7 @@ final class MetadataStore: @unchecked Sendable {
                     do {
                         do {
                             defer { writer.resetStatements() }
-                            try job.body(catalog)
+                            try job.body?(catalog)
                         }
                         try writer.execute(savepoint: .release)
                     } catch let error as DatabaseError where error.isDiskFull {
@@ -199,11 +212,16 @@ private final class BucketCache: @unchecked Sendable {
 }
 
 /// One caller's write body in a group commit, and how it ended. Touched by the leader while the caller waits;
-/// `isDone` only under the queue's lock.
+/// `isDone` and `error` are read by the owner under the queue's lock.
 private final class WriteJob {
-    let body: (Catalog) throws -> Void
+    /// Dropped by the leader once the batch has committed, before the owner wakes: the owner's closure must not
+    /// outlive its `write` call (it is made escaping only for the batch).
+    var body: ((Catalog) throws -> Void)?
     var error: Error?
+    /// Set under the queue's lock before `wake` is signalled; read by the owner after it wakes.
     var isDone = false
+    /// Signalled once: when the job is done, or when its owner is to lead the next batch.
+    let wake = DispatchSemaphore(value: 0)
 
     init(_ body: @escaping (Catalog) throws -> Void) { self.body = body }
 

@@ -73,6 +73,11 @@ enum Schema {
         """
         ALTER TABLE uploads ADD COLUMN sequential INTEGER NOT NULL DEFAULT 0;
         """,
+        // 5: small objects' bytes live in the database (`InlineBlob`): a 4 KiB PUT then creates no file. NULL is
+        // the empty object (SQLite binds an empty buffer as NULL).
+        """
+        CREATE TABLE inline_blobs (name TEXT PRIMARY KEY, bytes BLOB);
+        """,
     ]
 
     static var currentVersion: Int { migrations.count }
