@@ -39,6 +39,7 @@ struct BodyIngest {
     /// inline blob. Nil (nothing read) for a larger or chunked body, which goes to a file.
     func ingestSmall(_ body: some ByteSource, expected: ExpectedDigests) throws -> ([UInt8], BodySummary)? {
         guard let declared = body.declaredLength, declared <= UInt64(InlineBlob.maxSize) else { return nil }
+        guard blobs.acceptsNewBytes else { throw OSSError.insufficientStorage }
         let digests = BodyDigests(includeSHA256: expected.sha256 != nil)
         var bytes: [UInt8] = []
         bytes.reserveCapacity(Int(declared))

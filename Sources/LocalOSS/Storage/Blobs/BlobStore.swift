@@ -32,6 +32,10 @@ final class BlobStore: Sendable {
         reserve = SpaceReserve.in(directory: root)
     }
 
+    /// False while the disk is so full that the `SpaceReserve` had to be released: no new bytes are accepted, in
+    /// files or inline, so that the space freed for deletes stays free.
+    var acceptsNewBytes: Bool { reserve.isHeld }
+
     /// Writes bytes produced by `produce` (which calls the given writer once per chunk) to a new temporary file.
     /// Refused with `InsufficientStorage` while the disk is so full that the `SpaceReserve` had to be released.
     func stage(_ produce: ((UnsafeRawBufferPointer) throws -> Void) throws -> Void) throws -> StagedBlob {
