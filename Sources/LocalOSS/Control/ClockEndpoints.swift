@@ -28,8 +28,9 @@ struct ClockState: Encodable {
     }
 }
 
-/// A `POST /_localoss/clock` body. Any combination; applied as offset, then set, then advance, then freeze, so
-/// `{"set": T, "freeze": true}` stops the clock at T and `{"freeze": false}` lets it run on from where it stood.
+/// A `POST /_localoss/clock` body. Any combination; applied as offset, then set, then advance, with freezing
+/// before them and thawing after, so `{"set": T, "freeze": true}` stops the clock exactly at T and
+/// `{"freeze": false}` lets it run on from where it stood.
 struct ClockChange: Decodable {
     var advanceSeconds: Double?
     var offsetSeconds: Double?
@@ -67,10 +68,13 @@ struct ClockChange: Decodable {
     }
 
     func apply(to clock: ServerClock) {
+        // Freezing comes first and thawing last: a frozen clock takes the new time exactly, where a running one
+        // would already have moved on by the time it stopped.
+        if freeze == true { clock.freeze(true) }
         if let offsetSeconds { clock.setOffset(micros: Self.micros(offsetSeconds)) }
         if let set, let instant = ControlTime.parse(set) { clock.set(micros: instant) }
         if let advanceSeconds { clock.advance(micros: Self.micros(advanceSeconds)) }
-        if let freeze { clock.freeze(freeze) }
+        if freeze == false { clock.freeze(false) }
     }
 
     private static func micros(_ seconds: Double) -> Int64 { Int64((seconds * 1_000_000).rounded()) }

@@ -39,7 +39,8 @@ struct JournalFilter: Equatable {
     var status: Int?
     /// Entries after this sequence number.
     var sinceSeq: UInt64?
-    /// Entries later than this server-clock instant (microseconds).
+    /// Entries later than this server-clock instant (microseconds), compared at the milliseconds the records show:
+    /// passing a record's own `time` leaves that record out.
     var sinceMicros: Int64?
 
     func matches(_ entry: JournalEntry) -> Bool {
@@ -51,7 +52,7 @@ struct JournalFilter: Equatable {
         }
         if let status, entry.status != status { return false }
         if let sinceSeq, entry.seq <= sinceSeq { return false }
-        if let sinceMicros, entry.timeMicros <= sinceMicros { return false }
+        if let sinceMicros, entry.timeMicros - entry.timeMicros % 1000 <= sinceMicros { return false }
         return true
     }
 }
