@@ -8,7 +8,11 @@ be switched off), so the difference is the journal's cost; the metrics' own cost
 
 A measurement, not a test: it fails only when the server answers wrongly. bench/run.sh runs it.
 
-Usage: journal_overhead.py [--binary PATH] [--rounds 3] [--seconds 3] [--connections 16]
+With --callgrind it counts instructions instead (valgrind's callgrind, one keep-alive connection): the server's
+instructions for N and for 5N GETs, per request from the difference, with and without the journal. Slow, but it
+does not move with the machine's load.
+
+Usage: journal_overhead.py [--binary PATH] [--rounds 3] [--seconds 3] [--connections 16] [--callgrind [--gets N]]
 The binary defaults to $LOCALOSS_BIN or .build-bench/release/localoss.
 """
 
@@ -27,9 +31,10 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TICKS = os.sysconf("SC_CLK_TCK")
 
 
-def start(binary, data_dir, journal_size):
+def start(binary, data_dir, journal_size, wrapper=()):
+    os.makedirs(data_dir, exist_ok=True)
     proc = subprocess.Popen(
-        [binary, "serve", "--host", "127.0.0.1", "--port", "0", "--data-dir", data_dir, "--auth", "off",
+        [*wrapper, binary, "serve", "--host", "127.0.0.1", "--port", "0", "--data-dir", data_dir, "--auth", "off",
          "--journal-size", str(journal_size), "--log-level", "warning"],
         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
     line = proc.stdout.readline().decode()
@@ -83,6 +88,58 @@ def round_trip(binary, journal_size, seconds, connections):
         shutil.rmtree(data_dir, ignore_errors=True)
 
 
+def keep_alive_gets(port, target, count):
+    """`count` GETs back to back on one connection; every answer must be 200 with its 4 KiB."""
+    with socket.create_connection(("127.0.0.1", port)) as sock:
+        request = ("GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n" % target).encode()
+        buffer = b""
+        for _ in range(count):
+            sock.sendall(request)
+            while b"\r\n\r\n" not in buffer:
+                buffer += sock.recv(65536)
+            head, _, buffer = buffer.partition(b"\r\n\r\n")
+            length = int(re.search(rb"(?i)content-length: *(\d+)", head).group(1))
+            while len(buffer) < length:
+                buffer += sock.recv(65536)
+            buffer = buffer[length:]
+            if not head.startswith(b"HTTP/1.1 200") or length != 4096:
+                raise SystemExit("unexpected answer %r" % head[:200])
+
+
+def instructions(binary, journal_size, gets):
+    """Instructions callgrind counted in the whole server process for `gets` GETs (plus start-up and stop)."""
+    data_dir = tempfile.mkdtemp(prefix="localoss-journal-bench-")
+    out = os.path.join(data_dir, "callgrind.out")
+    proc, port = start(binary, os.path.join(data_dir, "data"), journal_size,
+                       wrapper=("valgrind", "--tool=callgrind", "--callgrind-out-file=" + out))
+    try:
+        call(port, "PUT", "/bench")
+        call(port, "PUT", "/bench/small", os.urandom(4096))
+        keep_alive_gets(port, "/bench/small", gets)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=120)
+    with open(out) as f:
+        total = next(int(line.split()[1]) for line in f if line.startswith(("summary:", "totals:")))
+    shutil.rmtree(data_dir, ignore_errors=True)
+    return total
+
+
+def callgrind(binary, gets):
+    per_request = {}
+    for size in (0, 10000):
+        few = instructions(binary, size, gets)
+        many = instructions(binary, size, 5 * gets)
+        per_request[size] = (many - few) / (4 * gets)
+    for size, label in ((0, "journal.off"), (10000, "journal.on")):
+        print("%-18s %9.0f instructions/request (callgrind, %d vs %d GETs)" % (label, per_request[size], gets,
+                                                                             5 * gets))
+    delta = per_request[10000] - per_request[0]
+    print("%-18s %9.0f instructions/request (%.1f%% of a 4 KiB GET)" % ("journal.overhead", delta,
+                                                                      delta / per_request[0] * 100))
+    return 0
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--binary", default=os.environ.get("LOCALOSS_BIN")
@@ -90,7 +147,14 @@ def main():
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--seconds", type=float, default=3)
     parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--callgrind", action="store_true")
+    parser.add_argument("--gets", type=int, default=400)
     args = parser.parse_args()
+    if args.callgrind:
+        if not shutil.which("valgrind"):
+            print("journal.overhead  n/a (valgrind is not installed)")
+            return 0
+        return callgrind(args.binary, args.gets)
     if not shutil.which("wrk"):
         print("journal.overhead  n/a (wrk is not installed)")
         return 0
