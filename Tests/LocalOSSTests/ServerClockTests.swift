@@ -124,6 +124,15 @@ import Testing
         #expect(first.hasPrefix(String(format: "%016llX", UInt64(Self.start))))
     }
 
+    @Test func uploadIDsFollowTheGreatestInProgressAfterARestart() {
+        let earlier: @Sendable () -> Int64 = { Self.start - 1_000_000 }
+        let latest = "0006BA2D4473D340" + "0123456789ABCDEF"
+        let generator = UploadIDGenerator(nowMicroseconds: earlier, random: SplitMixSequence(seed: 1), after: latest)
+        let next = generator.next()
+        #expect(next > latest)
+        #expect(next.hasPrefix("0006BA2D4473D341"))
+    }
+
     @Test func seededIdentifiersRepeatAndDifferentSeedsDiffer() {
         let a = Identifiers(seed: "golden")
         let b = Identifiers(seed: "golden")

@@ -66,7 +66,8 @@ public final class Server: @unchecked Sendable {
         multipart.clock = clock
         multipart.minimumPartSize = configuration.minimumPartSize
         multipart.uploadIDs = UploadIDGenerator(
-            nowMicroseconds: { clock.nowMicroseconds() }, random: identifiers.uploads)
+            nowMicroseconds: { clock.nowMicroseconds() }, random: identifiers.uploads,
+            after: try metadata.read { try $0.latestUploadID() })
         let region = Region(id: configuration.region)
         var authenticator = Authenticator(
             credentials: configuration.credentials, enabled: configuration.authenticationEnabled,

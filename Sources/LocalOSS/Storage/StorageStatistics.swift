@@ -28,6 +28,15 @@ extension Catalog {
     }
 }
 
+extension Catalog {
+    /// The greatest upload id in progress (byte order is initiation order).
+    func latestUploadID() throws -> String? {
+        let statement = try database.prepare("SELECT MAX(upload_id) FROM uploads")
+        guard try statement.step() else { return nil }
+        return statement.optionalText(0)
+    }
+}
+
 extension ObjectStore {
     func statistics() throws -> StorageStatistics { try metadata.read { try $0.statistics() } }
 }

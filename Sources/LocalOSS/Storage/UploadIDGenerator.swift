@@ -10,12 +10,15 @@ final class UploadIDGenerator: @unchecked Sendable {
     private let nowMicroseconds: @Sendable () -> Int64
     private let random: SplitMixSequence
 
+    /// `after`: the greatest upload id in progress, if any. New ids follow it, so they stay in initiation order
+    /// across a restart even if the clock was set back before it (and a seeded sequence cannot repeat an id).
     init(
         nowMicroseconds: @escaping @Sendable () -> Int64 = ServerClock.systemMicroseconds,
-        random: SplitMixSequence = SplitMixSequence()
+        random: SplitMixSequence = SplitMixSequence(), after latest: String? = nil
     ) {
         self.nowMicroseconds = nowMicroseconds
         self.random = random
+        if let latest, latest.utf8.count >= 16, let stamp = UInt64(latest.prefix(16), radix: 16) { last = stamp }
     }
 
     func next() -> String {

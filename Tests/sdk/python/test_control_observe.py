@@ -35,8 +35,8 @@ class Control:
 
     def __init__(self, tmp_path, *args, host="127.0.0.1", name="srv"):
         self.dir = tmp_path / name
-        (self.dir / "data").mkdir(parents=True)
-        self.log = open(self.dir / "server.log", "wb")
+        (self.dir / "data").mkdir(parents=True, exist_ok=True)
+        self.log = open(self.dir / "server.log", "ab")
         self.proc = subprocess.Popen(
             [str(server_binary()), "serve", "--host", host, "--port", "0", "--data-dir", str(self.dir / "data"),
              *args],
@@ -390,6 +390,41 @@ def test_the_same_seed_gives_byte_identical_runs_and_another_seed_does_not(start
     # The stamp half of an upload id is the (frozen) clock; only the seeded half differs.
     assert other["upload_id"][:16] == first["upload_id"][:16]
     assert other["bodies"] != first["bodies"]
+
+
+def test_seeded_upload_ids_stay_unique_and_ordered_across_a_restart(start):
+    args = ("--deterministic", "restart-seed", "--auth", "off")
+    first = start(*args, name="same-dir")
+    first.clock(set=GOLDEN_INSTANT, freeze=True)
+    bucket = first.bucket("restart-bucket")
+    bucket.create_bucket()
+    before = bucket.init_multipart_upload("k").upload_id
+    first.stop()
+    again = start(*args, name="same-dir")
+    again.clock(set=GOLDEN_INSTANT, freeze=True)
+    after = again.bucket("restart-bucket").init_multipart_upload("k").upload_id
+    assert after != before and after > before
+    listed = [u.upload_id for u in again.bucket("restart-bucket").list_multipart_uploads().upload_list]
+    assert listed == [before, after]
+
+
+def test_secrets_in_query_strings_and_token_headers_are_masked(start):
+    srv = start()
+    bucket = srv.bucket("journal-mask")
+    bucket.create_bucket()
+    bucket.put_object("k", b"v")
+    url = bucket.sign_url("GET", "k", 300)
+    signature = re.search(r"[?&]Signature=([^&]+)", url).group(1)
+    assert requests.get(url, timeout=30).status_code == 200
+    record = srv.journal(operation="GetObject")[-1]
+    assert "Signature=***" in record["query"] and signature not in record["query"]
+    assert "OSSAccessKeyId=%s" % ACCESS_KEY_ID in record["query"]
+    resp = raw_request(srv.endpoint, "GET", "journal-mask", "k", headers={"x-oss-security-token": "sts-secret"})
+    assert resp.status_code == 403
+    token_record = srv.journal(status=403)[-1]
+    token = [v for k, v in token_record["headers"].items() if k.lower() == "x-oss-security-token"]
+    assert token == ["***"]
+    assert "sts-secret" not in str(srv.journal())
 
 
 # ---------------------------------------------------------------- metrics
