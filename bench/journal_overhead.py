@@ -29,6 +29,13 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TICKS = os.sysconf("SC_CLK_TCK")
+# What an SDK sends besides Host (the servers run with --auth off: the signature is not checked), so that journal
+# entries have a realistic size.
+SDK_HEADERS = [
+    "Accept-Encoding: identity", "User-Agent: aliyun-sdk-python/2.19.1(Linux/6.1.0/x86_64;3.11.2)/bench",
+    "Date: Wed, 02 Dec 2026 00:00:00 GMT", "x-oss-date: Wed, 02 Dec 2026 00:00:00 GMT",
+    "Authorization: OSS LocalOSSTestKey:Zm9yLXRoZS1iZW5jaC1vbmx5LTEyMzQ1Ng==",
+]
 
 
 def start(binary, data_dir, journal_size, wrapper=()):
@@ -73,9 +80,13 @@ def round_trip(binary, journal_size, seconds, connections):
         call(port, "PUT", "/bench")
         call(port, "PUT", "/bench/small", os.urandom(4096))
         url = "http://127.0.0.1:%d/bench/small" % port
-        subprocess.run(["wrk", "-t", "2", "-c", str(connections), "-d", "1s", url], capture_output=True, check=True)
+        headers = []
+        for header in SDK_HEADERS:
+            headers += ["-H", header]
+        subprocess.run(["wrk", "-t", "2", "-c", str(connections), "-d", "1s", *headers, url], capture_output=True,
+                       check=True)
         before = cpu_seconds(proc.pid)
-        out = subprocess.run(["wrk", "-t", "2", "-c", str(connections), "-d", "%gs" % seconds, url],
+        out = subprocess.run(["wrk", "-t", "2", "-c", str(connections), "-d", "%gs" % seconds, *headers, url],
                              capture_output=True, text=True, check=True).stdout
         used = cpu_seconds(proc.pid) - before
         count = int(re.search(r"(\d+) requests in", out).group(1))
@@ -91,7 +102,8 @@ def round_trip(binary, journal_size, seconds, connections):
 def keep_alive_gets(port, target, count):
     """`count` GETs back to back on one connection; every answer must be 200 with its 4 KiB."""
     with socket.create_connection(("127.0.0.1", port)) as sock:
-        request = ("GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n" % target).encode()
+        request = ("GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\n%s\r\n\r\n"
+                   % (target, "\r\n".join(SDK_HEADERS))).encode()
         buffer = b""
         for _ in range(count):
             sock.sendall(request)
