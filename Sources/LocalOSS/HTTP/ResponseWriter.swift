@@ -27,9 +27,11 @@ struct ResponseWriter {
     }
 
     /// The bytes of a reply held in memory (an error), ending the connection; for sockets served without a stream.
-    static func serialize(_ response: HTTPResponse, requestID: String, serverName: String) -> [UInt8] {
+    static func serialize(
+        _ response: HTTPResponse, requestID: String, serverName: String, dates: DateCache = .system
+    ) -> [UInt8] {
         var bytes = head(
-            of: response, requestID: requestID, serverName: serverName, keepAlive: false, dates: .system)
+            of: response, requestID: requestID, serverName: serverName, keepAlive: false, dates: dates)
         if case .bytes(let body) = response.body { bytes.append(contentsOf: body) }
         return bytes
     }

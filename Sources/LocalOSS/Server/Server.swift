@@ -115,7 +115,7 @@ public final class Server: @unchecked Sendable {
             pointer.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { Int(UInt16(bigEndian: $0.pointee.sin_port)) }
         }
         do {
-            let refuser = try ConnectionRefuser(startThread: DetachedThread.start)
+            let refuser = try ConnectionRefuser(startThread: DetachedThread.start, dates: service.dates)
             self.refuser = refuser
             let workers = WorkerPool<Connection>(maxWorkers: configuration.workers, startThread: startThread) {
                 [self] connection in serve(connection)
