@@ -119,6 +119,18 @@ import Testing
         #expect(record.time == "2023-11-14T22:13:20.123Z")
     }
 
+    @Test func largeHeadsAreCutToWhatTheJournalKeeps() {
+        let small = HTTPHeaders([("Host", "h"), ("Date", "d")])
+        #expect(RequestObserver.bounded(small).fields.map(\.name) == ["Host", "Date"])
+        let big = HTTPHeaders(
+            (0..<10).map { ("x-oss-meta-\($0)", String(repeating: "v", count: 4000)) })
+        let kept = RequestObserver.bounded(big).fields
+        #expect(kept.count == 5)
+        #expect(kept.prefix(4).map(\.name) == ["x-oss-meta-0", "x-oss-meta-1", "x-oss-meta-2", "x-oss-meta-3"])
+        #expect(kept.last?.name == "x-localoss-journal-omitted")
+        #expect(kept.last?.value.hasPrefix("6 header fields") == true)
+    }
+
     @Test func everyOperationHasItsOwnMetricSlotNamedAfterIt() throws {
         let bucket = try BucketName(validating: "bucket")
         let key = try ObjectKey(validating: "key")

@@ -17,12 +17,34 @@ final class RequestObserver: Sendable {
         self.metrics = metrics
     }
 
+    /// Header bytes a journal entry keeps: a head may be 64 KiB, and 10,000 of those would hold 640 MiB.
+    static let maxJournaledHeaderBytes = 16 << 10
+
     func begin(_ head: HTTPRequestHead, requestID: String) -> RequestObservation {
         RequestObservation(
             startedNanos: Self.monotonicNanoseconds(),
             entry: JournalEntry(
                 timeMicros: clock.nowMicroseconds(), requestID: requestID, method: head.method, target: head.target,
-                headers: head.headers))
+                headers: journal.isEnabled ? Self.bounded(head.headers) : HTTPHeaders()))
+    }
+
+    /// The headers as they are (shared, not copied) unless they are larger than the journal keeps; then the first
+    /// ones that fit, and a field saying how many were left out.
+    static func bounded(_ headers: HTTPHeaders) -> HTTPHeaders {
+        var total = 0
+        for field in headers { total += field.name.utf8.count + field.value.utf8.count }
+        guard total > maxJournaledHeaderBytes else { return headers }
+        var kept: [(String, String)] = []
+        var used = 0
+        for field in headers {
+            let size = field.name.utf8.count + field.value.utf8.count
+            if used + size > maxJournaledHeaderBytes { break }
+            used += size
+            kept.append((field.name, field.value))
+        }
+        let omitted = headers.fields.count - kept.count
+        kept.append(("x-localoss-journal-omitted", "\(omitted) header fields (over \(maxJournaledHeaderBytes) bytes)"))
+        return HTTPHeaders(kept)
     }
 
     func finish(_ observation: RequestObservation, response: HTTPResponse, body: RequestBody) {
