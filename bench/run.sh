@@ -79,4 +79,10 @@ idle=10000
 for a in "${args[@]}"; do [ "$a" = --quick ] && idle=1000; done
 echo "[run.sh] $idle idle keep-alive connections" >&2
 python3 "$root/bench/idle_connections.py" --binary "$bin/localoss" --connections "$idle" --samples 100 || status=1
+
+# What the request journal costs a small GET: server CPU per request with and without it (figures only).
+rounds=3 seconds=3
+for a in "${args[@]}"; do [ "$a" = --quick ] && rounds=1 seconds=1; done
+echo "[run.sh] journal overhead, $rounds round(s) of $seconds s" >&2
+python3 "$root/bench/journal_overhead.py" --binary "$bin/localoss" --rounds "$rounds" --seconds "$seconds" || status=1
 exit $status

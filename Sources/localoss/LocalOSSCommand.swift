@@ -97,6 +97,24 @@ struct Serve: ParsableCommand {
     )
     var adminToken: String? = env("LOCALOSS_ADMIN_TOKEN")
 
+    @Option(
+        help:
+            "Requests the journal (/_localoss/requests) keeps, newest last; 0 keeps none (env LOCALOSS_JOURNAL_SIZE)."
+    )
+    var journalSize: Int = env("LOCALOSS_JOURNAL_SIZE").flatMap(Int.init) ?? Configuration().journalSize
+
+    @Option(
+        help:
+            "Seed request ids and upload ids from SEED (any text), so two runs of one client against fresh servers give identical replies; freeze the clock too for identical times (env LOCALOSS_DETERMINISTIC)."
+    )
+    var deterministic: String? = env("LOCALOSS_DETERMINISTIC")
+
+    @Option(
+        help:
+            "Smallest part but the last that CompleteMultipartUpload accepts, in bytes; lower it for fast tests with tiny parts (env LOCALOSS_MIN_PART_SIZE)."
+    )
+    var minPartSize: Int64 = env("LOCALOSS_MIN_PART_SIZE").flatMap { Int64($0) } ?? Configuration().minimumPartSize
+
     @Flag(help: "fsync files and directories before committing metadata (env LOCALOSS_DURABLE=1).")
     var durable: Bool = env("LOCALOSS_DURABLE") == "1"
 
@@ -143,6 +161,14 @@ struct Serve: ParsableCommand {
         configuration.maxClockSkew = maxSkew
         configuration.region = region
         configuration.adminToken = adminToken
+        guard journalSize >= 0 else { throw ValidationError("--journal-size must be 0 or more") }
+        configuration.journalSize = journalSize
+        if let deterministic, deterministic.isEmpty {
+            throw ValidationError("--deterministic needs a seed (any non-empty text)")
+        }
+        configuration.deterministicSeed = deterministic
+        guard minPartSize >= 0 else { throw ValidationError("--min-part-size must be 0 or more bytes") }
+        configuration.minimumPartSize = minPartSize
         for text in credentials { configuration.extraCredentials.merge(try Credentials.parse(text)) { $1 } }
         if let credentialsFile = credentialsFile ?? env("LOCALOSS_CREDENTIALS_FILE") {
             let text = try String(contentsOfFile: credentialsFile, encoding: .utf8)
@@ -175,6 +201,7 @@ struct Serve: ParsableCommand {
               access key secret: \(shownSecret)
               data directory:    \(dataDir)
               signatures:        \(auth == "on" ? "verified (V1, V2 and V4)" : "not checked (--auth off)")
+              ids:               \(deterministic == nil ? "random" : "seeded (--deterministic)")
               control plane:     \(server.scheme)://\(shownHost):\(server.port)/_localoss/ (\(controlAccess))
 
             """

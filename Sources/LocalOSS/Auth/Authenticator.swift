@@ -19,7 +19,8 @@ struct Authenticator: Sendable {
     let maxSkew: Int64
     /// V4 credential scopes must name this region, as OSS refuses a signature scoped to another one.
     var region = Region.default
-    var now: @Sendable () -> Int64 = { HTTPDate.now() }
+    /// Seconds since 1970: the server's clock (skew checks, presigned expiry).
+    var now: @Sendable () -> Int64 = { ServerClock.system.now() }
 
     func authenticate(_ request: SignedRequest) throws(OSSError) -> Verdict {
         guard enabled else { return Verdict() }

@@ -7,9 +7,22 @@ final class TestDouble: Sendable {
     let dataDirectory: String
     /// Monotonic milliseconds at start, for `uptimeSeconds`.
     let startedAt = HTTPDate.monotonicMilliseconds()
+    /// The server's one wall clock (`/_localoss/clock`).
+    let clock: ServerClock
+    /// Metrics and journal of OSS requests (`/_localoss/metrics`, `/_localoss/requests`).
+    let observer: RequestObserver
+    /// Read at scrape time: open connections and what the store holds.
+    let gauges: @Sendable () -> ScrapeGauges
 
-    init(dataDirectory: String) {
+    init(
+        dataDirectory: String, clock: ServerClock = ServerClock(),
+        observer: RequestObserver? = nil,
+        gauges: @escaping @Sendable () -> ScrapeGauges = { ScrapeGauges(openConnections: 0) }
+    ) {
         self.dataDirectory = dataDirectory
+        self.clock = clock
+        self.observer = observer ?? RequestObserver(clock: clock, journal: RequestJournal())
+        self.gauges = gauges
     }
 
     /// Every endpoint of the control plane. Each capability adds its rows here.
@@ -19,7 +32,7 @@ final class TestDouble: Sendable {
                 ControlReply(
                     json: Health(status: "ok", version: version, dataDir: dataDirectory, uptimeSeconds: uptime))
             }
-        ]
+        ] + ObservationEndpoints(observer: observer, gauges: gauges).routes + ClockEndpoints(clock: clock).routes
     }
 
     var uptime: Double { Double(HTTPDate.monotonicMilliseconds() - startedAt) / 1000 }

@@ -5,21 +5,13 @@
 #endif
 
 /// The two time formats OSS puts on the wire, and parsing of the HTTP one. Uses the C library: no shared formatter.
+/// The current time is not here: it is the server's `ServerClock`, which tests can move.
 enum HTTPDate {
-    static func now() -> Int64 { Int64(time(nil)) }
-
     /// A clock for measuring intervals: it never jumps with the wall clock.
     static func monotonicMilliseconds() -> Int64 {
         var spec = timespec()
         clock_gettime(CLOCK_MONOTONIC, &spec)
         return Int64(spec.tv_sec) * 1000 + Int64(spec.tv_nsec) / 1_000_000
-    }
-
-    /// Wall-clock microseconds since 1970 (upload ids are ordered by it).
-    static func nowMicroseconds() -> Int64 {
-        var spec = timespec()
-        clock_gettime(CLOCK_REALTIME, &spec)
-        return Int64(spec.tv_sec) * 1_000_000 + Int64(spec.tv_nsec) / 1000
     }
 
     /// `Tue, 04 Dec 2018 15:56:38 GMT`

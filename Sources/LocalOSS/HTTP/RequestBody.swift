@@ -16,6 +16,8 @@ final class RequestBody {
     }
 
     let framing: Framing
+    /// Body bytes read so far (after any chunked framing is removed).
+    var bytesReceived: UInt64 { received }
     private let stream: SocketStream
     /// Where the two body buffers come from; asked only when the body is first read, so a request without a body
     /// never takes any.
@@ -35,6 +37,8 @@ final class RequestBody {
     private let timeout: Int
     private var deadline: BodyDeadline?
     private var received: UInt64 = 0
+    /// The body's MD5, once storage has hashed all of it (PutObject, UploadPart, AppendObject), for the journal.
+    var digestedMD5: [UInt8]?
     /// Set when reading failed (malformed framing, peer gone, timeout): the rest of the body cannot be found.
     private var broken = false
     /// The connection must close after this request whatever happens (ambiguous framing).

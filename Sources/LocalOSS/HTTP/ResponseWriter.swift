@@ -4,9 +4,12 @@ import Foundation
 struct ResponseWriter {
     let stream: SocketStream
     let serverName: String
+    /// The `Date` header's source: the server's clock.
+    var dates = DateCache.system
 
     func write(_ response: HTTPResponse, requestID: String, omitBody: Bool, keepAlive: Bool) throws {
-        var bytes = Self.head(of: response, requestID: requestID, serverName: serverName, keepAlive: keepAlive)
+        var bytes = Self.head(
+            of: response, requestID: requestID, serverName: serverName, keepAlive: keepAlive, dates: dates)
         if omitBody {
             try stream.write(bytes)
             return
@@ -34,15 +37,18 @@ struct ResponseWriter {
     }
 
     /// The bytes of a reply held in memory (an error), ending the connection; for sockets served without a stream.
-    static func serialize(_ response: HTTPResponse, requestID: String, serverName: String) -> [UInt8] {
-        var bytes = head(of: response, requestID: requestID, serverName: serverName, keepAlive: false)
+    static func serialize(
+        _ response: HTTPResponse, requestID: String, serverName: String, dates: DateCache = .system
+    ) -> [UInt8] {
+        var bytes = head(
+            of: response, requestID: requestID, serverName: serverName, keepAlive: false, dates: dates)
         if case .bytes(let body) = response.body { bytes.append(contentsOf: body) }
         return bytes
     }
 
-    private static func head(of response: HTTPResponse, requestID: String, serverName: String, keepAlive: Bool)
-        -> [UInt8]
-    {
+    private static func head(
+        of response: HTTPResponse, requestID: String, serverName: String, keepAlive: Bool, dates: DateCache
+    ) -> [UInt8] {
         var head: [UInt8] = []
         var capacity = 160 + serverName.utf8.count + requestID.utf8.count
         for field in response.headers { capacity += field.name.utf8.count + field.value.utf8.count + 4 }
@@ -55,7 +61,7 @@ struct ResponseWriter {
         head.append(contentsOf: "\r\nServer: ".utf8)
         head.append(contentsOf: serverName.utf8)
         head.append(contentsOf: "\r\nDate: ".utf8)
-        DateCache.shared.appendCurrent(to: &head)
+        dates.appendCurrent(to: &head)
         head.append(contentsOf: "\r\nx-oss-request-id: ".utf8)
         head.append(contentsOf: requestID.utf8)
         head.append(contentsOf: keepAlive ? "\r\nConnection: keep-alive\r\n".utf8 : "\r\nConnection: close\r\n".utf8)
@@ -109,16 +115,19 @@ struct ResponseWriter {
     }
 }
 
-/// The Date header's value, formatted once per second and shared by all worker threads.
-private final class DateCache: @unchecked Sendable {
-    static let shared = DateCache()
+/// The Date header's value, formatted once per second of its clock and shared by all worker threads.
+final class DateCache: @unchecked Sendable {
+    static let system = DateCache(clock: .system)
 
+    private let clock: ServerClock
     private let lock = NSLock()
     private var second: Int64 = .min
     private var formatted: [UInt8] = []
 
+    init(clock: ServerClock) { self.clock = clock }
+
     func appendCurrent(to bytes: inout [UInt8]) {
-        let now = HTTPDate.now()
+        let now = clock.now()
         lock.lock()
         if now != second {
             formatted = Array(HTTPDate.rfc1123(now).utf8)

@@ -11,10 +11,17 @@ final class Service: Sendable {
     let logger: Logger
     /// Answers `/_localoss/` before OSS routing; nil in tests that build a bare service.
     let controlPlane: ControlPlane?
+    /// Metrics and journal of OSS requests; nil in tests that build a bare service.
+    let observer: RequestObserver?
+    /// Request ids: random, or a seeded sequence with `--deterministic`.
+    let identifiers: Identifiers
+    /// The `Date` header, from the server's clock.
+    let dates: DateCache
 
     init(
         router: Router, authenticator: Authenticator, objects: ObjectStore, multipart: MultipartStore,
-        region: Region = .default, logger: Logger, controlPlane: ControlPlane? = nil
+        region: Region = .default, logger: Logger, controlPlane: ControlPlane? = nil,
+        observer: RequestObserver? = nil, identifiers: Identifiers = Identifiers(), dates: DateCache = .system
     ) {
         self.router = router
         self.authenticator = authenticator
@@ -23,6 +30,9 @@ final class Service: Sendable {
         self.region = region
         self.logger = logger
         self.controlPlane = controlPlane
+        self.observer = observer
+        self.identifiers = identifiers
+        self.dates = dates
     }
 
     func respond(to head: HTTPRequestHead, body: RequestBody, requestID: String) -> HTTPResponse {
@@ -30,16 +40,20 @@ final class Service: Sendable {
         let query = QueryParameters(raw: head.rawQuery)
         var context = RequestContext(head: head, query: query, body: body, requestID: requestID)
         var operationName = "-"
+        var observation = observer?.begin(head, requestID: requestID)
         let response: HTTPResponse
         do {
             let operation = try router.classify(head, query: query)
             operationName = operation.name
+            observation?.routed(operation)
             response = try run(operation, &context)
         } catch let error as OSSError {
+            observation?.failed(error)
             response = ErrorResponder.response(
                 for: error, requestID: requestID, host: context.host, isHead: head.method == "HEAD")
         } catch {
             logger.error("\(requestID) \(head.method) \(head.target) failed: \(error)")
+            observation?.failed(OSSError(.internalError, "\(error)"))
             response = ErrorResponder.response(
                 for: OSSError(.internalError, "We encountered an internal error. Please try again."),
                 requestID: requestID, host: context.host, isHead: head.method == "HEAD")
@@ -49,6 +63,7 @@ final class Service: Sendable {
         // and a locked write to stderr per request).
         let level: Logger.Level = response.status >= 400 ? .info : .debug
         logger.log(level: level, "\(requestID) \(head.method) \(head.target) \(operationName) \(response.status)")
+        if let observer, let observation { observer.finish(observation, response: response, body: body) }
         return response
     }
 

@@ -38,6 +38,12 @@ public struct Configuration: Sendable {
     /// Required as `Authorization: Bearer <token>` by the control plane (`/_localoss/`) when set; without it the
     /// control plane is open on loopback and closed on any other address.
     public var adminToken: String?
+    /// Requests the journal (`/_localoss/requests`) keeps, newest last; 0 keeps none.
+    public var journalSize = 10_000
+    /// Seeds request ids and upload ids (`--deterministic`), so two runs of one client give identical replies.
+    public var deterministicSeed: String?
+    /// CompleteMultipartUpload's minimum size of every part but the last (OSS: 100 KiB).
+    public var minimumPartSize: Int64 = 102_400
     /// Bytes read from the socket per chunk of a body.
     public var bodyChunkSize = 1 << 20
 

@@ -97,12 +97,13 @@ final class Connection: @unchecked Sendable {
     }
 
     private func readHead() -> ConnectionStateMachine.Action {
-        requestID = RequestID.make()
         do {
             guard let parsed = try stream.readHeadIfArrived(limits: limits) else {
                 return machine.headIncomplete(
                     buffered: stream.hasBufferedBytes, now: HTTPDate.monotonicMilliseconds())
             }
+            // Drawn once per request that arrived (not per attempt to read one), so a seeded sequence repeats.
+            requestID = service.identifiers.requestID()
             head = parsed
             return machine.headReceived()
         } catch let failure as HTTPRequestParser.Failure {
@@ -114,6 +115,7 @@ final class Connection: @unchecked Sendable {
                 error = OSSError(.invalidArgument, "The HTTP request is malformed: \(reason).")
             }
             head = nil
+            requestID = service.identifiers.requestID()
             pendingResponse = ErrorResponder.response(for: error, requestID: requestID, host: "", isHead: false)
             return machine.requestRejected()
         } catch {
@@ -143,7 +145,7 @@ final class Connection: @unchecked Sendable {
     private func writeReply(keepAlive: Bool) -> ConnectionStateMachine.Action {
         guard let response = pendingResponse else { return machine.connectionLost() }
         pendingResponse = nil
-        let writer = ResponseWriter(stream: stream, serverName: "AliyunOSS")
+        let writer = ResponseWriter(stream: stream, serverName: "AliyunOSS", dates: service.dates)
         do {
             try writer.write(
                 response, requestID: requestID, omitBody: head?.method == "HEAD", keepAlive: keepAlive)

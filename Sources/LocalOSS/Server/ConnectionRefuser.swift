@@ -24,8 +24,12 @@ final class ConnectionRefuser: @unchecked Sendable {
     private let wakeWrite: Int32
     private let finished = DispatchSemaphore(value: 0)
 
+    /// The `Date` header of the 503 replies: the server's clock.
+    private let dates: DateCache
+
     /// Starts the refuser's thread; fails if even that one cannot be created.
-    init(startThread: DetachedThread.Starter) throws {
+    init(startThread: DetachedThread.Starter, dates: DateCache = .system) throws {
+        self.dates = dates
         var ends: [Int32] = [-1, -1]
         guard pipe(&ends) == 0 else { throw POSIXFailure("pipe") }
         wakeRead = ends[0]
@@ -48,7 +52,7 @@ final class ConnectionRefuser: @unchecked Sendable {
         let requestID = RequestID.make()
         let response = ErrorResponder.response(
             for: OSSError(.serviceUnavailable, message), requestID: requestID, host: "", isHead: false)
-        let bytes = ResponseWriter.serialize(response, requestID: requestID, serverName: "AliyunOSS")
+        let bytes = ResponseWriter.serialize(response, requestID: requestID, serverName: "AliyunOSS", dates: dates)
         _ = bytes.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL | MSG_DONTWAIT)) }
         shutdown(fd, Int32(SHUT_WR))
         let accepted = lock.withLock {

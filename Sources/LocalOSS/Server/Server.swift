@@ -59,21 +59,35 @@ public final class Server: @unchecked Sendable {
         blobs = try BlobStore(root: configuration.dataDirectory, durable: configuration.durable)
         metadata = try MetadataStore(
             path: configuration.dataDirectory + "/metadata.sqlite", durable: configuration.durable)
-        let objects = ObjectStore(metadata: metadata, blobs: blobs)
+        let clock = ServerClock()
+        let identifiers = configuration.deterministicSeed.map { Identifiers(seed: $0) } ?? Identifiers()
+        let objects = ObjectStore(metadata: metadata, blobs: blobs, clock: clock)
+        var multipart = MultipartStore(metadata: metadata, blobs: blobs, objects: objects)
+        multipart.clock = clock
+        multipart.minimumPartSize = configuration.minimumPartSize
+        multipart.uploadIDs = UploadIDGenerator(
+            nowMicroseconds: { clock.nowMicroseconds() }, random: identifiers.uploads,
+            after: try metadata.read { try $0.latestUploadID() })
         let region = Region(id: configuration.region)
         var authenticator = Authenticator(
             credentials: configuration.credentials, enabled: configuration.authenticationEnabled,
             maxSkew: Int64(configuration.maxClockSkew))
         authenticator.region = region
+        authenticator.now = { clock.now() }
         let router = Router(baseDomains: configuration.baseDomains)
-        let testDouble = TestDouble(dataDirectory: configuration.dataDirectory)
+        let observer = RequestObserver(clock: clock, journal: RequestJournal(capacity: configuration.journalSize))
+        let testDouble = TestDouble(
+            dataDirectory: configuration.dataDirectory, clock: clock, observer: observer,
+            gauges: { [connections] in
+                ScrapeGauges(openConnections: connections.count, storage: try? objects.statistics())
+            })
         let controlPlane = ControlPlane(
             routes: testDouble.routes,
             access: ControlAccess(token: configuration.adminToken, listenHost: configuration.host), router: router)
         service = Service(
-            router: router, authenticator: authenticator, objects: objects,
-            multipart: MultipartStore(metadata: metadata, blobs: blobs, objects: objects), region: region,
-            logger: logger, controlPlane: controlPlane)
+            router: router, authenticator: authenticator, objects: objects, multipart: multipart, region: region,
+            logger: logger, controlPlane: controlPlane, observer: observer, identifiers: identifiers,
+            dates: DateCache(clock: clock))
     }
 
     /// Binds the port, sweeps what a crash left behind, then accepts connections. The port comes first so that a
@@ -101,7 +115,7 @@ public final class Server: @unchecked Sendable {
             pointer.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { Int(UInt16(bigEndian: $0.pointee.sin_port)) }
         }
         do {
-            let refuser = try ConnectionRefuser(startThread: DetachedThread.start)
+            let refuser = try ConnectionRefuser(startThread: DetachedThread.start, dates: service.dates)
             self.refuser = refuser
             let workers = WorkerPool<Connection>(maxWorkers: configuration.workers, startThread: startThread) {
                 [self] connection in serve(connection)

@@ -24,6 +24,7 @@ struct BodyIngest {
                 { chunk in try write(chunk) })
         }
         let summary = digests.finish()
+        body.digested(md5: summary.md5)
         if let md5 = expected.md5, md5 != summary.md5 {
             blobs.discard(staged)
             throw OSSError.invalidDigest

@@ -9,6 +9,13 @@ protocol ByteSource {
     func forEachChunkOverlapped(
         _ first: (UnsafeRawBufferPointer) throws -> Void, _ second: (UnsafeRawBufferPointer) throws -> Void
     ) throws
+
+    /// Told the MD5 of all the bytes once they have been hashed, so it can be reported without hashing twice.
+    func digested(md5: [UInt8])
+}
+
+extension ByteSource {
+    func digested(md5: [UInt8]) {}
 }
 
 /// Bytes already in memory, delivered in chunks of a chosen size.

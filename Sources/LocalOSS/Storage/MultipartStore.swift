@@ -1,13 +1,17 @@
 /// In-progress multipart uploads and their parts, and completion into objects. Parts are immutable blobs; a part
 /// row is written only after its blob is complete and verified, and completion moves no bytes.
 struct MultipartStore: Sendable {
-    /// Every part but the last listed one must be at least this large (100 KiB).
-    static let minimumPartSize: Int64 = 102_400
+    /// OSS's minimum size of every part but the last listed one (100 KiB).
+    static let defaultMinimumPartSize: Int64 = 102_400
 
     let metadata: MetadataStore
     let blobs: BlobStore
     let objects: ObjectStore
-    let uploadIDs = UploadIDGenerator()
+    /// CompleteMultipartUpload's EntityTooSmall limit; `--min-part-size` lowers it for fast tests with tiny parts.
+    var minimumPartSize = MultipartStore.defaultMinimumPartSize
+    /// Initiation and part Last-Modified times.
+    var clock = ServerClock.system
+    var uploadIDs = UploadIDGenerator()
 
     struct InitiateOptions {
         var metadata: ObjectMetadata
@@ -24,7 +28,7 @@ struct MultipartStore: Sendable {
             let bucket = try catalog.requireBucket(address.bucket.value)
             let upload = UploadRecord(
                 uploadID: uploadIDs.next(), bucket: address.bucket.value, key: address.key.value,
-                initiated: HTTPDate.now(), metadata: options.metadata,
+                initiated: clock.now(), metadata: options.metadata,
                 storageClass: options.storageClass ?? bucket.storageClass, acl: options.acl,
                 forbidOverwrite: options.forbidOverwrite, sequential: options.sequential)
             try catalog.insertUpload(upload)
@@ -70,7 +74,7 @@ struct MultipartStore: Sendable {
         let blob = try blobs.commit(staged)
         let record = PartRecord(
             number: part.value, blob: blob, size: Int64(summary.length), md5: summary.md5, crc64: summary.crc64,
-            lastModified: HTTPDate.now())
+            lastModified: clock.now())
         do {
             let replaced = try metadata.write { catalog in
                 _ = try requireUpload(catalog, address, uploadID, ec: ec)
@@ -100,10 +104,10 @@ struct MultipartStore: Sendable {
             let upload = try requireUpload(catalog, address, uploadID, ec: "0042-00000002")
             let uploaded = try catalog.parts(uploadID: uploadID, after: 0, limit: PartNumber.range.upperBound)
             let chosen = try Self.choose(selection, from: uploaded)
-            for part in chosen.dropLast() where part.size < Self.minimumPartSize {
+            for part in chosen.dropLast() where part.size < minimumPartSize {
                 throw OSSError(
                     .entityTooSmall, "Your proposed upload is smaller than the minimum allowed size.",
-                    details: [("PartNumber", String(part.number)), ("MinSizeAllowed", String(Self.minimumPartSize))])
+                    details: [("PartNumber", String(part.number)), ("MinSizeAllowed", String(minimumPartSize))])
             }
             if upload.forbidOverwrite || forbidOverwrite,
                 try catalog.object(bucket: upload.bucket, key: upload.key) != nil
@@ -119,7 +123,8 @@ struct MultipartStore: Sendable {
                     contentMD5 = try wholeContentMD5(chosen)
                 }
             }
-            let object = Self.assemble(upload, parts: chosen, acl: acl, contentMD5: contentMD5)
+            let object = Self.assemble(
+                upload, parts: chosen, acl: acl, contentMD5: contentMD5, lastModified: clock.now())
             var released = try catalog.replaceObject(
                 object, extents: chosen.map { Extent(blob: $0.blob, size: $0.size) })
             let kept = Set(chosen.map(\.blob))
@@ -265,9 +270,10 @@ struct MultipartStore: Sendable {
     }
 
     /// The completed object: multipart ETag (MD5 of the binary part MD5s, `-N`) and CRC64 combined from the parts.
-    static func assemble(_ upload: UploadRecord, parts: [PartRecord], acl: CannedACL?, contentMD5: String? = nil)
-        -> ObjectRecord
-    {
+    static func assemble(
+        _ upload: UploadRecord, parts: [PartRecord], acl: CannedACL?, contentMD5: String? = nil,
+        lastModified: Int64 = ServerClock.system.now()
+    ) -> ObjectRecord {
         let md5 = EVPDigest(.md5)
         var crc: UInt64 = 0
         var size: Int64 = 0
@@ -284,7 +290,7 @@ struct MultipartStore: Sendable {
         return ObjectRecord(
             bucket: upload.bucket, key: upload.key, type: .multipart, size: size,
             etag: "\"\(Encoding.upperHex(md5.finalize()))-\(parts.count)\"", crc64: crc, contentMD5: contentMD5,
-            lastModified: HTTPDate.now(), metadata: upload.metadata, storageClass: upload.storageClass,
+            lastModified: lastModified, metadata: upload.metadata, storageClass: upload.storageClass,
             acl: acl ?? upload.acl)
     }
 }

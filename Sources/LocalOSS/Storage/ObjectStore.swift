@@ -3,6 +3,8 @@
 struct ObjectStore: Sendable {
     let metadata: MetadataStore
     let blobs: BlobStore
+    /// Bucket creation and Last-Modified times.
+    var clock = ServerClock.system
 
     // MARK: Buckets
 
@@ -18,7 +20,7 @@ struct ObjectStore: Sendable {
             }
             try catalog.insertBucket(
                 BucketRecord(
-                    name: name.value, created: HTTPDate.now(), acl: acl ?? .private,
+                    name: name.value, created: clock.now(), acl: acl ?? .private,
                     storageClass: storageClass ?? .standard, redundancy: redundancy ?? "LRS"))
         }
     }
@@ -91,7 +93,7 @@ struct ObjectStore: Sendable {
         }
         let record = ObjectRecord(
             bucket: address.bucket.value, key: address.key.value, type: .normal, size: Int64(summary.length),
-            etag: summary.etag, crc64: summary.crc64, contentMD5: summary.contentMD5, lastModified: HTTPDate.now(),
+            etag: summary.etag, crc64: summary.crc64, contentMD5: summary.contentMD5, lastModified: clock.now(),
             metadata: options.metadata, storageClass: options.storageClass ?? bucket.storageClass, acl: options.acl)
         do {
             let released = try metadata.write { catalog in
@@ -202,7 +204,7 @@ extension ObjectStore {
                 bucket: destination.bucket.value, key: destination.key.value,
                 type: original.type == .appendable ? .normal : original.type, size: original.size,
                 etag: original.etag, crc64: original.crc64, contentMD5: original.contentMD5,
-                lastModified: HTTPDate.now(),
+                lastModified: clock.now(),
                 metadata: options.replacement?.applied(to: original.metadata) ?? original.metadata,
                 storageClass: original.storageClass, acl: options.acl)
             return (record, try catalog.unreferenced(try catalog.replaceObject(record, extents: extents)))
@@ -232,7 +234,7 @@ extension ObjectStore {
                 guard let existing else {
                     let record = ObjectRecord(
                         bucket: address.bucket.value, key: address.key.value, type: .appendable, size: extent.size,
-                        etag: summary.etag, crc64: summary.crc64, contentMD5: nil, lastModified: HTTPDate.now(),
+                        etag: summary.etag, crc64: summary.crc64, contentMD5: nil, lastModified: clock.now(),
                         metadata: newMetadata, storageClass: storageClass ?? bucket.storageClass, acl: acl ?? .default)
                     _ = try catalog.replaceObject(record, extents: [extent])
                     return record
@@ -240,7 +242,8 @@ extension ObjectStore {
                 // OSS does not document an appendable object's ETag; this one changes with every append.
                 let etag = "\"\(Encoding.upperHex(EVPDigest.hash(.md5, Array(existing.etag.utf8) + summary.md5)))\""
                 let crc = CRC64.combine(existing.crc64, summary.crc64, secondLength: summary.length)
-                try catalog.appendExtent(to: existing, extent, crc64: crc, etag: etag, acl: acl ?? existing.acl)
+                try catalog.appendExtent(
+                    to: existing, extent, crc64: crc, etag: etag, acl: acl ?? existing.acl, lastModified: clock.now())
                 return try catalog.object(bucket: existing.bucket, key: existing.key)!
             }
         } catch {

@@ -176,7 +176,9 @@ struct Catalog {
     }
 
     /// Adds a blob at the end of an appendable object and records its new size, CRC and ETag.
-    func appendExtent(to object: ObjectRecord, _ extent: Extent, crc64: UInt64, etag: String, acl: CannedACL) throws {
+    func appendExtent(
+        to object: ObjectRecord, _ extent: Extent, crc64: UInt64, etag: String, acl: CannedACL, lastModified: Int64
+    ) throws {
         let next = try database.prepare("SELECT COALESCE(MAX(seq) + 1, 0) FROM extents WHERE object_id = ?")
         next.bind(.integer(object.id))
         _ = try next.step()
@@ -187,7 +189,7 @@ struct Catalog {
         try database.prepare(
             "UPDATE objects SET size = ?, crc64 = ?, etag = ?, last_modified = ?, acl = ?, content_md5 = NULL WHERE id = ?"
         ).bind(
-            .integer(object.size + extent.size), .unsigned(crc64), .string(etag), .integer(HTTPDate.now()),
+            .integer(object.size + extent.size), .unsigned(crc64), .string(etag), .integer(lastModified),
             .string(acl.rawValue), .integer(object.id)
         ).run()
     }
