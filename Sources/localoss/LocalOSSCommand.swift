@@ -97,6 +97,13 @@ struct Serve: ParsableCommand {
     )
     var adminToken: String? = env("LOCALOSS_ADMIN_TOKEN")
 
+    @Option(
+        name: .customLong("fault"),
+        help:
+            "A fault rule in force from the start, as the JSON POST /_localoss/faults takes; repeatable (env LOCALOSS_FAULTS, a JSON array)."
+    )
+    var faults: [String] = env("LOCALOSS_FAULTS").map { [$0] } ?? []
+
     @Flag(help: "fsync files and directories before committing metadata (env LOCALOSS_DURABLE=1).")
     var durable: Bool = env("LOCALOSS_DURABLE") == "1"
 
@@ -143,6 +150,7 @@ struct Serve: ParsableCommand {
         configuration.maxClockSkew = maxSkew
         configuration.region = region
         configuration.adminToken = adminToken
+        configuration.faultRules = faults
         for text in credentials { configuration.extraCredentials.merge(try Credentials.parse(text)) { $1 } }
         if let credentialsFile = credentialsFile ?? env("LOCALOSS_CREDENTIALS_FILE") {
             let text = try String(contentsOfFile: credentialsFile, encoding: .utf8)

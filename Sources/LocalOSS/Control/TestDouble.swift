@@ -7,9 +7,12 @@ final class TestDouble: Sendable {
     let dataDirectory: String
     /// Monotonic milliseconds at start, for `uptimeSeconds`.
     let startedAt = HTTPDate.monotonicMilliseconds()
+    /// Fault rules, consulted by `Service` for every OSS request (`--fault`, `/_localoss/faults`).
+    let faults: FaultRules
 
-    init(dataDirectory: String) {
+    init(dataDirectory: String, faults: [FaultRule] = []) {
         self.dataDirectory = dataDirectory
+        self.faults = FaultRules(faults)
     }
 
     /// Every endpoint of the control plane. Each capability adds its rows here.
@@ -19,7 +22,7 @@ final class TestDouble: Sendable {
                 ControlReply(
                     json: Health(status: "ok", version: version, dataDir: dataDirectory, uptimeSeconds: uptime))
             }
-        ]
+        ] + faults.routes
     }
 
     var uptime: Double { Double(HTTPDate.monotonicMilliseconds() - startedAt) / 1000 }

@@ -30,7 +30,7 @@ struct ResponseWriter {
         return bytes
     }
 
-    private static func head(of response: HTTPResponse, requestID: String, serverName: String, keepAlive: Bool)
+    static func head(of response: HTTPResponse, requestID: String, serverName: String, keepAlive: Bool)
         -> [UInt8]
     {
         var head: [UInt8] = []

@@ -11,10 +11,12 @@ final class Service: Sendable {
     let logger: Logger
     /// Answers `/_localoss/` before OSS routing; nil in tests that build a bare service.
     let controlPlane: ControlPlane?
+    /// The test double's fault rules, asked once per OSS request; nil in tests that build a bare service.
+    let faults: FaultRules?
 
     init(
         router: Router, authenticator: Authenticator, objects: ObjectStore, multipart: MultipartStore,
-        region: Region = .default, logger: Logger, controlPlane: ControlPlane? = nil
+        region: Region = .default, logger: Logger, controlPlane: ControlPlane? = nil, faults: FaultRules? = nil
     ) {
         self.router = router
         self.authenticator = authenticator
@@ -23,6 +25,7 @@ final class Service: Sendable {
         self.region = region
         self.logger = logger
         self.controlPlane = controlPlane
+        self.faults = faults
     }
 
     func respond(to head: HTTPRequestHead, body: RequestBody, requestID: String) -> HTTPResponse {
@@ -30,11 +33,18 @@ final class Service: Sendable {
         let query = QueryParameters(raw: head.rawQuery)
         var context = RequestContext(head: head, query: query, body: body, requestID: requestID)
         var operationName = "-"
-        let response: HTTPResponse
+        var response: HTTPResponse
+        // Fault rules (FaultEffects.swift): matched once the operation is known, before anything is checked.
+        var fault: FiredFault?
         do {
             let operation = try router.classify(head, query: query)
             operationName = operation.name
-            response = try run(operation, &context)
+            fault = faults?.fire(for: FaultSubject(operation, method: head.method))
+            if let preempted = try fault?.beforeRunning(body: body) {
+                response = preempted
+            } else {
+                response = try run(operation, &context)
+            }
         } catch let error as OSSError {
             response = ErrorResponder.response(
                 for: error, requestID: requestID, host: context.host, isHead: head.method == "HEAD")
@@ -47,6 +57,12 @@ final class Service: Sendable {
         // One line per request, at info only when it was refused: what a failing test needs to see. Successful
         // requests are debug: at info their line cost 8-22% of a small GET's rate with 64 connections (formatting
         // and a locked write to stderr per request).
+        if let fault {
+            response = fault.shaping(response)
+            logger.info(
+                "\(requestID) \(head.method) \(head.target) \(operationName) \(response.status) fault \(fault.label)")
+            return response
+        }
         let level: Logger.Level = response.status >= 400 ? .info : .debug
         logger.log(level: level, "\(requestID) \(head.method) \(head.target) \(operationName) \(response.status)")
         return response

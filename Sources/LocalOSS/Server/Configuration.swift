@@ -38,6 +38,9 @@ public struct Configuration: Sendable {
     /// Required as `Authorization: Bearer <token>` by the control plane (`/_localoss/`) when set; without it the
     /// control plane is open on loopback and closed on any other address.
     public var adminToken: String?
+    /// Fault rules in force from the start, as JSON: each text one rule object or an array of them (the bodies
+    /// `POST /_localoss/faults` takes).
+    public var faultRules: [String] = []
     /// Bytes read from the socket per chunk of a body.
     public var bodyChunkSize = 1 << 20
 

@@ -145,8 +145,15 @@ final class Connection: @unchecked Sendable {
         pendingResponse = nil
         let writer = ResponseWriter(stream: stream, serverName: "AliyunOSS")
         do {
-            try writer.write(
-                response, requestID: requestID, omitBody: head?.method == "HEAD", keepAlive: keepAlive)
+            if let fault = response.fault {
+                let outcome = try FaultedReply(stream: stream, serverName: "AliyunOSS").write(
+                    response, fault: fault, requestID: requestID, omitBody: head?.method == "HEAD",
+                    keepAlive: keepAlive)
+                if outcome == .close { return machine.connectionLost() }
+            } else {
+                try writer.write(
+                    response, requestID: requestID, omitBody: head?.method == "HEAD", keepAlive: keepAlive)
+            }
         } catch {
             return machine.connectionLost()
         }

@@ -66,14 +66,22 @@ public final class Server: @unchecked Sendable {
             maxSkew: Int64(configuration.maxClockSkew))
         authenticator.region = region
         let router = Router(baseDomains: configuration.baseDomains)
-        let testDouble = TestDouble(dataDirectory: configuration.dataDirectory)
+        var faults: [FaultRule] = []
+        for (index, text) in configuration.faultRules.enumerated() {
+            do {
+                faults += try FaultRule.parseList(Array(text.utf8))
+            } catch {
+                throw ServerError.invalidFaultRule("rule \(index + 1) (\(text)): \(error.description)")
+            }
+        }
+        let testDouble = TestDouble(dataDirectory: configuration.dataDirectory, faults: faults)
         let controlPlane = ControlPlane(
             routes: testDouble.routes,
             access: ControlAccess(token: configuration.adminToken, listenHost: configuration.host), router: router)
         service = Service(
             router: router, authenticator: authenticator, objects: objects,
             multipart: MultipartStore(metadata: metadata, blobs: blobs, objects: objects), region: region,
-            logger: logger, controlPlane: controlPlane)
+            logger: logger, controlPlane: controlPlane, faults: testDouble.faults)
     }
 
     /// Binds the port, sweeps what a crash left behind, then accepts connections. The port comes first so that a
@@ -239,6 +247,8 @@ public enum ServerError: Error, CustomStringConvertible {
     case dataDirectoryUnusable(String)
     case cannotStartThread(String)
     case tlsUnusable(String)
+    /// A `--fault` (or `LOCALOSS_FAULTS`) rule that cannot be used.
+    case invalidFaultRule(String)
 
     public var description: String {
         switch self {
@@ -248,6 +258,7 @@ public enum ServerError: Error, CustomStringConvertible {
         case .dataDirectoryUnusable(let detail): "cannot use the data directory: \(detail)"
         case .cannotStartThread(let detail): "cannot start a thread: \(detail)"
         case .tlsUnusable(let detail): "cannot serve TLS: \(detail)"
+        case .invalidFaultRule(let detail): "invalid --fault \(detail)"
         }
     }
 }
