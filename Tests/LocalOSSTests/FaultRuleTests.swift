@@ -105,6 +105,12 @@ import Testing
         let two = try FaultRule.parseList(
             Array(#" [{"action": {"type": "stall"}}, {"action": {"type": "wrongChecksum"}}]"#.utf8))
         #expect(two.map(\.action) == [.stall, .wrongChecksum])
+        do {
+            _ = try FaultRule.parseList(Array(#"[{"action": {"type": "stall"}}, {"action": {"type": "delay"}}]"#.utf8))
+            Issue.record("an array with a bad rule was accepted")
+        } catch {
+            #expect(error == FaultRuleError("[1].action.ms", "required for delay"))
+        }
     }
 
     @Test func aRuleWithoutSeedGetsOneItCanBeRepeatedWith() throws {

@@ -347,8 +347,22 @@ extension FaultRule: Decodable {
     /// A rule, or an array of rules (`LOCALOSS_FAULTS`), from JSON text.
     static func parseList(_ json: [UInt8]) throws(FaultRuleError) -> [FaultRule] {
         let trimmed = json.drop { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }
-        if trimmed.first == UInt8(ascii: "[") { return try FaultJSON.decode([FaultRule].self, from: json) }
-        return [try parse(json)]
+        guard trimmed.first == UInt8(ascii: "[") else { return [try parse(json)] }
+        // Element by element, so that an error says which rule of the array it is about.
+        guard let array = try? JSONSerialization.jsonObject(with: Data(json)) as? [Any] else {
+            throw FaultRuleError("", "not valid JSON")
+        }
+        var rules: [FaultRule] = []
+        for (index, element) in array.enumerated() {
+            do throws(FaultRuleError) {
+                guard let text = try? JSONSerialization.data(withJSONObject: element, options: [.fragmentsAllowed])
+                else { throw FaultRuleError("", "not valid JSON") }
+                rules.append(try parse(Array(text)))
+            } catch {
+                throw FaultRuleError("[\(index)]" + (error.field.isEmpty ? "" : ".\(error.field)"), error.problem)
+            }
+        }
+        return rules
     }
 }
 
