@@ -259,6 +259,30 @@ def test_stall_makes_the_client_time_out_and_the_server_serves_after_removal(ser
     assert bucket.get_object("s/obj").read() == b"still here"
 
 
+def test_a_stalled_request_does_not_keep_the_server_from_stopping(restartable_server):
+    srv = restartable_server
+    make_oss2_bucket(srv.endpoint, "stall-stop").create_bucket()
+    add_fault(srv, {"match": {"operation": "GetBucketInfo"}, "action": {"type": "stall"}})
+    import threading
+    outcome = {}
+
+    def stalled():
+        try:
+            outcome["status"] = requests.get(srv.endpoint + "/stall-stop?bucketInfo", timeout=30).status_code
+        except requests.exceptions.RequestException as e:
+            outcome["error"] = e
+
+    thread = threading.Thread(target=stalled)
+    thread.start()
+    time.sleep(0.5)
+    assert thread.is_alive()
+    started = time.monotonic()
+    assert srv.stop() == 0
+    assert time.monotonic() - started < 5
+    thread.join(timeout=5)
+    assert "error" in outcome, outcome
+
+
 # ---------------------------------------------------------------- body faults
 
 def test_corrupt_body_is_caught_by_oss2_crc_check(server, bucket, tmp_path):
