@@ -20,7 +20,8 @@ extension FiredFault {
             error.injected = (code, status)
             throw error
         case .stall:
-            var placeholder = HTTPResponse(status: 503)
+            // Never sent; status 0 so that logs (and the journal) do not show an answer that was not given.
+            var placeholder = HTTPResponse(status: 0)
             placeholder.fault = .stall(inForce: { [self] in isStillInForce })
             return placeholder
         case .delay(let milliseconds, .beforeBody):

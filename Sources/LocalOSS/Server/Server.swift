@@ -67,7 +67,8 @@ public final class Server: @unchecked Sendable {
         authenticator.region = region
         let router = Router(baseDomains: configuration.baseDomains)
         var faults: [FaultRule] = []
-        for (index, text) in configuration.faultRules.enumerated() {
+        // An empty value (LOCALOSS_FAULTS= in a CI template) means no rules.
+        for (index, text) in configuration.faultRules.enumerated() where !text.allSatisfy(\.isWhitespace) {
             do {
                 faults += try FaultRule.parseList(Array(text.utf8))
             } catch {
