@@ -54,15 +54,16 @@ final class Service: Sendable {
                 for: OSSError(.internalError, "We encountered an internal error. Please try again."),
                 requestID: requestID, host: context.host, isHead: head.method == "HEAD")
         }
-        // One line per request, at info only when it was refused: what a failing test needs to see. Successful
-        // requests are debug: at info their line cost 8-22% of a small GET's rate with 64 connections (formatting
-        // and a locked write to stderr per request).
+        // A faulted request is always logged, with its rule: a test that sees something odd can tell why.
         if let fault {
             response = fault.shaping(response)
             logger.info(
                 "\(requestID) \(head.method) \(head.target) \(operationName) \(response.status) fault \(fault.label)")
             return response
         }
+        // One line per request, at info only when it was refused: what a failing test needs to see. Successful
+        // requests are debug: at info their line cost 8-22% of a small GET's rate with 64 connections (formatting
+        // and a locked write to stderr per request).
         let level: Logger.Level = response.status >= 400 ? .info : .debug
         logger.log(level: level, "\(requestID) \(head.method) \(head.target) \(operationName) \(response.status)")
         return response
