@@ -115,6 +115,13 @@ struct Serve: ParsableCommand {
     )
     var minPartSize: Int64 = env("LOCALOSS_MIN_PART_SIZE").flatMap { Int64($0) } ?? Configuration().minimumPartSize
 
+    @Option(
+        name: .customLong("fault"),
+        help:
+            "A fault rule in force from the start, as the JSON POST /_localoss/faults takes; repeatable (env LOCALOSS_FAULTS, a JSON array)."
+    )
+    var faults: [String] = env("LOCALOSS_FAULTS").map { [$0] } ?? []
+
     @Flag(help: "fsync files and directories before committing metadata (env LOCALOSS_DURABLE=1).")
     var durable: Bool = env("LOCALOSS_DURABLE") == "1"
 
@@ -169,6 +176,7 @@ struct Serve: ParsableCommand {
         configuration.deterministicSeed = deterministic
         guard minPartSize >= 0 else { throw ValidationError("--min-part-size must be 0 or more bytes") }
         configuration.minimumPartSize = minPartSize
+        configuration.faultRules = faults
         for text in credentials { configuration.extraCredentials.merge(try Credentials.parse(text)) { $1 } }
         if let credentialsFile = credentialsFile ?? env("LOCALOSS_CREDENTIALS_FILE") {
             let text = try String(contentsOfFile: credentialsFile, encoding: .utf8)

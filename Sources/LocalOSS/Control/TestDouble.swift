@@ -9,6 +9,8 @@ final class TestDouble: Sendable {
     let startedAt = HTTPDate.monotonicMilliseconds()
     /// The server's one wall clock (`/_localoss/clock`).
     let clock: ServerClock
+    /// Fault rules, consulted by `Service` for every OSS request (`--fault`, `/_localoss/faults`).
+    let faults: FaultRules
     /// Metrics and journal of OSS requests (`/_localoss/metrics`, `/_localoss/requests`).
     let observer: RequestObserver
     /// Read at scrape time: open connections and what the store holds.
@@ -17,12 +19,14 @@ final class TestDouble: Sendable {
     init(
         dataDirectory: String, clock: ServerClock = ServerClock(),
         observer: RequestObserver? = nil,
-        gauges: @escaping @Sendable () -> ScrapeGauges = { ScrapeGauges(openConnections: 0) }
+        gauges: @escaping @Sendable () -> ScrapeGauges = { ScrapeGauges(openConnections: 0) },
+        faults: [FaultRule] = []
     ) {
         self.dataDirectory = dataDirectory
         self.clock = clock
         self.observer = observer ?? RequestObserver(clock: clock, journal: RequestJournal())
         self.gauges = gauges
+        self.faults = FaultRules(faults)
     }
 
     /// Every endpoint of the control plane. Each capability adds its rows here.
@@ -33,6 +37,7 @@ final class TestDouble: Sendable {
                     json: Health(status: "ok", version: version, dataDir: dataDirectory, uptimeSeconds: uptime))
             }
         ] + ObservationEndpoints(observer: observer, gauges: gauges).routes + ClockEndpoints(clock: clock).routes
+            + faults.routes
     }
 
     var uptime: Double { Double(HTTPDate.monotonicMilliseconds() - startedAt) / 1000 }

@@ -9,6 +9,8 @@ struct HTTPResponse {
     var status: Int
     var headers = HTTPHeaders()
     var body: ResponseBody = .empty
+    /// Set when a fault rule changes how the reply goes out (see `FaultedReply`); nil for every other reply.
+    var fault: ReplyFault?
 
     init(status: Int, headers: HTTPHeaders = HTTPHeaders(), body: ResponseBody = .empty) {
         self.status = status

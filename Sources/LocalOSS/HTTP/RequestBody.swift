@@ -43,6 +43,8 @@ final class RequestBody {
     private var broken = false
     /// The connection must close after this request whatever happens (ambiguous framing).
     private(set) var closesConnection = false
+    /// Set when a fault rule slows this body down or cuts it off; nil otherwise.
+    var fault: RequestBodyFault?
 
     /// `buffers` are two body buffers of equal size (the second is used by overlapped reads); `timeout` is the grace
     /// of the body's `BodyDeadline`, in seconds.
@@ -210,6 +212,7 @@ final class RequestBody {
 
     /// One framing step: at most one socket read, never past the current chunk.
     private func readStep(into destination: UnsafeMutableRawBufferPointer) throws -> Int {
+        if let fault { try fault.checkBeforeRead(received: received, finished: finished) }
         if finished { return 0 }
         if expectsContinue {
             expectsContinue = false
@@ -239,11 +242,13 @@ final class RequestBody {
     }
 
     private func readFraming(into destination: UnsafeMutableRawBufferPointer) throws -> Int {
-        let wanted = Int(min(UInt64(destination.count), remainingInChunk))
+        var wanted = Int(min(UInt64(destination.count), remainingInChunk))
+        if let fault { wanted = fault.cap(wanted, received: received) }
         let count = try stream.readSome(into: UnsafeMutableRawBufferPointer(rebasing: destination[..<wanted]))
         guard count > 0 else { throw OSSError(.incompleteBody, "The request body ended before its declared length.") }
         remainingInChunk -= UInt64(count)
         received += UInt64(count)
+        fault?.pacer?.sent(count)
         if case .length = framing, remainingInChunk == 0 { finished = true }
         return count
     }
@@ -278,6 +283,33 @@ final class RequestBody {
                     "The chunked trailer section exceeds \(Self.maxTrailerFields) fields or \(Self.maxTrailerBytes) bytes."
                 )
             }
+        }
+    }
+}
+
+/// What a fault rule does to a request body as it is read.
+enum RequestBodyFault {
+    /// The body is read no faster than the pacer allows.
+    case throttle(Pacer)
+    /// Reading fails once this many bytes were read, or at the end of a shorter body, before the handler has the
+    /// whole of it: nothing can be stored. The connection is then reset (`ReplyFault.reset`).
+    case resetAfter(UInt64)
+
+    var pacer: Pacer? {
+        if case .throttle(let pacer) = self { return pacer }
+        return nil
+    }
+
+    func checkBeforeRead(received: UInt64, finished: Bool) throws(OSSError) {
+        guard case .resetAfter(let limit) = self, received >= limit || finished else { return }
+        throw OSSError(.incompleteBody, "The connection was reset by a fault rule.")
+    }
+
+    /// At most the bytes the fault lets through in one read.
+    func cap(_ wanted: Int, received: UInt64) -> Int {
+        switch self {
+        case .throttle(let pacer): min(wanted, pacer.chunkSize)
+        case .resetAfter(let limit): Int(min(UInt64(wanted), limit - min(limit, received)))
         }
     }
 }

@@ -46,7 +46,7 @@ struct ResponseWriter {
         return bytes
     }
 
-    private static func head(
+    static func head(
         of response: HTTPResponse, requestID: String, serverName: String, keepAlive: Bool, dates: DateCache
     ) -> [UInt8] {
         var head: [UInt8] = []

@@ -11,6 +11,9 @@ final class Service: Sendable {
     let logger: Logger
     /// Answers `/_localoss/` before OSS routing; nil in tests that build a bare service.
     let controlPlane: ControlPlane?
+    /// The test double's fault rules, asked once per OSS request; nil in tests that build a bare service.
+    let faults: FaultRules?
+
     /// Metrics and journal of OSS requests; nil in tests that build a bare service.
     let observer: RequestObserver?
     /// Request ids: random, or a seeded sequence with `--deterministic`.
@@ -21,7 +24,8 @@ final class Service: Sendable {
     init(
         router: Router, authenticator: Authenticator, objects: ObjectStore, multipart: MultipartStore,
         region: Region = .default, logger: Logger, controlPlane: ControlPlane? = nil,
-        observer: RequestObserver? = nil, identifiers: Identifiers = Identifiers(), dates: DateCache = .system
+        observer: RequestObserver? = nil, identifiers: Identifiers = Identifiers(), dates: DateCache = .system,
+        faults: FaultRules? = nil
     ) {
         self.router = router
         self.authenticator = authenticator
@@ -33,6 +37,7 @@ final class Service: Sendable {
         self.observer = observer
         self.identifiers = identifiers
         self.dates = dates
+        self.faults = faults
     }
 
     func respond(to head: HTTPRequestHead, body: RequestBody, requestID: String) -> HTTPResponse {
@@ -41,12 +46,19 @@ final class Service: Sendable {
         var context = RequestContext(head: head, query: query, body: body, requestID: requestID)
         var operationName = "-"
         var observation = observer?.begin(head, requestID: requestID)
-        let response: HTTPResponse
+        var response: HTTPResponse
+        // Fault rules (FaultEffects.swift): matched once the operation is known, before anything is checked.
+        var fault: FiredFault?
         do {
             let operation = try router.classify(head, query: query)
             operationName = operation.name
             observation?.routed(operation)
-            response = try run(operation, &context)
+            fault = faults?.fire(for: FaultSubject(operation, method: head.method))
+            if let preempted = try fault?.beforeRunning(body: body) {
+                response = preempted
+            } else {
+                response = try run(operation, &context)
+            }
         } catch let error as OSSError {
             observation?.failed(error)
             response = ErrorResponder.response(
@@ -58,11 +70,19 @@ final class Service: Sendable {
                 for: OSSError(.internalError, "We encountered an internal error. Please try again."),
                 requestID: requestID, host: context.host, isHead: head.method == "HEAD")
         }
-        // One line per request, at info only when it was refused: what a failing test needs to see. Successful
-        // requests are debug: at info their line cost 8-22% of a small GET's rate with 64 connections (formatting
-        // and a locked write to stderr per request).
-        let level: Logger.Level = response.status >= 400 ? .info : .debug
-        logger.log(level: level, "\(requestID) \(head.method) \(head.target) \(operationName) \(response.status)")
+        // A faulted request is always logged, with its rule: a test that sees something odd can tell why.
+        if let fault {
+            response = fault.shaping(response)
+            observation?.fault = fault.label
+            logger.info(
+                "\(requestID) \(head.method) \(head.target) \(operationName) \(response.status) fault \(fault.label)")
+        } else {
+            // One line per request, at info only when it was refused: what a failing test needs to see. Successful
+            // requests are debug: at info their line cost 8-22% of a small GET's rate with 64 connections
+            // (formatting and a locked write to stderr per request).
+            let level: Logger.Level = response.status >= 400 ? .info : .debug
+            logger.log(level: level, "\(requestID) \(head.method) \(head.target) \(operationName) \(response.status)")
+        }
         if let observer, let observation { observer.finish(observation, response: response, body: body) }
         return response
     }

@@ -4,7 +4,7 @@ enum ErrorResponder {
         let ec = error.ec ?? error.code.ec
         var xml = XMLWriter()
         xml.open("Error")
-        xml.element("Code", error.code.rawValue)
+        xml.element("Code", error.wireCode)
         xml.element("Message", error.message)
         xml.element("RequestId", requestID)
         xml.element("HostId", host)
@@ -19,6 +19,6 @@ enum ErrorResponder {
         if isHead {
             headers.add("x-oss-err", Encoding.base64(Array(document.utf8)))
         }
-        return .xml(document, status: error.code.status, headers: headers)
+        return .xml(document, status: error.status, headers: headers)
     }
 }

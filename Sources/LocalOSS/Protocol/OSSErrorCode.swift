@@ -91,6 +91,12 @@ struct OSSError: Error, Sendable {
     var headers: [(String, String)]
     /// Overrides the EC of the code, where OSS uses a different one per operation.
     var ec: String?
+    /// A wire code and status outside `OSSErrorCode`: the reply a fault rule asks for. `code` then only gives the
+    /// EC when the rule names none.
+    var injected: (code: String, status: Int)?
+
+    var wireCode: String { injected?.code ?? code.rawValue }
+    var status: Int { injected?.status ?? code.status }
 
     init(
         _ code: OSSErrorCode, _ message: String, details: [(String, String)] = [], headers: [(String, String)] = [],

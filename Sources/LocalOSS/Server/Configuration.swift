@@ -44,6 +44,9 @@ public struct Configuration: Sendable {
     public var deterministicSeed: String?
     /// CompleteMultipartUpload's minimum size of every part but the last (OSS: 100 KiB).
     public var minimumPartSize: Int64 = 102_400
+    /// Fault rules in force from the start, as JSON: each text one rule object or an array of them (the bodies
+    /// `POST /_localoss/faults` takes).
+    public var faultRules: [String] = []
     /// Bytes read from the socket per chunk of a body.
     public var bodyChunkSize = 1 << 20
 

@@ -147,8 +147,15 @@ final class Connection: @unchecked Sendable {
         pendingResponse = nil
         let writer = ResponseWriter(stream: stream, serverName: "AliyunOSS", dates: service.dates)
         do {
-            try writer.write(
-                response, requestID: requestID, omitBody: head?.method == "HEAD", keepAlive: keepAlive)
+            if let fault = response.fault {
+                let outcome = try FaultedReply(stream: stream, serverName: "AliyunOSS", dates: service.dates).write(
+                    response, fault: fault, requestID: requestID, omitBody: head?.method == "HEAD",
+                    keepAlive: keepAlive)
+                if outcome == .close { return machine.connectionLost() }
+            } else {
+                try writer.write(
+                    response, requestID: requestID, omitBody: head?.method == "HEAD", keepAlive: keepAlive)
+            }
         } catch {
             return machine.connectionLost()
         }

@@ -75,19 +75,28 @@ public final class Server: @unchecked Sendable {
         authenticator.region = region
         authenticator.now = { clock.now() }
         let router = Router(baseDomains: configuration.baseDomains)
+        var faults: [FaultRule] = []
+        // An empty value (LOCALOSS_FAULTS= in a CI template) means no rules.
+        for (index, text) in configuration.faultRules.enumerated() where !text.allSatisfy(\.isWhitespace) {
+            do {
+                faults += try FaultRule.parseList(Array(text.utf8))
+            } catch {
+                throw ServerError.invalidFaultRule("rule \(index + 1) (\(text)): \(error.description)")
+            }
+        }
         let observer = RequestObserver(clock: clock, journal: RequestJournal(capacity: configuration.journalSize))
         let testDouble = TestDouble(
             dataDirectory: configuration.dataDirectory, clock: clock, observer: observer,
             gauges: { [connections] in
                 ScrapeGauges(openConnections: connections.count, storage: try? objects.statistics())
-            })
+            }, faults: faults)
         let controlPlane = ControlPlane(
             routes: testDouble.routes,
             access: ControlAccess(token: configuration.adminToken, listenHost: configuration.host), router: router)
         service = Service(
             router: router, authenticator: authenticator, objects: objects, multipart: multipart, region: region,
             logger: logger, controlPlane: controlPlane, observer: observer, identifiers: identifiers,
-            dates: DateCache(clock: clock))
+            dates: DateCache(clock: clock), faults: testDouble.faults)
     }
 
     /// Binds the port, sweeps what a crash left behind, then accepts connections. The port comes first so that a
@@ -253,6 +262,8 @@ public enum ServerError: Error, CustomStringConvertible {
     case dataDirectoryUnusable(String)
     case cannotStartThread(String)
     case tlsUnusable(String)
+    /// A `--fault` (or `LOCALOSS_FAULTS`) rule that cannot be used.
+    case invalidFaultRule(String)
 
     public var description: String {
         switch self {
@@ -262,6 +273,7 @@ public enum ServerError: Error, CustomStringConvertible {
         case .dataDirectoryUnusable(let detail): "cannot use the data directory: \(detail)"
         case .cannotStartThread(let detail): "cannot start a thread: \(detail)"
         case .tlsUnusable(let detail): "cannot serve TLS: \(detail)"
+        case .invalidFaultRule(let detail): "invalid --fault \(detail)"
         }
     }
 }

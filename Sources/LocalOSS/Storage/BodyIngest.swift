@@ -47,6 +47,7 @@ struct BodyIngest {
         try body.forEachChunkOverlapped(
             { chunk in digests.update(chunk) }, { chunk in bytes.append(contentsOf: chunk) })
         let summary = digests.finish()
+        body.digested(md5: summary.md5)
         if let md5 = expected.md5, md5 != summary.md5 { throw OSSError.invalidDigest }
         if let sha256 = expected.sha256, sha256 != summary.sha256 { throw OSSError.payloadHashMismatch }
         return (bytes, summary)
