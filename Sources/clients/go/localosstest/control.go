@@ -276,7 +276,7 @@ type Filter struct {
 	Key       string
 	KeyPrefix string
 	Status    int
-	Since     string // passed through as the server reads it
+	Since     string // a sequence number, or an ISO 8601 time of the server clock
 	Limit     int
 }
 
@@ -309,6 +309,7 @@ type Request struct {
 	RequestID    string
 	Method       string
 	Path         string
+	Query        string // as sent, secrets masked
 	Operation    string
 	Bucket       string
 	Key          string
@@ -317,7 +318,9 @@ type Request struct {
 	BodyBytes    int64
 	BodyMD5      string
 	DurationMs   float64
-	StringToSign string
+	Fault        string            // the fault rule applied, e.g. "f3 error"; empty if none
+	Headers      map[string]string // as sent, secrets masked
+	StringToSign string            // for signature failures
 	Fields       map[string]interface{}
 }
 
@@ -333,10 +336,11 @@ func (s *Server) Requests(f Filter) ([]Request, error) {
 	for _, e := range reply.Requests {
 		list = append(list, Request{
 			Seq: int64(number(e["seq"])), Time: text(e["time"]), RequestID: text(e["requestId"]),
-			Method: text(e["method"]), Path: text(e["path"]), Operation: text(e["operation"]),
+			Method: text(e["method"]), Path: text(e["path"]), Query: text(e["query"]), Operation: text(e["operation"]),
 			Bucket: text(e["bucket"]), Key: text(e["key"]), Status: int(number(e["status"])),
 			ErrorCode: text(e["errorCode"]), BodyBytes: int64(number(e["bodyBytes"])), BodyMD5: text(e["bodyMD5"]),
-			DurationMs: number(e["durationMs"]), StringToSign: text(e["stringToSign"]), Fields: e,
+			DurationMs: number(e["durationMs"]), Fault: text(e["fault"]), Headers: headers(e["headers"]),
+			StringToSign: text(e["stringToSign"]), Fields: e,
 		})
 	}
 	return list, nil
@@ -436,9 +440,9 @@ func (c *Clock) Offset(d time.Duration) error {
 	return c.post(map[string]interface{}{"offsetSeconds": d.Seconds()})
 }
 
-// Set sets the clock to t.
+// Set sets the clock to t (to the millisecond, the clock's precision).
 func (c *Clock) Set(t time.Time) error {
-	return c.post(map[string]interface{}{"set": t.UTC().Format(time.RFC3339Nano)})
+	return c.post(map[string]interface{}{"set": t.UTC().Format("2006-01-02T15:04:05.000Z")})
 }
 
 // Freeze stops the clock where it is.
@@ -465,6 +469,16 @@ func text(v interface{}) string {
 	default:
 		return fmt.Sprint(v)
 	}
+}
+
+// headers reads a JSON object of header values.
+func headers(v interface{}) map[string]string {
+	object, _ := v.(map[string]interface{})
+	h := make(map[string]string, len(object))
+	for name, value := range object {
+		h[name] = text(value)
+	}
+	return h
 }
 
 // number reads a JSON number, or a string holding one (0 otherwise).

@@ -114,10 +114,10 @@ def _query_value(value: Any) -> str:
 
 
 def format_time(value: _dt.datetime) -> str:
-    """ISO 8601 in UTC with a ``Z``; a naive datetime is taken as UTC."""
+    """ISO 8601 in UTC to the millisecond (the server clock's precision), with a ``Z``; naive is taken as UTC."""
     if value.tzinfo is None:
         value = value.replace(tzinfo=_dt.timezone.utc)
-    text = value.astimezone(_dt.timezone.utc).isoformat()
+    text = value.astimezone(_dt.timezone.utc).isoformat(timespec="milliseconds")
     return text.replace("+00:00", "Z")
 
 

@@ -16,6 +16,8 @@ REPO_ROOT = pathlib.Path(__file__).resolve().parents[4]
 if not os.environ.get("LOCALOSS_BIN") and (REPO_ROOT / ".build" / "debug" / "localoss").is_file():
     os.environ["LOCALOSS_BIN"] = str(REPO_ROOT / ".build" / "debug" / "localoss")
 
+pytest_plugins = ["pytester"]
+
 _endpoints: Dict[str, bool] = {}
 
 

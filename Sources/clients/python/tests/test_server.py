@@ -120,3 +120,20 @@ def test_marker_passes_arguments(localoss):
 def test_session_fixtures_share_one_server(localoss_server, localoss_session):
     assert localoss_server is localoss_session
     assert localoss_server.health()["status"] == "ok"
+
+
+def test_failed_test_report_shows_the_server_log(pytester):
+    pytester.makepyfile(
+        """
+        import urllib.error, urllib.request
+
+        def test_fails(localoss):
+            try:
+                urllib.request.urlopen(localoss.endpoint + "/no-such-bucket/")  # refused, so logged
+            except urllib.error.HTTPError:
+                pass
+            assert False
+        """)
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["*localoss stderr (localoss)*", "*no-such-bucket*"])
