@@ -117,21 +117,33 @@ def test_clock_freeze_set_and_unfreeze(localoss):
 
 
 # The two tests below share the session server, in this order: what the first leaves, the second must not see.
+CLEANED = ("reset", "faults", "requests/count", "clock")
+
 
 def test_shared_server_leaves_state_behind(localoss_server):
-    require_endpoint(localoss_server, "reset")
-    new_bucket(localoss_server).put_object("left", b"behind")
-    if localoss_server.has_endpoint("faults"):
-        localoss_server.faults.add(match={"operation": "DeleteObject"}, action=SERVICE_UNAVAILABLE)
+    server = localoss_server
+    if not any(server.has_endpoint(path) for path in CLEANED):
+        pytest.skip("this localoss has none of the endpoints the cleaning uses")
+    new_bucket(server).put_object("left", b"behind")
+    if server.has_endpoint("faults"):
+        server.faults.add(match={"operation": "DeleteObject"}, action=SERVICE_UNAVAILABLE)
+    if server.has_endpoint("clock"):
+        server.clock.advance(86400)
+        server.clock.freeze()
 
 
 def test_shared_server_is_cleaned_before_each_test(localoss_server):
-    require_endpoint(localoss_server, "reset")
-    auth = oss2.Auth(localoss_server.access_key_id, localoss_server.access_key_secret)
-    for info in oss2.Service(auth, localoss_server.endpoint).list_buckets().buckets:
-        bucket = oss2.Bucket(auth, localoss_server.endpoint, info.name)
-        assert bucket.list_objects().object_list == []
-    if localoss_server.has_endpoint("faults"):
-        assert localoss_server.faults.list() == []
-    if localoss_server.has_endpoint("requests/count"):
-        assert localoss_server.count_requests() == 0
+    server = localoss_server
+    if not any(server.has_endpoint(path) for path in CLEANED):
+        pytest.skip("this localoss has none of the endpoints the cleaning uses")
+    if server.has_endpoint("requests/count"):  # first: the listing below is journaled
+        assert server.count_requests() == 0
+    if server.has_endpoint("reset"):
+        auth = oss2.Auth(server.access_key_id, server.access_key_secret)
+        for info in oss2.Service(auth, server.endpoint).list_buckets().buckets:
+            assert oss2.Bucket(auth, server.endpoint, info.name).list_objects().object_list == []
+    if server.has_endpoint("faults"):
+        assert server.faults.list() == []
+    if server.has_endpoint("clock"):
+        state = server.clock.state()
+        assert (state["frozen"], state["offsetSeconds"]) == (False, 0)
