@@ -14,7 +14,9 @@
 //		...
 //	}
 //
-// The binary is the one given with WithBinary, else $LOCALOSS_BIN, else localoss on PATH.
+// The binary is the one given with WithBinary, else $LOCALOSS_BIN, else localoss on PATH. New and Close do the
+// same without a testing.TB, for a TestMain that shares one server between a package's tests (then Reset,
+// Faults().Clear() and ClearRequests() between tests as needed).
 //
 // The package uses the standard library only, and its import path is
 // github.com/localoss/localoss/clients/go/localosstest. In GOPATH mode, copy (or symlink) this folder of the

@@ -134,6 +134,24 @@ func TestCleanupStopsServerAndRemovesDataDir(t *testing.T) {
 	}
 }
 
+func TestNewAndClose(t *testing.T) {
+	s, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h, err := s.Health(); err != nil || h.Status != "ok" {
+		t.Fatalf("Health = %+v, %v", h, err)
+	}
+	s.Close()
+	s.Close() // a second Close does nothing
+	if _, err := os.Stat(s.DataDir); !os.IsNotExist(err) {
+		t.Errorf("data dir %s still there: %v", s.DataDir, err)
+	}
+	if code := s.ExitCode(); code != 0 {
+		t.Errorf("exit code %d", code)
+	}
+}
+
 func TestGivenDataDirIsKept(t *testing.T) {
 	dir := t.TempDir()
 	s := Start(t, WithDataDir(dir))
@@ -149,7 +167,7 @@ func TestGivenDataDirIsKept(t *testing.T) {
 }
 
 func TestStartFailureCarriesStderr(t *testing.T) {
-	_, err := start(t, WithArgs("--body-timeout", "0"))
+	_, err := New(WithArgs("--body-timeout", "0"))
 	var se *StartError
 	if !errors.As(err, &se) {
 		t.Fatalf("err = %v, want a *StartError", err)
@@ -186,12 +204,12 @@ func TestStartFailsTheTestWithStderr(t *testing.T) {
 }
 
 func TestBinaryNotFound(t *testing.T) {
-	if _, err := start(t, WithBinary(t.TempDir()+"/no-such-localoss")); err == nil ||
+	if _, err := New(WithBinary(t.TempDir() + "/no-such-localoss")); err == nil ||
 		!strings.Contains(err.Error(), "not an executable") {
 		t.Errorf("err = %v", err)
 	}
 	t.Setenv("LOCALOSS_BIN", "/nonexistent/elsewhere")
-	if _, err := start(t); err == nil || !strings.Contains(err.Error(), "elsewhere") {
+	if _, err := New(); err == nil || !strings.Contains(err.Error(), "elsewhere") {
 		t.Errorf("LOCALOSS_BIN not used: %v", err)
 	}
 }

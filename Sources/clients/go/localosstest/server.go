@@ -45,6 +45,7 @@ type Server struct {
 
 	cmd         *exec.Cmd
 	exited      chan struct{}
+	work        string
 	stderrPath  string
 	stopTimeout time.Duration
 	control     *controlClient
@@ -85,14 +86,24 @@ func WithStopTimeout(d time.Duration) Option { return func(c *config) { c.stopTi
 // When the test fails, the end of the server's log (its stderr) is logged at cleanup.
 func Start(t testing.TB, opts ...Option) *Server {
 	t.Helper()
-	s, err := start(t, opts...)
+	s, err := New(opts...)
 	if err != nil {
 		t.Fatalf("localosstest: %v", err)
 	}
+	t.Cleanup(func() {
+		if t.Failed() {
+			if log := s.Stderr(); strings.TrimSpace(log) != "" {
+				t.Logf("localoss stderr (end):\n%s", tail(log, 50))
+			}
+		}
+		s.Close()
+	})
 	return s
 }
 
-func start(t testing.TB, opts ...Option) (*Server, error) {
+// New starts a server as Start does, for code without a testing.TB (a TestMain sharing one server between the
+// tests of a package); Close stops it. A failed start is a *StartError when the server wrote to its stderr.
+func New(opts ...Option) (*Server, error) {
 	cfg := config{startWait: 30 * time.Second, stopTimeout: 10 * time.Second}
 	for _, opt := range opts {
 		opt(&cfg)
@@ -105,62 +116,63 @@ func start(t testing.TB, opts ...Option) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	// stdout and stderr go to files, not pipes: nothing has to drain them while the test runs.
-	work := t.TempDir()
-	dataDir := cfg.dataDir
-	if dataDir == "" {
-		dataDir = filepath.Join(work, "data")
-		if err := os.Mkdir(dataDir, 0o755); err != nil {
-			return nil, err
-		}
-	}
-	stdout, err := os.Create(filepath.Join(work, "stdout"))
+	// The work directory holds the data directory (unless given) and the server's stdout and stderr, which go to
+	// files rather than pipes so that nothing has to drain them while the test runs.
+	work, err := os.MkdirTemp("", "localoss-")
 	if err != nil {
 		return nil, err
 	}
-	defer stdout.Close()
-	stderr, err := os.Create(filepath.Join(work, "stderr"))
-	if err != nil {
-		return nil, err
-	}
-	defer stderr.Close()
-
 	s := &Server{
 		AccessKeyID:     flagValue(args, "--access-key-id", DefaultAccessKeyID),
 		AccessKeySecret: flagValue(args, "--access-key-secret", DefaultAccessKeySecret),
 		Region:          flagValue(args, "--region", DefaultRegion),
 		AdminToken:      flagValue(args, "--admin-token", ""),
-		DataDir:         dataDir,
+		DataDir:         cfg.dataDir,
 		exited:          make(chan struct{}),
-		stderrPath:      stderr.Name(),
+		work:            work,
+		stderrPath:      filepath.Join(work, "stderr"),
 		stopTimeout:     cfg.stopTimeout,
 	}
-	command := append([]string{"serve", "--host", "127.0.0.1", "--port", "0", "--data-dir", dataDir}, args...)
+	if err := s.launch(binary, args, cfg.startWait); err != nil {
+		s.Close()
+		return nil, err
+	}
+	s.control = newControlClient(s.Endpoint, s.AdminToken, flagValue(args, "--tls-cert", ""))
+	return s, nil
+}
+
+func (s *Server) launch(binary string, args []string, wait time.Duration) error {
+	if s.DataDir == "" {
+		s.DataDir = filepath.Join(s.work, "data")
+		if err := os.Mkdir(s.DataDir, 0o755); err != nil {
+			return err
+		}
+	}
+	stdout, err := os.Create(filepath.Join(s.work, "stdout"))
+	if err != nil {
+		return err
+	}
+	defer stdout.Close()
+	stderr, err := os.Create(s.stderrPath)
+	if err != nil {
+		return err
+	}
+	defer stderr.Close()
+	command := append([]string{"serve", "--host", "127.0.0.1", "--port", "0", "--data-dir", s.DataDir}, args...)
 	s.cmd = exec.Command(binary, command...)
 	s.cmd.Env = environment()
 	s.cmd.Stdout, s.cmd.Stderr = stdout, stderr
 	if err := s.cmd.Start(); err != nil {
-		return nil, fmt.Errorf("cannot run %s: %v", binary, err)
+		s.cmd = nil
+		return fmt.Errorf("cannot run %s: %v", binary, err)
 	}
 	go func() { _ = s.cmd.Wait(); close(s.exited) }()
-	// Registered after t.TempDir, so it runs before the directories are removed.
-	t.Cleanup(func() {
-		if t.Failed() {
-			if log := s.Stderr(); strings.TrimSpace(log) != "" {
-				t.Logf("localoss stderr (end):\n%s", tail(log, 50))
-			}
-		}
-		s.stop(s.stopTimeout)
-	})
-
-	endpoint, err := s.waitForBanner(stdout.Name(), cfg.startWait)
+	endpoint, err := s.waitForBanner(stdout.Name(), wait)
 	if err != nil {
-		s.stop(s.stopTimeout)
-		return nil, withStderr(err, s.Stderr())
+		return withStderr(err, s.Stderr())
 	}
 	s.Endpoint = endpoint
-	s.control = newControlClient(endpoint, s.AdminToken, flagValue(args, "--tls-cert", ""))
-	return s, nil
+	return nil
 }
 
 func (s *Server) waitForBanner(stdoutPath string, wait time.Duration) (string, error) {
@@ -185,7 +197,10 @@ func (s *Server) waitForBanner(stdoutPath string, wait time.Duration) (string, e
 }
 
 // stop sends SIGTERM and waits; a process still running after the timeout is killed.
-func (s *Server) stop(timeout time.Duration) {
+func (s *Server) stop() {
+	if s.cmd == nil {
+		return
+	}
 	select {
 	case <-s.exited:
 		return
@@ -194,14 +209,25 @@ func (s *Server) stop(timeout time.Duration) {
 	_ = s.cmd.Process.Signal(syscall.SIGTERM)
 	select {
 	case <-s.exited:
-	case <-time.After(timeout):
+	case <-time.After(s.stopTimeout):
 		_ = s.cmd.Process.Kill()
 		<-s.exited
 	}
 }
 
-// Stop stops the server now (SIGTERM, then SIGKILL after the stop timeout); the cleanup does it otherwise.
-func (s *Server) Stop() { s.stop(s.stopTimeout) }
+// Stop stops the server now (SIGTERM, then SIGKILL after the stop timeout) and keeps its files, for a test
+// that restarts on the same data directory; the cleanup (or Close) removes them.
+func (s *Server) Stop() { s.stop() }
+
+// Close stops the server and removes its temporary directory (a data directory given with WithDataDir is
+// kept). Start's cleanup calls it; calling it again does nothing.
+func (s *Server) Close() {
+	s.stop()
+	if s.work != "" {
+		_ = os.RemoveAll(s.work)
+		s.work = ""
+	}
+}
 
 // ExitCode is the process's exit status once it has exited, else -1.
 func (s *Server) ExitCode() int {
