@@ -29,7 +29,7 @@ run_python() {
     local venv="${LOCALOSS_CLIENTS_VENV:-$repo/.build/clients-venv}"
     if [ ! -x "$venv/bin/python" ]; then
         log "creating a virtual environment in $venv"
-        python3 -m venv "$venv" || return 2
+        python3 -m venv "$venv" || { log "python3 -m venv failed (Debian: apt-get install python3-venv)"; return 2; }
     fi
     "$venv/bin/python" -m pip install -q --disable-pip-version-check -r "$here/python/tests/requirements.txt" ||
         return 2

@@ -79,6 +79,10 @@ class LocalOSS:
     temporary folder removed at exit, unless ``data_dir`` is given (then it is kept). ``args`` may override the
     host, credentials, region and TLS flags; the attributes below follow them.
 
+    The process does not inherit the ``LOCALOSS_*`` variables for host, port, data directory, credentials, region,
+    TLS and admin token (pass flags instead), so that what this object reports is what the server uses; ``env``
+    adds variables. ``start_timeout`` bounds the wait for the banner.
+
     Attributes: ``endpoint`` (``http://127.0.0.1:PORT``), ``access_key_id``, ``access_key_secret``, ``region``,
     ``data_dir``, ``admin_token``, ``faults`` (:class:`Faults`), ``clock`` (:class:`Clock`), ``control``
     (:class:`ControlClient`, for endpoints this class does not wrap).
