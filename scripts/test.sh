@@ -22,6 +22,7 @@ step "swift test" swift test
 step "swift test under ThreadSanitizer" swift test --sanitize=thread --scratch-path .build-tsan
 step "Python SDK tests (oss2, alibabacloud-oss-v2)" Tests/sdk/python/run.sh
 step "Go SDK tests" Tests/sdk/go/run.sh
+step "Test helpers for Python and Go (Sources/clients)" Sources/clients/run-tests.sh
 step "Reliability: crash points, races, hostile HTTP/XML/names${LOCALOSS_LONG:+ (long mode)}" Tests/reliability/run.sh
 step "Go SDK's own test suites, every suite (exclusions: Tests/sdk/go/upstream-exclusions.txt)" Tests/sdk/go/run-upstream.sh
 step "oss2's own test suite (exclusions: Tests/sdk/oss2-upstream/exclusions.txt)" Tests/sdk/oss2-upstream/run.sh
