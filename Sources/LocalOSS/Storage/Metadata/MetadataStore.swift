@@ -16,6 +16,8 @@ final class MetadataStore: @unchecked Sendable {
     private var idleReaders: [Database] = []
     private var openReaders = 0
     private let buckets = BucketCache()
+    /// Bucket configuration documents (`BucketConfigurationStore`), dropped with the bucket cache.
+    let configurationCache = BucketConfigurationStore.DocumentCache()
     /// Group commit: bodies waiting for the next transaction, and whether a thread is running one.
     private let queue = NSLock()
     private var pending: [WriteJob] = []
@@ -119,6 +121,7 @@ final class MetadataStore: @unchecked Sendable {
             if writer.bucketsChanged {
                 writer.bucketsChanged = false
                 buckets.invalidate()
+                configurationCache.invalidate()
             }
         }
         do {

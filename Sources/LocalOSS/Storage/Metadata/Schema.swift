@@ -78,6 +78,15 @@ enum Schema {
         """
         CREATE TABLE inline_blobs (name TEXT PRIMARY KEY, bytes BLOB);
         """,
+        // 6: bucket configurations (`?cors`, …): each the document a GET returns, validated when it was put.
+        """
+        CREATE TABLE bucket_configurations (
+            bucket TEXT NOT NULL REFERENCES buckets(name) ON DELETE CASCADE,
+            name TEXT NOT NULL,
+            document TEXT NOT NULL,
+            PRIMARY KEY (bucket, name)
+        ) WITHOUT ROWID;
+        """,
     ]
 
     static var currentVersion: Int { migrations.count }
