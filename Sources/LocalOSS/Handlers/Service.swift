@@ -121,7 +121,17 @@ final class Service: Sendable {
             try access.authorize(operation, bucketACL: bucketRecord?.acl)
         }
         context.expectedSHA256 = verdict.payloadSHA256
+        if let bucket, key != nil, head.headers["Authorization"] == nil { try checkReferer(bucket: bucket, head) }
         return try dispatch(operation, context)
+    }
+
+    /// Hotlink protection: object requests without an `Authorization` header (anonymous, presigned) must pass the
+    /// bucket's referer rules, if it has any.
+    private func checkReferer(bucket: String, _ head: HTTPRequestHead) throws {
+        guard let document = try objects.configurations.document(RefererPolicy.subresource, bucket: bucket),
+            let policy = RefererPolicy(document: document)
+        else { return }
+        if let refusal = policy.refusal(referer: head.headers["Referer"]) { throw refusal }
     }
 
     private func dispatch(_ operation: Operation, _ context: RequestContext) throws -> HTTPResponse {
