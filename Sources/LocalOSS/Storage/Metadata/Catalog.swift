@@ -372,6 +372,15 @@ struct Catalog {
         return try statement.step() ? statement.text(0) : nil
     }
 
+    /// Every configuration document of a bucket, by name.
+    func configurations(bucket: String) throws -> [String: String] {
+        let statement = try database.prepare("SELECT name, document FROM bucket_configurations WHERE bucket = ?")
+        statement.bind(.string(bucket))
+        var documents: [String: String] = [:]
+        while try statement.step() { documents[statement.text(0)] = statement.text(1) }
+        return documents
+    }
+
     func setConfiguration(bucket: String, name: String, document: String) throws {
         try database.prepare(
             """
