@@ -15,13 +15,16 @@ final class TestDouble: Sendable {
     let observer: RequestObserver
     /// Read at scrape time: open connections and what the store holds.
     let gauges: @Sendable () -> ScrapeGauges
+    /// Reset, snapshots and restore of the stored state (`/_localoss/reset`, `/_localoss/snapshots`).
+    let state: StateStore?
 
     init(
         dataDirectory: String, clock: ServerClock = ServerClock(),
         observer: RequestObserver? = nil,
         gauges: @escaping @Sendable () -> ScrapeGauges = { ScrapeGauges(openConnections: 0) },
-        faults: [FaultRule] = []
+        faults: [FaultRule] = [], state: StateStore? = nil
     ) {
+        self.state = state
         self.dataDirectory = dataDirectory
         self.clock = clock
         self.observer = observer ?? RequestObserver(clock: clock, journal: RequestJournal())
@@ -37,7 +40,7 @@ final class TestDouble: Sendable {
                     json: Health(status: "ok", version: version, dataDir: dataDirectory, uptimeSeconds: uptime))
             }
         ] + ObservationEndpoints(observer: observer, gauges: gauges).routes + ClockEndpoints(clock: clock).routes
-            + faults.routes
+            + faults.routes + (state.map { StateEndpoints(state: $0).routes } ?? [])
     }
 
     var uptime: Double { Double(HTTPDate.monotonicMilliseconds() - startedAt) / 1000 }

@@ -29,9 +29,12 @@ extension Catalog {
 }
 
 extension Catalog {
-    /// The greatest upload id in progress (byte order is initiation order).
+    /// The greatest upload id in progress or saved in a snapshot (byte order is initiation order): a restore
+    /// brings a snapshot's uploads back, so new ids must not repeat theirs either.
     func latestUploadID() throws -> String? {
-        let statement = try database.prepare("SELECT MAX(upload_id) FROM uploads")
+        let statement = try database.prepare(
+            "SELECT MAX(upload_id) FROM (SELECT upload_id FROM uploads UNION ALL SELECT upload_id FROM snapshot_uploads)"
+        )
         guard try statement.step() else { return nil }
         return statement.optionalText(0)
     }
