@@ -1,6 +1,7 @@
 /// The whole stored state at once, for tests: reset it, save it as a named snapshot, restore one. Each operation is
 /// one write transaction (writes of other requests commit before or after it, never in between), and blob files that
-/// nothing names any more are unlinked after it commits. Snapshots are cheap because blobs are immutable: a snapshot
+/// nothing names any more are unlinked after it commits. Reset and restore keep the foreign keys by their order
+/// (`StateTables`), so they run without SQLite's per-row checks. Snapshots are cheap because blobs are immutable: a snapshot
 /// copies metadata rows and names the blobs they name, which then stay until neither live rows nor a snapshot do.
 struct StateStore: Sendable {
     let metadata: MetadataStore
@@ -32,7 +33,7 @@ struct StateStore: Sendable {
     /// Returns what was removed. Snapshots are kept.
     @discardableResult
     func reset(bucket: String? = nil) throws -> StateCounts {
-        let (removed, released) = try metadata.write { catalog in
+        let (removed, released) = try metadata.writeWithoutForeignKeys { catalog in
             if let bucket, try catalog.bucket(bucket) == nil { throw Failure.noSuchBucket(bucket) }
             let counts = try catalog.stateCounts(bucket: bucket)
             return (counts, try catalog.clearState(bucket: bucket))
@@ -56,7 +57,7 @@ struct StateStore: Sendable {
     @discardableResult
     func restore(_ name: String) throws -> SnapshotRecord {
         try Self.checkName(name)
-        let (record, released) = try metadata.write { catalog in
+        let (record, released) = try metadata.writeWithoutForeignKeys { catalog in
             guard let record = try catalog.snapshot(name) else { throw Failure.noSuchSnapshot(name) }
             return (record, try catalog.restoreSnapshot(name))
         }
