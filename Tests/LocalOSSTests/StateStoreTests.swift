@@ -126,6 +126,19 @@ import Testing
         }
         #expect(data.blobFiles.isEmpty)
         #expect(throws: OSSError.self) { try data.objects.bucket(try BucketName(validating: "one")) }
+        // Reset ran without foreign-key checks; every other write has them again.
+        let enforced = try data.metadata.write { catalog in
+            let statement = try catalog.database.prepare("PRAGMA foreign_keys")
+            _ = try statement.step()
+            return statement.int(0)
+        }
+        #expect(enforced == 1)
+        #expect(throws: (any Error).self) {
+            try data.metadata.write { catalog in
+                try catalog.database.execute(
+                    "INSERT INTO extents (object_id, seq, blob, size, start) VALUES (424242, 0, 'x', 0, 0)")
+            }
+        }
     }
 
     @Test func resetOfOneBucketEmptiesItAndKeepsItAndTheOthers() throws {

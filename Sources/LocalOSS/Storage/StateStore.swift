@@ -38,6 +38,7 @@ struct StateStore: Sendable {
             let counts = try catalog.stateCounts(bucket: bucket)
             return (counts, try catalog.clearState(bucket: bucket))
         }
+        FaultInjection.reach(.stateCommitted)
         blobs.remove(released)
         return removed
     }
@@ -61,6 +62,7 @@ struct StateStore: Sendable {
             guard let record = try catalog.snapshot(name) else { throw Failure.noSuchSnapshot(name) }
             return (record, try catalog.restoreSnapshot(name))
         }
+        FaultInjection.reach(.stateCommitted)
         blobs.remove(released)
         return record
     }
@@ -71,6 +73,7 @@ struct StateStore: Sendable {
             guard try catalog.snapshotExists(name) else { throw Failure.noSuchSnapshot(name) }
             return try catalog.deleteSnapshot(name)
         }
+        FaultInjection.reach(.stateCommitted)
         blobs.remove(released)
     }
 

@@ -442,3 +442,39 @@ def test_restored_state_as_alibabacloud_oss_v2_sees_it(own_server):
         bucket=name, key="mp", upload_id=upload_id,
         complete_multipart_upload=oss.CompleteMultipartUpload(parts=[oss.UploadPart(part_number=1, etag=part_etag)])))
     assert done.etag == multipart_etag([part])
+
+
+@pytest.mark.parametrize("operation", ["reset", "restore", "delete snapshot"])
+def test_a_crash_after_a_state_operation_commits_leaves_no_orphans(own_server, operation):
+    """Killed (SIGKILL) after the operation's transaction committed but before it unlinked the files it freed: the
+    operation holds, and the next start's sweep removes those files."""
+    crash = dict(os.environ, LOCALOSS_ENABLE_CRASH_POINTS="1", LOCALOSS_CRASH_AT="state-committed:1")
+    srv = own_server(env=crash)
+    b = make_oss2_bucket(srv.endpoint, unique_bucket_name("cr"))
+    b.create_bucket()
+    b.put_object("kept", rand(LARGE))
+    assert control(srv, "POST", "snapshots/s").status_code == 201
+    b.put_object("later", rand(LARGE))  # only live rows name it: freed by the operation
+    if operation == "delete snapshot":
+        b.delete_object("kept")  # only the snapshot names it now
+    target = {"reset": ("POST", "reset"), "restore": ("POST", "snapshots/s/restore"),
+              "delete snapshot": ("DELETE", "snapshots/s")}[operation]
+    with pytest.raises(requests.exceptions.ConnectionError):
+        control(srv, *target)
+    srv.proc.wait(timeout=30)
+    srv._finish(srv.proc.returncode)
+    assert len(blob_files(srv.data_dir)) == 2  # the freed file is still there
+
+    srv.env = None
+    srv.start()
+    b = make_oss2_bucket(srv.endpoint, b.bucket_name)
+    snapshots = [s["name"] for s in control(srv, "GET", "snapshots").json()["snapshots"]]
+    if operation == "reset":
+        assert bucket_names(srv) == [] and snapshots == ["s"]
+    elif operation == "restore":
+        assert [o.key for o in oss2.ObjectIterator(b)] == ["kept"]
+    else:
+        assert snapshots == [] and [o.key for o in oss2.ObjectIterator(b)] == ["later"]
+    srv.stop()
+    assert rhelpers.data_dir_violations(srv.data_dir) == []
+    assert len(blob_files(srv.data_dir)) == 1
