@@ -89,7 +89,7 @@ public final class Server: @unchecked Sendable {
             dataDirectory: configuration.dataDirectory, clock: clock, observer: observer,
             gauges: { [connections] in
                 ScrapeGauges(openConnections: connections.count, storage: try? objects.statistics())
-            }, faults: faults, state: StateStore(metadata: metadata, blobs: blobs, clock: clock))
+            }, faults: faults, state: try StateStore(metadata: metadata, blobs: blobs, clock: clock))
         let controlPlane = ControlPlane(
             routes: testDouble.routes,
             access: ControlAccess(token: configuration.adminToken, listenHost: configuration.host), router: router)

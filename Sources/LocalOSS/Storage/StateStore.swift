@@ -8,6 +8,16 @@ struct StateStore: Sendable {
     let blobs: BlobStore
     /// Snapshot creation times.
     var clock = ServerClock.system
+    /// Whether reset and restore may run without SQLite's foreign-key checks: only while every table that points
+    /// into the state is one of `StateTables`, whose order keeps the keys (else a cascade would be skipped).
+    private let ordersItsOwnForeignKeys: Bool
+
+    init(metadata: MetadataStore, blobs: BlobStore, clock: ServerClock = .system) throws {
+        self.metadata = metadata
+        self.blobs = blobs
+        self.clock = clock
+        ordersItsOwnForeignKeys = try metadata.read { try $0.foreignKeyDependents() }.isEmpty
+    }
 
     enum Failure: Error, Equatable {
         case noSuchBucket(String)
@@ -33,7 +43,7 @@ struct StateStore: Sendable {
     /// Returns what was removed. Snapshots are kept.
     @discardableResult
     func reset(bucket: String? = nil) throws -> StateCounts {
-        let (removed, released) = try metadata.writeWithoutForeignKeys { catalog in
+        let (removed, released) = try bulkWrite { catalog in
             if let bucket, try catalog.bucket(bucket) == nil { throw Failure.noSuchBucket(bucket) }
             let counts = try catalog.stateCounts(bucket: bucket)
             return (counts, try catalog.clearState(bucket: bucket))
@@ -58,7 +68,7 @@ struct StateStore: Sendable {
     @discardableResult
     func restore(_ name: String) throws -> SnapshotRecord {
         try Self.checkName(name)
-        let (record, released) = try metadata.writeWithoutForeignKeys { catalog in
+        let (record, released) = try bulkWrite { catalog in
             guard let record = try catalog.snapshot(name) else { throw Failure.noSuchSnapshot(name) }
             return (record, try catalog.restoreSnapshot(name))
         }
@@ -79,6 +89,10 @@ struct StateStore: Sendable {
 
     func snapshots() throws -> [SnapshotRecord] {
         try metadata.read { try $0.snapshots() }
+    }
+
+    private func bulkWrite<T>(_ body: (Catalog) throws -> T) throws -> T {
+        ordersItsOwnForeignKeys ? try metadata.writeWithoutForeignKeys(body) : try metadata.write(body)
     }
 
     private static func checkName(_ name: String) throws(Failure) {

@@ -43,6 +43,21 @@ struct SnapshotRecord: Sendable, Equatable {
 /// Set-based SQL for reset, snapshots and restore: one statement per table, whatever the number of rows. Blobs a
 /// statement drops are gathered in the temporary table `released_blobs` and freed at the end if nothing names them.
 extension Catalog {
+    /// Tables outside `StateTables` whose foreign keys point into it (a feature's table added without a row there).
+    /// While one exists, reset and restore keep SQLite's foreign-key enforcement, so that its cascades still run.
+    func foreignKeyDependents() throws -> [String] {
+        let names = StateTables.all.map(\.name)
+        let list = names.map { "'\($0)'" }.joined(separator: ", ")
+        let statement = try database.prepare(
+            """
+            SELECT DISTINCT m.name FROM sqlite_master AS m, pragma_foreign_key_list(m.name) AS f
+            WHERE m.type = 'table' AND f."table" IN (\(list)) AND m.name NOT IN (\(list)) ORDER BY m.name
+            """)
+        var result: [String] = []
+        while try statement.step() { result.append(statement.text(0)) }
+        return result
+    }
+
     func stateCounts(bucket: String?) throws -> StateCounts {
         let statement: Statement
         if let bucket {
