@@ -72,11 +72,16 @@ struct SeedDirectory {
             let options = ObjectStore.PutOptions(
                 metadata: ObjectMetadata(contentType: ContentTypes.guess(for: relative), headers: []),
                 expected: ExpectedDigests(), acl: .default, storageClass: nil, forbidOverwrite: false)
-            let record = try objects.putObject(
-                ObjectAddress(bucket: bucket, key: key), body: FileBytes(fd: fd, length: UInt64(status.st_size)),
-                options: options)
-            summary.objects += 1
-            summary.bytes += record.size
+            do {
+                let record = try objects.putObject(
+                    ObjectAddress(bucket: bucket, key: key), body: FileBytes(fd: fd, length: UInt64(status.st_size)),
+                    options: options)
+                summary.objects += 1
+                summary.bytes += record.size
+            } catch let refused as OSSError {
+                // What a PutObject of it would be refused for (over 5 GiB, changed while read): the rest still loads.
+                summary.warnings.append("\(path): \(refused.message), skipped")
+            }
         }
     }
 
