@@ -121,7 +121,7 @@ import Testing
 
         let removed = try data.state.reset()
         #expect(removed == StateCounts(buckets: 2, objects: 2, uploads: 1))
-        for table in ["buckets", "objects", "extents", "uploads", "parts", "inline_blobs"] {
+        for table in ["buckets", "bucket_configurations", "objects", "extents", "uploads", "parts", "inline_blobs"] {
             #expect(try data.count(table) == 0, "\(table)")
         }
         #expect(data.blobFiles.isEmpty)
@@ -216,6 +216,27 @@ import Testing
         // Blobs only the replaced state named are gone; the snapshot's stay.
         #expect(try data.count("inline_blobs") == 1)
         #expect(data.blobFiles.count == 2)
+    }
+
+    /// Bucket settings are state: restored with their bucket (and no stale cached copy is served), kept by a reset
+    /// of the bucket, gone with a full reset.
+    @Test func bucketConfigurationsAreSavedRestoredAndResetWithTheirBucket() throws {
+        let data = try DataDirectory()
+        _ = try data.bucket("configured")
+        let configurations = BucketConfigurationStore(metadata: data.metadata)
+        try configurations.setDocument("<CORSConfiguration/>", name: "cors", bucket: "configured")
+        _ = try data.state.createSnapshot("with-cors")
+        try configurations.deleteDocument("cors", bucket: "configured")
+        #expect(try configurations.document("cors", bucket: "configured") == nil)  // now cached as none
+
+        try data.state.restore("with-cors")
+        #expect(try configurations.document("cors", bucket: "configured") == "<CORSConfiguration/>")
+        try data.state.reset(bucket: "configured")
+        #expect(try configurations.document("cors", bucket: "configured") == "<CORSConfiguration/>")
+        try data.state.reset()
+        #expect(try data.count("bucket_configurations") == 0)
+        _ = try data.bucket("configured")
+        #expect(try configurations.document("cors", bucket: "configured") == nil)
     }
 
     @Test func aSnapshotKeepsItsBlobsUntilItIsDeleted() throws {

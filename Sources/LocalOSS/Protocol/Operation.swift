@@ -35,6 +35,10 @@ enum Operation: Sendable {
     case listMultipartUploads(BucketName)
     case deleteMultipleObjects(BucketName)
     case listLiveChannels(BucketName)
+    /// A bucket configuration kept by the one mechanism of `BucketConfigurationKind` (CORS, request payment, …).
+    case getBucketConfiguration(BucketName, BucketConfigurationKind)
+    case putBucketConfiguration(BucketName, BucketConfigurationKind)
+    case deleteBucketConfiguration(BucketName, BucketConfigurationKind)
 
     case putObject(ObjectAddress)
     case copyObject(ObjectAddress, source: CopySource)
@@ -71,6 +75,9 @@ enum Operation: Sendable {
         case .listMultipartUploads: "ListMultipartUploads"
         case .deleteMultipleObjects: "DeleteMultipleObjects"
         case .listLiveChannels: "ListLiveChannel"
+        case .getBucketConfiguration(_, let kind): "Get" + kind.operationStem
+        case .putBucketConfiguration(_, let kind): "Put" + kind.operationStem
+        case .deleteBucketConfiguration(_, let kind): "Delete" + kind.operationStem
         case .copyObject: "CopyObject"
         case .appendObject: "AppendObject"
         case .putObject: "PutObject"
@@ -100,7 +107,8 @@ extension Operation {
         case .createBucket(let bucket), .deleteBucket(let bucket), .headBucket(let bucket), .getBucketInfo(let bucket),
             .getBucketLocation(let bucket), .getBucketACL(let bucket), .putBucketACL(let bucket),
             .listObjects(let bucket, _), .listMultipartUploads(let bucket), .deleteMultipleObjects(let bucket),
-            .listLiveChannels(let bucket):
+            .listLiveChannels(let bucket), .getBucketConfiguration(let bucket, _),
+            .putBucketConfiguration(let bucket, _), .deleteBucketConfiguration(let bucket, _):
             (bucket.value, nil)
         case .putObject(let address), .copyObject(let address, _), .appendObject(let address), .getObject(let address),
             .headObject(let address), .getObjectMeta(let address),

@@ -6,6 +6,9 @@ struct ObjectStore: Sendable {
     /// Bucket creation and Last-Modified times.
     var clock = ServerClock.system
 
+    /// The buckets' configurations (CORS, …).
+    var configurations: BucketConfigurationStore { BucketConfigurationStore(metadata: metadata) }
+
     // MARK: Buckets
 
     /// Creates the bucket, or for an existing one applies a new ACL (OSS lets PutBucket re-set it).

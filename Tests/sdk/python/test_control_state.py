@@ -69,6 +69,10 @@ def parts(b, key, upload_id):
     return [(p.part_number, p.etag, p.size, p.last_modified) for p in b.list_parts(key, upload_id).parts]
 
 
+def cors_rules(b):
+    return [(r.allowed_origins, r.allowed_methods, r.max_age_seconds) for r in b.get_bucket_cors().rules]
+
+
 def service(srv):
     return oss2.Service(oss2.Auth(ACCESS_KEY_ID, ACCESS_KEY_SECRET), srv.endpoint)
 
@@ -113,6 +117,8 @@ def test_reset_of_one_bucket_empties_only_it_and_keeps_it(own_server):
         b.put_object("k", b"v-" + b.bucket_name.encode())
         b.put_object("large", rand(LARGE))
     emptied.init_multipart_upload("mp")
+    emptied.put_bucket_cors(oss2.models.BucketCors([oss2.models.CorsRule(allowed_origins=["*"],
+                                                                         allowed_methods=["GET"])]))
     kept_listing = listing(kept)
 
     reply = control(srv, "POST", "reset", params={"bucket": emptied.bucket_name})
@@ -121,6 +127,7 @@ def test_reset_of_one_bucket_empties_only_it_and_keeps_it(own_server):
     assert listing(emptied) == [] and uploads(emptied) == []
     # The bucket stays, with its settings.
     assert emptied.get_bucket_acl().acl == oss2.BUCKET_ACL_PUBLIC_READ
+    assert [(r.allowed_origins, r.allowed_methods) for r in emptied.get_bucket_cors().rules] == [(["*"], ["GET"])]
     assert listing(kept) == kept_listing
     assert kept.get_object("k").read() == b"v-" + kept.bucket_name.encode()
 
@@ -142,6 +149,8 @@ def test_restore_gives_back_exactly_the_snapshot(own_server):
     for key, body in objects.items():
         b.put_object(key, body, headers={"x-oss-meta-origin": "snapshot", "Content-Type": "text/x-snap"})
     b.put_object_acl("public", oss2.OBJECT_ACL_PUBLIC_READ)
+    b.put_bucket_cors(oss2.models.BucketCors([oss2.models.CorsRule(
+        allowed_origins=["https://app.example"], allowed_methods=["GET", "PUT"], max_age_seconds=60)]))
     wip_key = "wip/multi part.bin"
     upload_id = b.init_multipart_upload(wip_key, headers={"Content-Type": "application/x-wip"}).upload_id
     p1, p2 = rand(MIN_PART_SIZE + 3), rand(MIN_PART_SIZE + 1)
@@ -150,7 +159,7 @@ def test_restore_gives_back_exactly_the_snapshot(own_server):
 
     before = {"listing": listing(b), "uploads": uploads(b), "parts": parts(b, wip_key, upload_id),
               "bucket_acl": b.get_bucket_acl().acl, "public_acl": b.get_object_acl("public").acl,
-              "small_acl": b.get_object_acl("small.txt").acl}
+              "small_acl": b.get_object_acl("small.txt").acl, "cors": cors_rules(b)}
     made = control(srv, "POST", "snapshots/before")
     assert made.status_code == 201
     body = made.json()
@@ -163,6 +172,7 @@ def test_restore_gives_back_exactly_the_snapshot(own_server):
     b.put_object("new-key", rand(LARGE))
     b.put_object_acl("public", oss2.OBJECT_ACL_PRIVATE)
     b.put_bucket_acl(oss2.BUCKET_ACL_PRIVATE)
+    b.delete_bucket_cors()
     b.abort_multipart_upload(wip_key, upload_id)
     b.init_multipart_upload("wip/later")
     other = make_oss2_bucket(srv.endpoint, unique_bucket_name("sn2"))
@@ -185,6 +195,7 @@ def test_restore_gives_back_exactly_the_snapshot(own_server):
     assert b.get_bucket_acl().acl == before["bucket_acl"] == oss2.BUCKET_ACL_PUBLIC_READ
     assert b.get_object_acl("public").acl == before["public_acl"] == oss2.OBJECT_ACL_PUBLIC_READ
     assert b.get_object_acl("small.txt").acl == before["small_acl"]
+    assert cors_rules(b) == before["cors"] == [(["https://app.example"], ["GET", "PUT"], 60)]
     assert uploads(b) == before["uploads"]
     assert parts(b, wip_key, upload_id) == before["parts"]
 

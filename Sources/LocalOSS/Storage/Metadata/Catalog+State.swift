@@ -16,6 +16,8 @@ enum StateTables {
     /// adds to the state (bucket configurations, tags) gets a row here and a `snapshot_` copy in its migration.
     static let all: [StateTable] = [
         StateTable(name: "buckets", namesBlobs: false, bucketFilter: nil),
+        // A bucket's settings (CORS, …): a reset of one bucket keeps them with the bucket.
+        StateTable(name: "bucket_configurations", namesBlobs: false, bucketFilter: nil),
         StateTable(name: "objects", namesBlobs: false, bucketFilter: "bucket = ?1"),
         StateTable(
             name: "extents", namesBlobs: true, bucketFilter: "object_id IN (SELECT id FROM objects WHERE bucket = ?1)"),

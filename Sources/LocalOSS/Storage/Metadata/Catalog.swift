@@ -356,6 +356,30 @@ struct Catalog {
         return result
     }
 
+    // MARK: Bucket configurations
+
+    /// The stored document of a bucket's configuration `name` (a sub-resource: `cors`, …), if any.
+    func configuration(bucket: String, name: String) throws -> String? {
+        let statement = try database.prepare("SELECT document FROM bucket_configurations WHERE bucket = ? AND name = ?")
+        statement.bind(.string(bucket), .string(name))
+        return try statement.step() ? statement.text(0) : nil
+    }
+
+    func setConfiguration(bucket: String, name: String, document: String) throws {
+        try database.prepare(
+            """
+            INSERT INTO bucket_configurations (bucket, name, document) VALUES (?, ?, ?)
+            ON CONFLICT (bucket, name) DO UPDATE SET document = excluded.document
+            """
+        ).bind(.string(bucket), .string(name), .string(document)).run()
+    }
+
+    func deleteConfiguration(bucket: String, name: String) throws {
+        try database.prepare("DELETE FROM bucket_configurations WHERE bucket = ? AND name = ?").bind(
+            .string(bucket), .string(name)
+        ).run()
+    }
+
     // MARK: Inline blobs
 
     func insertInlineBlob(_ name: String, _ bytes: [UInt8]) throws {
