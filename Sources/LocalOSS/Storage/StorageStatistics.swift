@@ -3,7 +3,7 @@ struct StorageStatistics: Sendable, Equatable {
     var objects: Int64
     var uploads: Int64
     var parts: Int64
-    /// Sizes of the blob files objects and parts name, each file counted once (copies share files).
+    /// Sizes of the blobs objects, parts and snapshots name, each counted once (copies and snapshots share them).
     var blobBytes: Int64
 }
 
@@ -23,6 +23,7 @@ extension Catalog {
                 SELECT COALESCE(SUM(size), 0) FROM (
                     SELECT blob, MAX(size) AS size FROM (
                         SELECT blob, size FROM extents UNION ALL SELECT blob, size FROM parts
+                        UNION ALL SELECT blob, size FROM snapshot_extents UNION ALL SELECT blob, size FROM snapshot_parts
                     ) GROUP BY blob)
                 """))
     }
