@@ -261,6 +261,38 @@ import Testing
         }
     }
 
+    /// Changes made in place after a snapshot (a part replaced, an append to an appendable object) are undone by a
+    /// restore, and the blobs they added are freed by it.
+    @Test func restoreUndoesReplacedPartsAndAppends() throws {
+        let data = try DataDirectory()
+        _ = try data.bucket("bkt")
+        let upload = try data.initiate("bkt", "mp")
+        let first = try data.uploadPart("bkt", "mp", upload.uploadID, 1, Self.large)
+        let address = try data.address("bkt", "log")
+        let metadata = ObjectMetadata(contentType: "text/plain", headers: [])
+        _ = try data.objects.appendObject(
+            address, position: 0, body: InMemoryBytes(bytes: Self.largeToo), expected: ExpectedDigests(),
+            metadata: metadata, acl: nil, storageClass: nil)
+        let files = data.blobFiles
+        _ = try data.state.createSnapshot("before")
+
+        _ = try data.uploadPart("bkt", "mp", upload.uploadID, 1, Self.largeToo)
+        _ = try data.objects.appendObject(
+            address, position: Int64(Self.largeToo.count), body: InMemoryBytes(bytes: Self.large),
+            expected: ExpectedDigests(), metadata: metadata, acl: nil, storageClass: nil)
+        #expect(data.blobFiles.count == files.count + 2)
+
+        try data.state.restore("before")
+        #expect(data.blobFiles == files)
+        #expect(try data.read("bkt", "log") == Self.largeToo)
+        let parts = try data.metadata.read { try $0.parts(uploadID: upload.uploadID, after: 0, limit: 10) }
+        #expect(parts.map(\.blob) == [first.blob])
+        let completed = try data.multipart.complete(
+            try data.address("bkt", "mp"), uploadID: upload.uploadID, selection: .all, forbidOverwrite: false, acl: nil)
+        #expect(completed.size == Int64(Self.large.count))
+        #expect(try data.read("bkt", "mp") == Self.large)
+    }
+
     @Test func deletingASnapshotKeepsBlobsLiveRowsStillName() throws {
         let data = try DataDirectory()
         _ = try data.bucket("bkt")
