@@ -13,7 +13,7 @@ struct StateTable {
 
 enum StateTables {
     /// Parents before children: the order of inserts (foreign keys); deletes run in reverse. A table a later feature
-    /// adds to the state (bucket configurations, tags) gets a row here and a `snapshot_` copy in its migration.
+    /// adds to the state (tags, versions) needs only a row here: its `snapshot_` copy is made when first needed.
     static let all: [StateTable] = [
         StateTable(name: "buckets", namesBlobs: false, bucketFilter: nil),
         // A bucket's settings (CORS, …): a reset of one bucket keeps them with the bucket.
@@ -89,6 +89,7 @@ extension Catalog {
 
     /// Copies every live row into the snapshot tables under `name`. Blobs are named, not copied.
     func saveSnapshot(_ record: SnapshotRecord) throws {
+        try makeMissingSnapshotTables()
         try database.prepare(
             "INSERT INTO snapshots (name, created, buckets, objects, uploads) VALUES (?, ?, ?, ?, ?)"
         ).bind(
@@ -105,6 +106,7 @@ extension Catalog {
 
     /// Replaces the live state by the snapshot's; returns the blob files no row names any more.
     func restoreSnapshot(_ name: String) throws -> [String] {
+        try makeMissingSnapshotTables()
         try beginReleasing()
         try removeLiveRows(bucket: nil)
         for table in StateTables.all {
@@ -121,6 +123,7 @@ extension Catalog {
 
     /// Deletes the snapshot's rows; returns the blob files that only it named.
     func deleteSnapshot(_ name: String) throws -> [String] {
+        try makeMissingSnapshotTables()
         try beginReleasing()
         for table in StateTables.all.reversed() {
             if table.namesBlobs {
@@ -200,6 +203,24 @@ extension Catalog {
         names.reset()
         try database.prepare("DELETE FROM released_blobs").run()
         return files
+    }
+
+    /// A state table without its `snapshot_` copy (added to `StateTables` after the migration that made the
+    /// others) gets one, empty: snapshots taken before it hold none of its rows, and restoring them empties it.
+    private func makeMissingSnapshotTables() throws {
+        let exists = try database.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1")
+        for table in StateTables.all {
+            exists.reset()
+            exists.bind(.string(table.snapshotTable))
+            guard !(try exists.step()) else { continue }
+            exists.reset()
+            try database.execute(
+                """
+                CREATE TABLE \(table.snapshotTable) AS SELECT CAST(NULL AS TEXT) AS snapshot, * FROM \(table.name) WHERE 0;
+                CREATE INDEX \(table.snapshotTable)_by_snapshot ON \(table.snapshotTable) (snapshot);
+                """)
+        }
+        exists.reset()
     }
 
     /// The live table's columns, quoted and comma-separated, after adding to its snapshot copy those it lacks (a
