@@ -124,6 +124,13 @@ struct Serve: ParsableCommand {
 
     @Option(
         help:
+            "Seconds between lifecycle sweeps (OSS runs rules daily); 0: only on POST /_localoss/lifecycle/run and clock changes (env LOCALOSS_LIFECYCLE_INTERVAL)."
+    )
+    var lifecycleInterval: Int =
+        env("LOCALOSS_LIFECYCLE_INTERVAL").flatMap(Int.init) ?? Configuration().lifecycleInterval
+
+    @Option(
+        help:
             "Load a folder tree at start: first-level folders become buckets, files below them objects keyed by their relative path; same names are overwritten (env LOCALOSS_SEED_DIR)."
     )
     var seedDir: String? = env("LOCALOSS_SEED_DIR")
@@ -174,6 +181,8 @@ struct Serve: ParsableCommand {
         configuration.maxClockSkew = maxSkew
         configuration.region = region
         configuration.adminToken = adminToken
+        guard lifecycleInterval >= 0 else { throw ValidationError("--lifecycle-interval must be 0 or more seconds") }
+        configuration.lifecycleInterval = lifecycleInterval
         guard journalSize >= 0 else { throw ValidationError("--journal-size must be 0 or more") }
         configuration.journalSize = journalSize
         if let deterministic, deterministic.isEmpty {

@@ -51,10 +51,13 @@ final class Service: Sendable {
         var fault: FiredFault?
         // The bucket whose CORS rules may add headers to the reply, once the operation is known.
         var corsBucket: String?
+        // The object whose lifecycle expiry a GET or HEAD reports.
+        var expiringObject: (bucket: String, key: String)?
         do {
             let operation = try router.classify(head, query: query)
             operationName = operation.name
             corsBucket = operation.decoratedByCORS ? operation.resource.bucket : nil
+            expiringObject = operation.showsExpiration
             observation?.routed(operation)
             fault = faults?.fire(for: FaultSubject(operation, method: head.method))
             if let preempted = try fault?.beforeRunning(body: body) {
@@ -74,6 +77,9 @@ final class Service: Sendable {
                 requestID: requestID, host: context.host, isHead: head.method == "HEAD")
         }
         // A faulted request is always logged, with its rule: a test that sees something odd can tell why.
+        if let (bucket, key) = expiringObject {
+            ExpirationHeader(objects: objects).decorate(&response, bucket: bucket, key: key)
+        }
         if let bucket = corsBucket {
             CORSResponder(objects: objects).decorate(
                 &response, bucket: bucket, method: head.method, origin: head.headers["Origin"])
@@ -115,7 +121,17 @@ final class Service: Sendable {
             try access.authorize(operation, bucketACL: bucketRecord?.acl)
         }
         context.expectedSHA256 = verdict.payloadSHA256
+        if let bucket, key != nil, head.headers["Authorization"] == nil { try checkReferer(bucket: bucket, head) }
         return try dispatch(operation, context)
+    }
+
+    /// Hotlink protection: object requests without an `Authorization` header (anonymous, presigned) must pass the
+    /// bucket's referer rules, if it has any.
+    private func checkReferer(bucket: String, _ head: HTTPRequestHead) throws {
+        guard let document = try objects.configurations.document(RefererPolicy.subresource, bucket: bucket),
+            let policy = RefererPolicy(document: document)
+        else { return }
+        if let refusal = policy.refusal(referer: head.headers["Referer"]) { throw refusal }
     }
 
     private func dispatch(_ operation: Operation, _ context: RequestContext) throws -> HTTPResponse {
@@ -190,6 +206,14 @@ extension Operation {
         switch self {
         case .preflight, .createBucket, .listBuckets: false
         default: true
+        }
+    }
+
+    /// GET and HEAD tell when a lifecycle rule will expire the object.
+    var showsExpiration: (bucket: String, key: String)? {
+        switch self {
+        case .getObject(let address), .headObject(let address): (address.bucket.value, address.key.value)
+        default: nil
         }
     }
 

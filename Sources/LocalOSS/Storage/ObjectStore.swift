@@ -272,6 +272,18 @@ extension ObjectStore {
             headers: [("x-oss-next-append-position", String(length))])
     }
 
+    /// Changes an object's storage class in place (a lifecycle transition), if it is still the object that was
+    /// last modified at `lastModified`: an object written since is not the one the rule was applied to.
+    func transition(_ address: ObjectAddress, to storageClass: StorageClass, ifLastModified lastModified: Int64) throws
+    {
+        try metadata.write { catalog in
+            guard let object = try catalog.object(bucket: address.bucket.value, key: address.key.value),
+                object.lastModified == lastModified
+            else { return }
+            try catalog.setStorageClass(id: object.id, storageClass)
+        }
+    }
+
     /// Deletes each key (missing keys count as deleted, as OSS reports them).
     func deleteObjects(_ bucket: BucketName, keys: [String]) throws {
         let released = try metadata.write { catalog in

@@ -194,6 +194,12 @@ struct Catalog {
         ).run()
     }
 
+    func setStorageClass(id: Int64, _ storageClass: StorageClass) throws {
+        try database.prepare("UPDATE objects SET storage_class = ? WHERE id = ?").bind(
+            .string(storageClass.rawValue), .integer(id)
+        ).run()
+    }
+
     func setObjectACL(id: Int64, _ acl: CannedACL) throws {
         try database.prepare("UPDATE objects SET acl = ? WHERE id = ?").bind(.string(acl.rawValue), .integer(id)).run()
     }
