@@ -345,8 +345,7 @@ struct Catalog {
     /// Inline blobs among them are deleted here, in the same transaction: their bytes are rows, and a reader
     /// copied what it needed inside its snapshot, so nothing waits for the commit.
     func unreferenced(_ names: [String]) throws -> [String] {
-        let statement = try database.prepare(
-            "SELECT EXISTS (SELECT 1 FROM extents WHERE blob = ?1) OR EXISTS (SELECT 1 FROM parts WHERE blob = ?1)")
+        let statement = try database.prepare("SELECT " + Self.isReferenced("?1"))
         var seen = Set<String>()
         var result: [String] = []
         for name in names where seen.insert(name).inserted {
@@ -413,11 +412,20 @@ struct Catalog {
         return statement.blob(0)
     }
 
+    /// The tables whose `blob` column names a blob: live objects' extents and uploads' parts, and their copies in
+    /// snapshots (a snapshot names blobs instead of copying them, so they must outlive it).
+    static let blobReferences = ["extents", "parts", "snapshot_extents", "snapshot_parts"]
+
+    /// SQL that is true when a row of `blobReferences` names `name` (an expression or a parameter).
+    static func isReferenced(_ name: String) -> String {
+        blobReferences.map { "EXISTS (SELECT 1 FROM \($0) WHERE blob = \(name))" }.joined(separator: " OR ")
+    }
+
     /// Every blob a committed row points at.
     func referencedBlobs() throws -> Set<String> {
         var names = Set<String>()
-        for sql in ["SELECT blob FROM extents", "SELECT blob FROM parts"] {
-            let statement = try database.prepare(sql)
+        for table in Self.blobReferences {
+            let statement = try database.prepare("SELECT blob FROM \(table)")
             while try statement.step() { names.insert(statement.text(0)) }
         }
         return names
