@@ -77,10 +77,12 @@ struct AnonymousAccess {
             .copyObject(address, source: source)
         case .listObjects, .listMultipartUploads, .headBucket: .listBucket
         case .deleteMultipleObjects: .writeBucket
-        case .getObjectACL, .putObjectACL: .manageObject
+        case .getObjectACL, .putObjectACL, .getObjectTagging, .putObjectTagging, .deleteObjectTagging: .manageObject
+        case .getSymlink(let address): .readObject(address)
+        case .putSymlink(let address): .writeObject(address)
         case .unimplemented(let request): request.key == nil ? .manageBucket : .manageObject
         case .listBuckets, .createBucket, .deleteBucket, .getBucketInfo, .getBucketLocation, .getBucketACL,
-            .putBucketACL, .listLiveChannels:
+            .putBucketACL, .listLiveChannels, .getBucketTags, .putBucketTags, .deleteBucketTags:
             .manageBucket
         }
     }

@@ -127,7 +127,8 @@ enum MetricSlot {
         "DeleteMultipleObjects", "ListLiveChannel", "PutObject", "CopyObject", "AppendObject", "GetObject",
         "HeadObject", "GetObjectMeta", "DeleteObject", "GetObjectAcl", "PutObjectAcl", "InitiateMultipartUpload",
         "UploadPart", "UploadPartCopy", "CompleteMultipartUpload", "AbortMultipartUpload", "ListParts",
-        "OptionBucket", "OptionObject", "NotImplemented",
+        "OptionBucket", "OptionObject", "NotImplemented", "GetBucketTags", "PutBucketTags", "DeleteBucketTags",
+        "GetObjectTagging", "PutObjectTagging", "DeleteObjectTagging", "PutSymlink", "GetSymlink",
     ]
 
     /// For requests no operation was found for (refused by the router).
@@ -165,6 +166,14 @@ enum MetricSlot {
         case .listParts: 28
         case .preflight(_, let key): key == nil ? 29 : 30
         case .unimplemented: 31
+        case .getBucketTags: 32
+        case .putBucketTags: 33
+        case .deleteBucketTags: 34
+        case .getObjectTagging: 35
+        case .putObjectTagging: 36
+        case .deleteObjectTagging: 37
+        case .putSymlink: 38
+        case .getSymlink: 39
         }
     }
 }

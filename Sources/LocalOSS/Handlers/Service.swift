@@ -150,6 +150,14 @@ final class Service: Sendable {
             return try multipartHandler.abort(address, uploadID: uploadID)
         case .listParts(let address, let uploadID):
             return try multipartHandler.listParts(address, uploadID: uploadID, context)
+        case .getBucketTags(let bucket): return try buckets.getBucketTags(bucket)
+        case .putBucketTags(let bucket): return try buckets.putBucketTags(bucket, context)
+        case .deleteBucketTags(let bucket): return try buckets.deleteBucketTags(bucket, context)
+        case .getObjectTagging(let address): return try objectHandler.getObjectTagging(address, context)
+        case .putObjectTagging(let address): return try objectHandler.putObjectTagging(address, context)
+        case .deleteObjectTagging(let address): return try objectHandler.deleteObjectTagging(address, context)
+        case .putSymlink(let address): return try objectHandler.putSymlink(address, context)
+        case .getSymlink(let address): return try objectHandler.getSymlink(address, context)
         case .preflight: return try buckets.preflight(context)
         case .unimplemented(let request):
             throw OSSError(
@@ -183,7 +191,7 @@ extension Operation {
     var readsBodyItself: Bool {
         switch self {
         case .createBucket, .putObject, .appendObject, .deleteMultipleObjects, .initiateMultipartUpload, .uploadPart,
-            .completeMultipartUpload:
+            .completeMultipartUpload, .putObjectTagging, .putBucketTags:
             true
         default: false
         }

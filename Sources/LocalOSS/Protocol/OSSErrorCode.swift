@@ -21,6 +21,8 @@ enum OSSErrorCode: String, Sendable {
     case invalidPart = "InvalidPart"
     case invalidPartOrder = "InvalidPartOrder"
     case invalidRange = "InvalidRange"
+    case invalidTag = "InvalidTag"
+    case invalidTargetType = "InvalidTargetType"
     case keyTooLong = "KeyTooLong"
     case malformedXML = "MalformedXML"
     case methodNotAllowed = "MethodNotAllowed"
@@ -30,6 +32,7 @@ enum OSSErrorCode: String, Sendable {
     case noSuchKey = "NoSuchKey"
     case noSuchUpload = "NoSuchUpload"
     case notImplemented = "NotImplemented"
+    case notSymlink = "NotSymlink"
     case objectNotAppendable = "ObjectNotAppendable"
     case positionNotEqualToLength = "PositionNotEqualToLength"
     case preconditionFailed = "PreconditionFailed"
@@ -38,6 +41,8 @@ enum OSSErrorCode: String, Sendable {
     case requestTimeTooSkewed = "RequestTimeTooSkewed"
     case serviceUnavailable = "ServiceUnavailable"
     case signatureDoesNotMatch = "SignatureDoesNotMatch"
+    /// A symlink whose target is missing. OSS documents only the EC (0026-00000012); the code is S3-like.
+    case symlinkTargetNotExist = "SymlinkTargetNotExist"
 
     var status: Int {
         switch self {
@@ -50,7 +55,7 @@ enum OSSErrorCode: String, Sendable {
         case .insufficientStorage: 507
         case .methodNotAllowed: 405
         case .missingContentLength: 411
-        case .noSuchBucket, .noSuchKey, .noSuchUpload: 404
+        case .noSuchBucket, .noSuchKey, .noSuchUpload, .symlinkTargetNotExist: 404
         case .preconditionFailed: 412
         case .invalidRange: 416
         case .requestHeaderTooLarge: 431
@@ -76,6 +81,8 @@ enum OSSErrorCode: String, Sendable {
         case .malformedXML: "0016-00000608"
         case .positionNotEqualToLength: "0026-00000016"
         case .objectNotAppendable: "0026-00000015"
+        case .symlinkTargetNotExist: "0026-00000012"
+        case .invalidTargetType: "0026-00000011"
         default: "0000-00000000"
         }
     }

@@ -35,6 +35,9 @@ enum Operation: Sendable {
     case listMultipartUploads(BucketName)
     case deleteMultipleObjects(BucketName)
     case listLiveChannels(BucketName)
+    case getBucketTags(BucketName)
+    case putBucketTags(BucketName)
+    case deleteBucketTags(BucketName)
 
     case putObject(ObjectAddress)
     case copyObject(ObjectAddress, source: CopySource)
@@ -45,6 +48,11 @@ enum Operation: Sendable {
     case deleteObject(ObjectAddress)
     case getObjectACL(ObjectAddress)
     case putObjectACL(ObjectAddress)
+    case getObjectTagging(ObjectAddress)
+    case putObjectTagging(ObjectAddress)
+    case deleteObjectTagging(ObjectAddress)
+    case putSymlink(ObjectAddress)
+    case getSymlink(ObjectAddress)
 
     case initiateMultipartUpload(ObjectAddress)
     case uploadPart(ObjectAddress, uploadID: String, part: PartNumber)
@@ -71,6 +79,14 @@ enum Operation: Sendable {
         case .listMultipartUploads: "ListMultipartUploads"
         case .deleteMultipleObjects: "DeleteMultipleObjects"
         case .listLiveChannels: "ListLiveChannel"
+        case .getBucketTags: "GetBucketTags"
+        case .putBucketTags: "PutBucketTags"
+        case .deleteBucketTags: "DeleteBucketTags"
+        case .getObjectTagging: "GetObjectTagging"
+        case .putObjectTagging: "PutObjectTagging"
+        case .deleteObjectTagging: "DeleteObjectTagging"
+        case .putSymlink: "PutSymlink"
+        case .getSymlink: "GetSymlink"
         case .copyObject: "CopyObject"
         case .appendObject: "AppendObject"
         case .putObject: "PutObject"
@@ -100,14 +116,17 @@ extension Operation {
         case .createBucket(let bucket), .deleteBucket(let bucket), .headBucket(let bucket), .getBucketInfo(let bucket),
             .getBucketLocation(let bucket), .getBucketACL(let bucket), .putBucketACL(let bucket),
             .listObjects(let bucket, _), .listMultipartUploads(let bucket), .deleteMultipleObjects(let bucket),
-            .listLiveChannels(let bucket):
+            .listLiveChannels(let bucket), .getBucketTags(let bucket), .putBucketTags(let bucket),
+            .deleteBucketTags(let bucket):
             (bucket.value, nil)
         case .putObject(let address), .copyObject(let address, _), .appendObject(let address), .getObject(let address),
             .headObject(let address), .getObjectMeta(let address),
             .deleteObject(let address), .getObjectACL(let address), .putObjectACL(let address),
             .initiateMultipartUpload(let address), .uploadPart(let address, _, _),
             .uploadPartCopy(let address, _, _, _),
-            .completeMultipartUpload(let address, _), .abortMultipartUpload(let address, _), .listParts(let address, _):
+            .completeMultipartUpload(let address, _), .abortMultipartUpload(let address, _), .listParts(let address, _),
+            .getObjectTagging(let address), .putObjectTagging(let address), .deleteObjectTagging(let address),
+            .putSymlink(let address), .getSymlink(let address):
             (address.bucket.value, address.key.value)
         case .preflight(let bucket, let key): (bucket.value, key?.value)
         case .unimplemented(let request): (request.bucket?.value, request.key?.value)
