@@ -57,14 +57,12 @@ extension ObjectHandler {
     }
 }
 
-/// The `versionId` parameter of the operations that take one. Without versioning every object has only its current
-/// (`null`) version, which an absent or `null` id selects. The hook for versioned buckets: resolving any other id
-/// (or answering NoSuchVersion) belongs here, in one place.
+/// The `versionId` parameter of the operations that take one (tagging, GetSymlink). Without versioning every object
+/// has one version, `null`, the current one, which an absent, empty or `null` id selects. Other ids are served as
+/// the current version too until versions exist: resolving them (or answering NoSuchVersion) is the one change to
+/// make here once buckets keep versions.
 enum VersionSelector {
-    static func currentOnly(_ query: QueryParameters) throws(OSSError) {
-        guard let id = query["versionId"], !id.isEmpty, id != "null" else { return }
-        // Until versions exist, the current version is the only one; an explicit id is served as such.
-    }
+    static func currentOnly(_ query: QueryParameters) throws(OSSError) {}
 }
 
 extension ObjectHandler {
