@@ -102,9 +102,10 @@ final class Service: Sendable {
         let verdict = try authenticator.authenticate(
             SignedRequest(method: head.method, headers: head.headers, query: context.query, bucket: bucket, key: key))
         if verdict.isAnonymous {
-            let access = AnonymousAccess(
+            var access = AnonymousAccess(
                 objectACL: { [objects] bucket, key in try objects.objectACL(bucket: bucket, key: key) },
                 bucketACL: { [objects] bucket in try objects.existingBucket(bucket)?.acl })
+            access.symlinkTarget = { [objects] bucket, key in try objects.symlinkTarget(bucket: bucket, key: key) }
             try access.authorize(operation, bucketACL: bucketRecord?.acl)
         }
         context.expectedSHA256 = verdict.payloadSHA256

@@ -95,6 +95,14 @@ extension ObjectStore {
         }
     }
 
+    /// The target of the symlink under that key; nil when there is none or it is another kind of object.
+    func symlinkTarget(bucket: String, key: String) throws -> String? {
+        try metadata.read { catalog in
+            guard let object = try catalog.object(bucket: bucket, key: key), object.type == .symlink else { return nil }
+            return try catalog.symlinkTarget(objectID: object.id)
+        }
+    }
+
     /// HeadObject: the object as GetObject would serve it.
     func readableObject(_ address: ObjectAddress) throws -> ObjectRecord {
         try metadata.read { try Self.readableObject(address, $0) }

@@ -420,3 +420,17 @@ def test_traffic_limit_paces_get_and_put(bucket, client):
     resp = requests.get(url, timeout=30)
     assert resp.status_code == 200 and resp.content == data
     assert 0.09 <= time.monotonic() - start < 2
+
+
+def test_anonymous_read_through_a_link_needs_both_acls(server, bucket):
+    # PutSymlink reference: reading through a link checks the link's and the target's ACL.
+    bucket.put_object("private-target", b"secret")
+    bucket.put_object("public-target", b"open")
+    bucket.created_keys.update(["private-target", "public-target", "to-private", "to-public"])
+    bucket.put_symlink("private-target", "to-private", headers={"x-oss-object-acl": "public-read"})
+    bucket.put_symlink("public-target", "to-public", headers={"x-oss-object-acl": "public-read"})
+    bucket.put_object_acl("public-target", oss2.OBJECT_ACL_PUBLIC_READ)
+    anonymous = oss2.Bucket(oss2.AnonymousAuth(), server.endpoint, bucket.bucket_name)
+    assert anonymous.get_object("to-public").read() == b"open"
+    assert_oss_error(403, "AccessDenied", anonymous.get_object, "to-private")
+    assert anonymous.get_symlink("to-private").target_key == "private-target"
