@@ -42,11 +42,15 @@ struct TaggingTests {
 
     @Test func bucketRules() {
         #expect(ec(of: .bucket, tags([("%@abc", "++123%")])) == nil)
+        #expect(ec(of: .bucket, tags((0..<20).map { ("k\($0)", "v") })) == nil)
+        #expect(ec(of: .bucket, tags((0..<21).map { ("k\($0)", "v") })) != nil)
         #expect(ec(of: .bucket, tags([(String(repeating: "a", count: 64), String(repeating: "b", count: 128))])) == nil)
         // Lengths count UTF-8 bytes: 22 three-byte characters are 66 bytes.
         #expect(ec(of: .bucket, tags([(String(repeating: "中", count: 22), "v")])) != nil)
         #expect(ec(of: .bucket, tags([("k", String(repeating: "b", count: 129))])) != nil)
-        for key in ["http://x", "https://x", "Aliyunx", ""] { #expect(ec(of: .bucket, tags([(key, "v")])) != nil) }
+        for key in ["http://x", "https://x", "Aliyunx", "ALIYUNx", "HTTP://x", ""] {
+            #expect(ec(of: .bucket, tags([(key, "v")])) != nil)
+        }
     }
 
     @Test func headerForm() throws {

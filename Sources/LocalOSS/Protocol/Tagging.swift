@@ -20,10 +20,10 @@ struct TagRules: Sendable {
     static let object = TagRules(
         maxTags: 10, maxKeyLength: 128, maxValueLength: 256, countsBytes: false, restrictsCharacters: true,
         forbiddenKeyPrefixes: [])
-    /// The number of bucket tags is not documented per request; 20 is Alibaba Cloud's usual resource limit.
+    /// At most 20 tags per bucket (the bucket tagging guides of the SDKs).
     static let bucket = TagRules(
         maxTags: 20, maxKeyLength: 64, maxValueLength: 128, countsBytes: true, restrictsCharacters: false,
-        forbiddenKeyPrefixes: ["http://", "https://", "Aliyun"])
+        forbiddenKeyPrefixes: ["http://", "https://", "aliyun"])
 
     private static let allowedPunctuation = Set(" +-=._:/".unicodeScalars)
 
@@ -49,7 +49,8 @@ struct TagRules: Sendable {
                     "Tag keys and values may contain only letters, digits, spaces and + - = . _ : /.",
                     ec: "0010-00000217")
             }
-            if forbiddenKeyPrefixes.contains(where: tag.key.hasPrefix) {
+            // Case-insensitive (the bucket tagging guides: `ALIYUN…` and `HTTP://…` are refused too).
+            if forbiddenKeyPrefixes.contains(where: tag.key.lowercased().hasPrefix) {
                 throw Self.invalidTag(
                     "The tag key must not start with http://, https:// or Aliyun.", ec: "0010-00000219")
             }
