@@ -145,6 +145,8 @@ struct ObjectHandler {
         return HTTPResponse(status: 200, headers: headers)
     }
 
+    /// OSS's GetObjectMeta reference lists only these headers (no `x-oss-object-type`), and for a symlink they are
+    /// the link's own: the link is not followed.
     func getObjectMeta(_ address: ObjectAddress) throws -> HTTPResponse {
         let object = try objects.object(address)
         var headers = HTTPHeaders()
