@@ -21,7 +21,8 @@ extension Catalog {
             tags, sql: "INSERT INTO object_tags (object_id, seq, key, value) VALUES (?, ?, ?, ?)", .integer(objectID))
     }
 
-    /// The id of the object now stored under the key: what a write that just replaced it attaches rows to.
+    /// The id of the object now stored under the key: what a write that just replaced it attaches rows to. (With
+    /// versions, this must become the id of the version the write created.)
     func objectID(bucket: String, key: String) throws -> Int64? {
         let statement = try fresh("SELECT id FROM objects WHERE bucket = ? AND key = ?")
         statement.bind(.string(bucket), .string(key))
