@@ -121,9 +121,10 @@ final class Service: Sendable {
         let operation =
             try website?.rewrite(operation, anonymous: verdict.isAnonymous, method: head.method, query: context.query)
             ?? operation
-        let access = AnonymousAccess(
+        var access = AnonymousAccess(
             objectACL: { [objects] bucket, key in try objects.objectACL(bucket: bucket, key: key) },
             bucketACL: { [objects] bucket in try objects.existingBucket(bucket)?.acl })
+        access.symlinkTarget = { [objects] bucket, key in try objects.symlinkTarget(bucket: bucket, key: key) }
         if verdict.isAnonymous { try access.authorize(operation, bucketACL: bucketRecord?.acl) }
         context.expectedSHA256 = verdict.payloadSHA256
         if let bucket, key != nil, head.headers["Authorization"] == nil { try checkReferer(bucket: bucket, head) }
@@ -196,6 +197,14 @@ final class Service: Sendable {
             return try multipartHandler.abort(address, uploadID: uploadID)
         case .listParts(let address, let uploadID):
             return try multipartHandler.listParts(address, uploadID: uploadID, context)
+        case .getBucketTags(let bucket): return try buckets.getBucketTags(bucket)
+        case .putBucketTags(let bucket): return try buckets.putBucketTags(bucket, context)
+        case .deleteBucketTags(let bucket): return try buckets.deleteBucketTags(bucket, context)
+        case .getObjectTagging(let address): return try objectHandler.getObjectTagging(address, context)
+        case .putObjectTagging(let address): return try objectHandler.putObjectTagging(address, context)
+        case .deleteObjectTagging(let address): return try objectHandler.deleteObjectTagging(address, context)
+        case .putSymlink(let address): return try objectHandler.putSymlink(address, context)
+        case .getSymlink(let address): return try objectHandler.getSymlink(address, context)
         case .preflight(let bucket, _): return try CORSResponder(objects: objects).preflight(bucket: bucket, context)
         case .unimplemented(let request):
             throw OSSError(
@@ -246,8 +255,7 @@ extension Operation {
     var readsBodyItself: Bool {
         switch self {
         case .createBucket, .putObject, .appendObject, .putBucketConfiguration, .deleteMultipleObjects,
-            .initiateMultipartUpload, .uploadPart,
-            .completeMultipartUpload:
+            .initiateMultipartUpload, .uploadPart, .completeMultipartUpload, .putObjectTagging, .putBucketTags:
             true
         default: false
         }

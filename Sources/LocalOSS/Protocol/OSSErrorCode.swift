@@ -22,6 +22,8 @@ enum OSSErrorCode: String, Sendable {
     case invalidPart = "InvalidPart"
     case invalidPartOrder = "InvalidPartOrder"
     case invalidRange = "InvalidRange"
+    case invalidTag = "InvalidTag"
+    case invalidTargetType = "InvalidTargetType"
     case keyTooLong = "KeyTooLong"
     case malformedXML = "MalformedXML"
     case methodNotAllowed = "MethodNotAllowed"
@@ -33,6 +35,7 @@ enum OSSErrorCode: String, Sendable {
     case noSuchTransferAccelerationConfiguration = "NoSuchTransferAccelerationConfiguration"
     case noSuchUpload = "NoSuchUpload"
     case notImplemented = "NotImplemented"
+    case notSymlink = "NotSymlink"
     case objectNotAppendable = "ObjectNotAppendable"
     case positionNotEqualToLength = "PositionNotEqualToLength"
     case preconditionFailed = "PreconditionFailed"
@@ -41,6 +44,8 @@ enum OSSErrorCode: String, Sendable {
     case requestTimeTooSkewed = "RequestTimeTooSkewed"
     case serviceUnavailable = "ServiceUnavailable"
     case signatureDoesNotMatch = "SignatureDoesNotMatch"
+    /// A symlink whose target is missing. OSS documents only the EC (0026-00000012); the code is S3-like.
+    case symlinkTargetNotExist = "SymlinkTargetNotExist"
 
     var status: Int {
         switch self {
@@ -54,7 +59,7 @@ enum OSSErrorCode: String, Sendable {
         case .methodNotAllowed: 405
         case .missingContentLength: 411
         case .noSuchBucket, .noSuchKey, .noSuchUpload, .noSuchCORSConfiguration,
-            .noSuchTransferAccelerationConfiguration:
+            .noSuchTransferAccelerationConfiguration, .symlinkTargetNotExist:
             404
         case .preconditionFailed: 412
         case .invalidRange: 416
@@ -81,6 +86,8 @@ enum OSSErrorCode: String, Sendable {
         case .malformedXML: "0016-00000608"
         case .positionNotEqualToLength: "0026-00000016"
         case .objectNotAppendable: "0026-00000015"
+        case .symlinkTargetNotExist: "0026-00000012"
+        case .invalidTargetType: "0026-00000011"
         default: "0000-00000000"
         }
     }

@@ -18,12 +18,22 @@ enum StateTables {
         StateTable(name: "buckets", namesBlobs: false, bucketFilter: nil),
         // A bucket's settings (CORS, …): a reset of one bucket keeps them with the bucket.
         StateTable(name: "bucket_configurations", namesBlobs: false, bucketFilter: nil),
+        StateTable(name: "bucket_tags", namesBlobs: false, bucketFilter: nil),
         StateTable(name: "objects", namesBlobs: false, bucketFilter: "bucket = ?1"),
         StateTable(
             name: "extents", namesBlobs: true, bucketFilter: "object_id IN (SELECT id FROM objects WHERE bucket = ?1)"),
+        StateTable(
+            name: "object_tags", namesBlobs: false,
+            bucketFilter: "object_id IN (SELECT id FROM objects WHERE bucket = ?1)"),
+        StateTable(
+            name: "symlinks", namesBlobs: false, bucketFilter: "object_id IN (SELECT id FROM objects WHERE bucket = ?1)"
+        ),
         StateTable(name: "uploads", namesBlobs: false, bucketFilter: "bucket = ?1"),
         StateTable(
             name: "parts", namesBlobs: true,
+            bucketFilter: "upload_id IN (SELECT upload_id FROM uploads WHERE bucket = ?1)"),
+        StateTable(
+            name: "upload_tags", namesBlobs: false,
             bucketFilter: "upload_id IN (SELECT upload_id FROM uploads WHERE bucket = ?1)"),
     ]
 }

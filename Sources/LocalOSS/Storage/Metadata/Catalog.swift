@@ -51,9 +51,19 @@ struct Catalog {
         return false
     }
 
-    func buckets(prefix: String?, after marker: String?, limit: Int) throws -> [BucketRecord] {
+    /// `tag`: ListBuckets' `tag-key` (and `tag-value`) filter, applied in SQL so that pages stay full.
+    func buckets(prefix: String?, after marker: String?, limit: Int, tag: (key: String, value: String?)? = nil) throws
+        -> [BucketRecord]
+    {
         var conditions: [String] = []
         var values: [StatementValue?] = []
+        if let tag {
+            conditions.append(
+                "EXISTS (SELECT 1 FROM bucket_tags WHERE bucket = name AND key = ?"
+                    + (tag.value == nil ? ")" : " AND value = ?)"))
+            values.append(.string(tag.key))
+            if let value = tag.value { values.append(.string(value)) }
+        }
         if let prefix, !prefix.isEmpty {
             conditions.append("name >= ? AND name < ?")
             values += [.string(prefix), .text(ListingWalker.upperBound(of: prefix))]

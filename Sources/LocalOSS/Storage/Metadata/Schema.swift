@@ -112,6 +112,35 @@ enum Schema {
         CREATE INDEX snapshot_extents_by_blob ON snapshot_extents (blob);
         CREATE INDEX snapshot_parts_by_blob ON snapshot_parts (blob);
         """,
+        // 8: object, upload and bucket tags, and symlink targets, in rows of their own keyed by their owner: a
+        // replaced or deleted object (or upload, or bucket) loses them by cascade. `seq` keeps the order as sent.
+        """
+        CREATE TABLE object_tags (
+            object_id INTEGER NOT NULL REFERENCES objects(id) ON DELETE CASCADE,
+            seq INTEGER NOT NULL,
+            key TEXT NOT NULL,
+            value TEXT NOT NULL,
+            PRIMARY KEY (object_id, seq)
+        ) WITHOUT ROWID;
+        CREATE TABLE upload_tags (
+            upload_id TEXT NOT NULL REFERENCES uploads(upload_id) ON DELETE CASCADE,
+            seq INTEGER NOT NULL,
+            key TEXT NOT NULL,
+            value TEXT NOT NULL,
+            PRIMARY KEY (upload_id, seq)
+        ) WITHOUT ROWID;
+        CREATE TABLE bucket_tags (
+            bucket TEXT NOT NULL REFERENCES buckets(name) ON DELETE CASCADE,
+            seq INTEGER NOT NULL,
+            key TEXT NOT NULL,
+            value TEXT NOT NULL,
+            PRIMARY KEY (bucket, seq)
+        ) WITHOUT ROWID;
+        CREATE TABLE symlinks (
+            object_id INTEGER PRIMARY KEY REFERENCES objects(id) ON DELETE CASCADE,
+            target TEXT NOT NULL
+        );
+        """,
     ]
 
     static var currentVersion: Int { migrations.count }
