@@ -128,6 +128,8 @@ enum MetricSlot {
         "HeadObject", "GetObjectMeta", "DeleteObject", "GetObjectAcl", "PutObjectAcl", "InitiateMultipartUpload",
         "UploadPart", "UploadPartCopy", "CompleteMultipartUpload", "AbortMultipartUpload", "ListParts",
         "OptionBucket", "OptionObject", "NotImplemented",
+        // Archive restores and bucket encryption.
+        "RestoreObject", "CleanRestoredObject", "PutBucketEncryption", "GetBucketEncryption", "DeleteBucketEncryption",
     ]
 
     /// For requests no operation was found for (refused by the router).
@@ -165,6 +167,11 @@ enum MetricSlot {
         case .listParts: 28
         case .preflight(_, let key): key == nil ? 29 : 30
         case .unimplemented: 31
+        case .restoreObject: 32
+        case .cleanRestoredObject: 33
+        case .putBucketEncryption: 34
+        case .getBucketEncryption: 35
+        case .deleteBucketEncryption: 36
         }
     }
 }

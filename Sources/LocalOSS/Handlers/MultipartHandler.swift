@@ -25,7 +25,7 @@ struct MultipartHandler {
         xml.element("UploadId", upload.uploadID)
         xml.close("InitiateMultipartUploadResult")
         var headers = HTTPHeaders()
-        ObjectHandler.addEncryption(options.metadata, to: &headers)
+        ObjectHandler.addEncryption(upload.metadata, to: &headers)
         return .xml(xml.finish(), headers: headers)
     }
 
@@ -35,12 +35,14 @@ struct MultipartHandler {
         if context.body.framing == .empty, !context.headers.contains("Content-Length") {
             throw OSSError(.missingContentLength, "You must provide the Content-Length HTTP header.")
         }
-        let stored = try multipart.uploadPart(
+        try ServerSideEncryption.refuseOnPart(context.headers)
+        let (stored, upload) = try multipart.uploadPartOfUpload(
             address, uploadID: uploadID, part: part, body: context.body, expected: try context.expectedDigests())
         var headers = HTTPHeaders()
         headers.add("ETag", stored.etag)
         headers.add("Content-MD5", Encoding.base64(stored.md5))
         headers.add("x-oss-hash-crc64ecma", String(stored.crc64))
+        ObjectHandler.addEncryption(upload.metadata, to: &headers)
         return HTTPResponse(status: 200, headers: headers)
     }
 
@@ -64,6 +66,7 @@ struct MultipartHandler {
     }
 
     func complete(_ address: ObjectAddress, uploadID: String, _ context: RequestContext) throws -> HTTPResponse {
+        try ServerSideEncryption.refuseOnPart(context.headers)
         let body = try context.smallBody(limit: Self.maxCompleteBodySize)
         let selection: MultipartStore.PartSelection
         if context.headers["x-oss-complete-all"]?.lowercased() == "yes" {

@@ -150,6 +150,14 @@ final class Service: Sendable {
             return try multipartHandler.abort(address, uploadID: uploadID)
         case .listParts(let address, let uploadID):
             return try multipartHandler.listParts(address, uploadID: uploadID, context)
+        case .putBucketEncryption(let bucket):
+            return try EncryptionHandler(objects: objects).putBucketEncryption(bucket, context)
+        case .getBucketEncryption(let bucket):
+            return try EncryptionHandler(objects: objects).getBucketEncryption(bucket)
+        case .deleteBucketEncryption(let bucket):
+            return try EncryptionHandler(objects: objects).deleteBucketEncryption(bucket)
+        case .restoreObject(let address): return try ArchiveHandler(objects: objects).restoreObject(address, context)
+        case .cleanRestoredObject(let address): return try ArchiveHandler(objects: objects).cleanRestoredObject(address)
         case .preflight: return try buckets.preflight(context)
         case .unimplemented(let request):
             throw OSSError(
@@ -183,7 +191,7 @@ extension Operation {
     var readsBodyItself: Bool {
         switch self {
         case .createBucket, .putObject, .appendObject, .deleteMultipleObjects, .initiateMultipartUpload, .uploadPart,
-            .completeMultipartUpload:
+            .completeMultipartUpload, .putBucketEncryption, .restoreObject:
             true
         default: false
         }

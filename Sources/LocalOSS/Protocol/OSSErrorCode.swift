@@ -18,6 +18,7 @@ enum OSSErrorCode: String, Sendable {
     case invalidDigest = "InvalidDigest"
     case invalidEncryptionAlgorithm = "InvalidEncryptionAlgorithmError"
     case invalidObjectName = "InvalidObjectName"
+    case invalidObjectState = "InvalidObjectState"
     case invalidPart = "InvalidPart"
     case invalidPartOrder = "InvalidPartOrder"
     case invalidRange = "InvalidRange"
@@ -31,6 +32,10 @@ enum OSSErrorCode: String, Sendable {
     case noSuchUpload = "NoSuchUpload"
     case notImplemented = "NotImplemented"
     case objectNotAppendable = "ObjectNotAppendable"
+    case operationNotSupported = "OperationNotSupported"
+    case restoreAlreadyInProgress = "RestoreAlreadyInProgress"
+    case archiveRestoreNotFinished = "ArchiveRestoreNotFinished"
+    case noSuchServerSideEncryptionRule = "NoSuchServerSideEncryptionRule"
     case positionNotEqualToLength = "PositionNotEqualToLength"
     case preconditionFailed = "PreconditionFailed"
     case requestHeaderTooLarge = "RequestHeaderTooLarge"
@@ -42,6 +47,9 @@ enum OSSErrorCode: String, Sendable {
     var status: Int {
         switch self {
         case .accessDenied, .accessForbidden, .invalidAccessKeyId, .requestTimeTooSkewed, .signatureDoesNotMatch: 403
+        case .invalidObjectState: 403
+        case .restoreAlreadyInProgress, .archiveRestoreNotFinished: 409
+        case .noSuchServerSideEncryptionRule: 404
         case .bucketAlreadyExists, .bucketNotEmpty, .fileAlreadyExists, .objectNotAppendable,
             .positionNotEqualToLength:
             409
@@ -76,6 +84,7 @@ enum OSSErrorCode: String, Sendable {
         case .malformedXML: "0016-00000608"
         case .positionNotEqualToLength: "0026-00000016"
         case .objectNotAppendable: "0026-00000015"
+        case .invalidEncryptionAlgorithm: "0005-00000003"
         default: "0000-00000000"
         }
     }

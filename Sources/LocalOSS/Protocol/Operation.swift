@@ -35,6 +35,9 @@ enum Operation: Sendable {
     case listMultipartUploads(BucketName)
     case deleteMultipleObjects(BucketName)
     case listLiveChannels(BucketName)
+    case putBucketEncryption(BucketName)
+    case getBucketEncryption(BucketName)
+    case deleteBucketEncryption(BucketName)
 
     case putObject(ObjectAddress)
     case copyObject(ObjectAddress, source: CopySource)
@@ -45,6 +48,8 @@ enum Operation: Sendable {
     case deleteObject(ObjectAddress)
     case getObjectACL(ObjectAddress)
     case putObjectACL(ObjectAddress)
+    case restoreObject(ObjectAddress)
+    case cleanRestoredObject(ObjectAddress)
 
     case initiateMultipartUpload(ObjectAddress)
     case uploadPart(ObjectAddress, uploadID: String, part: PartNumber)
@@ -71,6 +76,11 @@ enum Operation: Sendable {
         case .listMultipartUploads: "ListMultipartUploads"
         case .deleteMultipleObjects: "DeleteMultipleObjects"
         case .listLiveChannels: "ListLiveChannel"
+        case .putBucketEncryption: "PutBucketEncryption"
+        case .getBucketEncryption: "GetBucketEncryption"
+        case .deleteBucketEncryption: "DeleteBucketEncryption"
+        case .restoreObject: "RestoreObject"
+        case .cleanRestoredObject: "CleanRestoredObject"
         case .copyObject: "CopyObject"
         case .appendObject: "AppendObject"
         case .putObject: "PutObject"
@@ -100,11 +110,13 @@ extension Operation {
         case .createBucket(let bucket), .deleteBucket(let bucket), .headBucket(let bucket), .getBucketInfo(let bucket),
             .getBucketLocation(let bucket), .getBucketACL(let bucket), .putBucketACL(let bucket),
             .listObjects(let bucket, _), .listMultipartUploads(let bucket), .deleteMultipleObjects(let bucket),
-            .listLiveChannels(let bucket):
+            .listLiveChannels(let bucket), .putBucketEncryption(let bucket), .getBucketEncryption(let bucket),
+            .deleteBucketEncryption(let bucket):
             (bucket.value, nil)
         case .putObject(let address), .copyObject(let address, _), .appendObject(let address), .getObject(let address),
             .headObject(let address), .getObjectMeta(let address),
             .deleteObject(let address), .getObjectACL(let address), .putObjectACL(let address),
+            .restoreObject(let address), .cleanRestoredObject(let address),
             .initiateMultipartUpload(let address), .uploadPart(let address, _, _),
             .uploadPartCopy(let address, _, _, _),
             .completeMultipartUpload(let address, _), .abortMultipartUpload(let address, _), .listParts(let address, _):

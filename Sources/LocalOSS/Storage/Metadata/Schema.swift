@@ -78,6 +78,24 @@ enum Schema {
         """
         CREATE TABLE inline_blobs (name TEXT PRIMARY KEY, bytes BLOB);
         """,
+        // 6: archive restores (one row per object; its state is derived from these times and the server clock) and
+        // bucket default encryption (`?encryption`). Both go with their object or bucket.
+        """
+        CREATE TABLE object_restores (
+            object_id INTEGER PRIMARY KEY REFERENCES objects(id) ON DELETE CASCADE,
+            requested_at INTEGER NOT NULL,
+            ready_at INTEGER NOT NULL,
+            expires_at INTEGER NOT NULL,
+            days INTEGER NOT NULL,
+            tier TEXT
+        );
+        CREATE TABLE bucket_encryption (
+            bucket TEXT PRIMARY KEY REFERENCES buckets(name) ON DELETE CASCADE,
+            algorithm TEXT NOT NULL,
+            key_id TEXT,
+            data_encryption TEXT
+        ) WITHOUT ROWID;
+        """,
     ]
 
     static var currentVersion: Int { migrations.count }
