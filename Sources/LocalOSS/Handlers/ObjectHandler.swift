@@ -36,6 +36,7 @@ struct ObjectHandler {
         let options = ObjectStore.CopyOptions(
             replacement: directive == "REPLACE" ? replacement : nil,
             encryption: try ServerSideEncryption.requested(by: context.headers),
+            storageClass: try StorageClass.parse(header: context.headers["x-oss-storage-class"]),
             acl: try CannedACL(header: context.headers["x-oss-object-acl"], allowDefault: true),
             forbidOverwrite: context.bool("x-oss-forbid-overwrite"))
         let object = try objects.copyObject(from: source, to: address, options: options) { source in
@@ -61,10 +62,23 @@ struct ObjectHandler {
         let acl = try context.headers["x-oss-object-acl"].map { header throws(OSSError) in
             try CannedACL(header: header, allowDefault: true)
         }
+        let storageClass = try StorageClass.parse(header: context.headers["x-oss-storage-class"])
+        // Appendable objects are Standard, IA or Archive only (OSS's EC 0016-00000503; the code is not
+        // documented), and take no KMS key id (AppendObject's "Limits").
+        if let storageClass, storageClass == .coldArchive || storageClass == .deepColdArchive {
+            throw OSSError(
+                .invalidArgument, "An appendable object cannot be of storage class \(storageClass.rawValue).",
+                details: [("ArgumentName", "x-oss-storage-class"), ("ArgumentValue", storageClass.rawValue)],
+                ec: "0016-00000503")
+        }
+        if let keyID = context.headers[ServerSideEncryption.keyIDHeader] {
+            throw OSSError.invalidArgument(
+                "An appendable object cannot be encrypted with a KMS key id.", name: ServerSideEncryption.keyIDHeader,
+                value: keyID)
+        }
         let object = try objects.appendObject(
             address, position: position, body: context.body, expected: try context.expectedDigests(),
-            metadata: try ObjectMetadata.from(context.headers), acl: acl,
-            storageClass: try StorageClass.parse(header: context.headers["x-oss-storage-class"]))
+            metadata: try ObjectMetadata.from(context.headers), acl: acl, storageClass: storageClass)
         var headers = HTTPHeaders()
         headers.add("ETag", object.etag)
         headers.add("x-oss-next-append-position", String(object.size))

@@ -189,6 +189,8 @@ extension ObjectStore {
         var replacement: MetadataReplacement?
         /// The request's server-side encryption: a copy never inherits its source's (oss2's suite, test_copy_object).
         var encryption: ServerSideEncryption?
+        /// `x-oss-storage-class` of the copy; nil keeps the source's.
+        var storageClass: StorageClass? = nil
         var acl: CannedACL
         var forbidOverwrite: Bool
     }
@@ -221,7 +223,7 @@ extension ObjectStore {
                     (options.replacement?.applied(to: original.metadata)
                     ?? original.metadata.encrypted(with: options.encryption))
                     .withBucketDefault { try catalog.bucketEncryption(destination.bucket.value) },
-                storageClass: original.storageClass, acl: options.acl)
+                storageClass: options.storageClass ?? original.storageClass, acl: options.acl)
             return (record, try catalog.unreferenced(try catalog.replaceObject(record, extents: extents)))
         }
         blobs.remove(released)
