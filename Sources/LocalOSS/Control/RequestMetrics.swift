@@ -130,6 +130,7 @@ enum MetricSlot {
         "OptionBucket", "OptionObject", "NotImplemented",
         // Archive restores and bucket encryption.
         "RestoreObject", "CleanRestoredObject", "PutBucketEncryption", "GetBucketEncryption", "DeleteBucketEncryption",
+        "PutBucketArchiveDirectRead", "GetBucketArchiveDirectRead",
     ]
 
     /// For requests no operation was found for (refused by the router).
@@ -172,6 +173,8 @@ enum MetricSlot {
         case .putBucketEncryption: 34
         case .getBucketEncryption: 35
         case .deleteBucketEncryption: 36
+        case .putBucketArchiveDirectRead: 37
+        case .getBucketArchiveDirectRead: 38
         }
     }
 }

@@ -24,6 +24,26 @@ struct ArchiveHandler {
         return HTTPResponse(status: 200)
     }
 
+    /// `PUT /?bucketArchiveDirectRead`: `<ArchiveDirectReadConfiguration><Enabled>true|false</Enabled>
+    /// </ArchiveDirectReadConfiguration>`; anything but a boolean is MalformedXML (oss2's suite).
+    func putArchiveDirectRead(_ bucket: BucketName, _ context: RequestContext) throws -> HTTPResponse {
+        let root = try XMLDocument.parse(try context.smallBody(limit: 64 * 1024))
+        guard root.name == "ArchiveDirectReadConfiguration", let text = root.child("Enabled")?.text,
+            text == "true" || text == "false"
+        else { throw OSSError.malformedXML }
+        try objects.setArchiveDirectRead(bucket, text == "true")
+        return HTTPResponse(status: 200)
+    }
+
+    /// `GET /?bucketArchiveDirectRead`; never configured reads as disabled.
+    func getArchiveDirectRead(_ bucket: BucketName) throws -> HTTPResponse {
+        var xml = XMLWriter()
+        xml.open("ArchiveDirectReadConfiguration")
+        xml.element("Enabled", try objects.archiveDirectRead(bucket))
+        xml.close("ArchiveDirectReadConfiguration")
+        return .xml(xml.finish())
+    }
+
     /// `<RestoreRequest><Days>N</Days><JobParameters><Tier>T</Tier></JobParameters></RestoreRequest>`; an empty body
     /// is a restore with the defaults.
     static func parse(_ body: [UInt8]) throws(OSSError) -> RestoreRequest {

@@ -156,6 +156,10 @@ final class Service: Sendable {
             return try EncryptionHandler(objects: objects).getBucketEncryption(bucket)
         case .deleteBucketEncryption(let bucket):
             return try EncryptionHandler(objects: objects).deleteBucketEncryption(bucket)
+        case .putBucketArchiveDirectRead(let bucket):
+            return try ArchiveHandler(objects: objects).putArchiveDirectRead(bucket, context)
+        case .getBucketArchiveDirectRead(let bucket):
+            return try ArchiveHandler(objects: objects).getArchiveDirectRead(bucket)
         case .restoreObject(let address): return try ArchiveHandler(objects: objects).restoreObject(address, context)
         case .cleanRestoredObject(let address): return try ArchiveHandler(objects: objects).cleanRestoredObject(address)
         case .preflight: return try buckets.preflight(context)
@@ -191,7 +195,7 @@ extension Operation {
     var readsBodyItself: Bool {
         switch self {
         case .createBucket, .putObject, .appendObject, .deleteMultipleObjects, .initiateMultipartUpload, .uploadPart,
-            .completeMultipartUpload, .putBucketEncryption, .restoreObject:
+            .completeMultipartUpload, .putBucketEncryption, .putBucketArchiveDirectRead, .restoreObject:
             true
         default: false
         }

@@ -38,6 +38,8 @@ enum Operation: Sendable {
     case putBucketEncryption(BucketName)
     case getBucketEncryption(BucketName)
     case deleteBucketEncryption(BucketName)
+    case putBucketArchiveDirectRead(BucketName)
+    case getBucketArchiveDirectRead(BucketName)
 
     case putObject(ObjectAddress)
     case copyObject(ObjectAddress, source: CopySource)
@@ -79,6 +81,8 @@ enum Operation: Sendable {
         case .putBucketEncryption: "PutBucketEncryption"
         case .getBucketEncryption: "GetBucketEncryption"
         case .deleteBucketEncryption: "DeleteBucketEncryption"
+        case .putBucketArchiveDirectRead: "PutBucketArchiveDirectRead"
+        case .getBucketArchiveDirectRead: "GetBucketArchiveDirectRead"
         case .restoreObject: "RestoreObject"
         case .cleanRestoredObject: "CleanRestoredObject"
         case .copyObject: "CopyObject"
@@ -111,7 +115,8 @@ extension Operation {
             .getBucketLocation(let bucket), .getBucketACL(let bucket), .putBucketACL(let bucket),
             .listObjects(let bucket, _), .listMultipartUploads(let bucket), .deleteMultipleObjects(let bucket),
             .listLiveChannels(let bucket), .putBucketEncryption(let bucket), .getBucketEncryption(let bucket),
-            .deleteBucketEncryption(let bucket):
+            .deleteBucketEncryption(let bucket), .putBucketArchiveDirectRead(let bucket),
+            .getBucketArchiveDirectRead(let bucket):
             (bucket.value, nil)
         case .putObject(let address), .copyObject(let address, _), .appendObject(let address), .getObject(let address),
             .headObject(let address), .getObjectMeta(let address),

@@ -16,9 +16,13 @@ extension ObjectStore {
     }
 
     /// GetObject, CopyObject and UploadPartCopy read an archived object's bytes only while it is restored.
-    func requireReadable(_ object: ObjectRecord, _ catalog: Catalog) throws {
+    /// `directRead`: GetObject of an Archive (not Cold or Deep Cold) object in a bucket with archive direct read
+    /// enabled needs no restore (PutBucketArchiveDirectRead).
+    func requireReadable(_ object: ObjectRecord, _ catalog: Catalog, directRead: Bool = false) throws {
         guard object.storageClass.needsRestore else { return }
-        if try !restoreState(of: object, catalog).isReadable { throw Self.invalidObjectState }
+        if try restoreState(of: object, catalog).isReadable { return }
+        if directRead, object.storageClass == .archive, try catalog.archiveDirectRead(object.bucket) { return }
+        throw Self.invalidObjectState
     }
 
     /// `POST /K?restore`. `versionID` is accepted for the current object only until buckets keep versions.
@@ -62,7 +66,21 @@ extension ObjectStore {
         }
     }
 
-    // MARK: Bucket default encryption
+    // MARK: Bucket settings
+
+    func archiveDirectRead(_ bucket: BucketName) throws -> Bool {
+        try metadata.read { catalog in
+            _ = try catalog.requireBucket(bucket.value)
+            return try catalog.archiveDirectRead(bucket.value)
+        }
+    }
+
+    func setArchiveDirectRead(_ bucket: BucketName, _ enabled: Bool) throws {
+        try metadata.write { catalog in
+            _ = try catalog.requireBucket(bucket.value)
+            try catalog.setArchiveDirectRead(bucket.value, enabled)
+        }
+    }
 
     func bucketEncryption(_ bucket: BucketName) throws -> ServerSideEncryption? {
         try metadata.read { catalog in

@@ -129,7 +129,7 @@ struct ObjectStore: Sendable {
     ) {
         try pinnedRead { catalog in
             let object = try Self.existingObject(address, catalog)
-            try requireReadable(object, catalog)
+            try requireReadable(object, catalog, directRead: true)
             return (object, try select(object), object.id)
         }
     }

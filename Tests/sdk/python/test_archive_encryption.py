@@ -519,3 +519,21 @@ def test_pyv2_encryption_client_round_trips(abucket, v2, rsa_keys):
     assert client.get_object(oss.GetObjectRequest(bucket=b, key="mp")).body.read() == data
     head = client.head_object(oss.HeadObjectRequest(bucket=b, key="mp"))
     assert head.headers["x-oss-meta-client-side-encryption-wrap-alg"] == "RSA/NONE/PKCS1Padding"
+
+
+# ---------------------------------------------------------------- §4.6 archive direct read
+
+def test_archive_direct_read(abucket, v2):
+    assert abucket.get_bucket_archive_direct_read().enabled is False      # never configured
+    abucket.put_object("arch", b"archived", headers={"x-oss-storage-class": "Archive"})
+    abucket.put_object("cold", b"cold", headers={"x-oss-storage-class": "ColdArchive"})
+    assert abucket.put_bucket_archive_direct_read(True).status == 200
+    assert abucket.get_bucket_archive_direct_read().enabled is True
+    assert abucket.get_object("arch").read() == b"archived"               # Archive: no restore needed
+    assert oss2_error(abucket.get_object, "cold").code == "InvalidObjectState"   # Cold Archive never
+    got = v2.get_bucket_archive_direct_read(oss.GetBucketArchiveDirectReadRequest(bucket=abucket.bucket_name))
+    assert got.archive_direct_read_configuration.enabled is True
+    assert abucket.put_bucket_archive_direct_read(False).status == 200
+    assert oss2_error(abucket.get_object, "arch").code == "InvalidObjectState"
+    err = oss2_error(abucket.put_bucket_archive_direct_read, "aa")         # <Enabled>aa</Enabled>
+    assert (err.status, err.code) == (400, "MalformedXML")

@@ -20,6 +20,8 @@ enum RouteTable {
         .bucket("PUT", ["encryption"]) { bucket, _ in .putBucketEncryption(bucket) },
         .bucket("GET", ["encryption"]) { bucket, _ in .getBucketEncryption(bucket) },
         .bucket("DELETE", ["encryption"]) { bucket, _ in .deleteBucketEncryption(bucket) },
+        .bucket("PUT", ["bucketArchiveDirectRead"]) { bucket, _ in .putBucketArchiveDirectRead(bucket) },
+        .bucket("GET", ["bucketArchiveDirectRead"]) { bucket, _ in .getBucketArchiveDirectRead(bucket) },
         // A POST without a sub-resource is a browser form upload (PostObject), never a batch delete.
         .bucket("POST") { bucket, _ in .unimplemented(UnimplementedRequest(bucket: bucket, feature: "PostObject")) },
         // Browsers preflight any request, sub-resources included (a multipart upload preflights `?uploads`).

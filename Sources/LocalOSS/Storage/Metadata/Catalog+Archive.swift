@@ -72,4 +72,17 @@ extension Catalog {
             rule.dataEncryption.map { .string($0) }
         ).run()
     }
+
+    // MARK: Archive direct read
+
+    func archiveDirectRead(_ bucket: String) throws -> Bool {
+        let statement = try database.prepare("SELECT enabled FROM bucket_archive_direct_read WHERE bucket = ?")
+        statement.bind(.string(bucket))
+        return try statement.step() && statement.int(0) != 0
+    }
+
+    func setArchiveDirectRead(_ bucket: String, _ enabled: Bool) throws {
+        try database.prepare("INSERT OR REPLACE INTO bucket_archive_direct_read (bucket, enabled) VALUES (?, ?)")
+            .bind(.string(bucket), .int(enabled ? 1 : 0)).run()
+    }
 }

@@ -78,8 +78,9 @@ enum Schema {
         """
         CREATE TABLE inline_blobs (name TEXT PRIMARY KEY, bytes BLOB);
         """,
-        // 6: archive restores (one row per object; its state is derived from these times and the server clock) and
-        // bucket default encryption (`?encryption`). Both go with their object or bucket.
+        // 6: archive restores (one row per object; its state is derived from these times and the server clock),
+        // bucket default encryption (`?encryption`) and archive direct read (`?bucketArchiveDirectRead`). Each goes
+        // with its object or bucket.
         """
         CREATE TABLE object_restores (
             object_id INTEGER PRIMARY KEY REFERENCES objects(id) ON DELETE CASCADE,
@@ -94,6 +95,10 @@ enum Schema {
             algorithm TEXT NOT NULL,
             key_id TEXT,
             data_encryption TEXT
+        ) WITHOUT ROWID;
+        CREATE TABLE bucket_archive_direct_read (
+            bucket TEXT PRIMARY KEY REFERENCES buckets(name) ON DELETE CASCADE,
+            enabled INTEGER NOT NULL
         ) WITHOUT ROWID;
         """,
     ]
