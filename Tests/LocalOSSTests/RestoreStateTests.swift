@@ -135,4 +135,26 @@ import Testing
         #expect(try ArchiveHandler.parse(body) == RestoreRequest(days: 2, tier: "Expedited", hasJobParameters: true))
         #expect(throws: OSSError.self) { try ArchiveHandler.parse(Array("<Other/>".utf8)) }
     }
+
+    @Test func aRunningColdRestoreMovesOnlyToAFasterTier() throws {
+        let running = RestoreRecord(
+            requestedAt: Self.now, readyAt: Self.now + 10, expiresAt: Self.now + 10 + Self.day, days: 1,
+            tier: "Standard")
+        let faster = try RestorePlan.plan(
+            RestoreRequest(tier: "Expedited", hasJobParameters: true), storageClass: .coldArchive,
+            state: .restoring(running), now: Self.now + 1, delay: 2)
+        var upgraded = running
+        upgraded.tier = "Expedited"
+        #expect(faster == .upgrade(upgraded))
+        #expect {
+            try RestorePlan.plan(
+                RestoreRequest(tier: "Bulk", hasJobParameters: true), storageClass: .coldArchive,
+                state: .restoring(running), now: Self.now + 1, delay: 2)
+        } throws: { ($0 as? OSSError)?.ec == "0016-00000715" }
+        #expect {
+            try RestorePlan.plan(
+                RestoreRequest(tier: "Standard", hasJobParameters: true), storageClass: .coldArchive,
+                state: .restoring(running), now: Self.now + 1, delay: 2)
+        } throws: { ($0 as? OSSError)?.ec == "0016-00000701" }
+    }
 }

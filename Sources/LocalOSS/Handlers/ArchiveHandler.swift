@@ -13,7 +13,7 @@ struct ArchiveHandler {
         // oss2's and pyv2's suites read the tier a cold-class restore runs at from this header.
         if let tier = plan.record.tier { headers.add("x-oss-object-restore-priority", tier) }
         switch plan {
-        case .start: return HTTPResponse(status: 202, headers: headers)
+        case .start, .upgrade: return HTTPResponse(status: 202, headers: headers)
         case .extend: return HTTPResponse(status: 200, headers: headers)
         }
     }

@@ -260,6 +260,19 @@ def test_cold_archive_restore_without_body_uses_the_standard_tier(abucket):
     assert (result.status, result.headers["x-oss-object-restore-priority"]) == (202, "Standard")
 
 
+def test_a_running_cold_restore_can_only_be_made_faster(abucket):
+    abucket.put_object("k", b"x", headers={"x-oss-storage-class": "ColdArchive"})
+    def restore(tier):
+        return abucket.restore_object("k", input=RestoreConfiguration(days=2, job_parameters=RestoreJobParameters(tier)))
+    assert restore("Standard").status == 202
+    faster = restore("Expedited")                                       # §4.4: a higher tier upgrades the job
+    assert (faster.status, faster.headers["x-oss-object-restore-priority"]) == (202, "Expedited")
+    err = oss2_error(restore, "Bulk")                                   # lower than the running one
+    assert err.ec == "0016-00000715"
+    err = oss2_error(restore, "Expedited")                              # the same tier again
+    assert (err.status, err.code, err.ec) == (409, "RestoreAlreadyInProgress", "0016-00000701")
+
+
 def test_restore_with_pyv2(abucket, v2, archive_server):
     b = abucket.bucket_name
     v2.put_object(oss.PutObjectRequest(bucket=b, key="k", body=b"v2 data", storage_class="DeepColdArchive"))

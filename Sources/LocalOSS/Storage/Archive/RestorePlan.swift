@@ -13,12 +13,17 @@ enum RestorePlan: Sendable, Equatable {
     case start(RestoreRecord)
     /// An already restored object keeps its copy longer: 200.
     case extend(RestoreRecord)
+    /// A cold-class restore in progress moves to a faster tier: 202.
+    case upgrade(RestoreRecord)
 
     var record: RestoreRecord {
         switch self {
-        case .start(let record), .extend(let record): record
+        case .start(let record), .extend(let record), .upgrade(let record): record
         }
     }
+
+    /// Fastest first: a running restore may only move up this list (OSS's EC 0016-00000715).
+    static let tierPriority = ["Expedited", "Standard", "Bulk"]
 
     static let secondsPerDay: Int64 = 86_400
     static let tiers: Set<String> = ["Expedited", "Standard", "Bulk"]
@@ -63,7 +68,22 @@ enum RestorePlan: Sendable, Equatable {
                 RestoreRecord(
                     requestedAt: now, readyAt: ready, expiresAt: ready + Int64(days) * secondsPerDay, days: days,
                     tier: tier))
-        case .restoring:
+        case .restoring(var record):
+            // A cold restore asked again with an explicit, faster tier is upgraded; a slower one is refused with
+            // EC 0016-00000715 (its status and code are not documented: those of RestoreAlreadyInProgress here).
+            if request.hasJobParameters, let tier, let running = record.tier,
+                let new = tierPriority.firstIndex(of: tier), let old = tierPriority.firstIndex(of: running),
+                new != old
+            {
+                guard new < old else {
+                    throw OSSError(
+                        .restoreAlreadyInProgress,
+                        "The restore tier you specified is lower than the one of the restore in progress.",
+                        ec: "0016-00000715")
+                }
+                record.tier = tier
+                return .upgrade(record)
+            }
             throw OSSError(.restoreAlreadyInProgress, "The restore operation is in progress.", ec: "0016-00000701")
         case .restored(var record):
             // A restore of a restored object lengthens its period; it never shortens it.
