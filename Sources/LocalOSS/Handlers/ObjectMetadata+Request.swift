@@ -17,6 +17,12 @@ extension ServerSideEncryption {
     /// The encryption a write request asks for; nil without `x-oss-server-side-encryption` (a data cipher or key id
     /// alone is ignored, as OSS ignores it).
     static func requested(by headers: HTTPHeaders) throws(OSSError) -> ServerSideEncryption? {
+        // SSE-C (customer-provided keys, Go SDK v3's constants) is not emulated: refused rather than ignored, so
+        // that code relying on it fails here as it would not against OSS.
+        if headers.contains("x-oss-server-side-encryption-customer-algorithm") {
+            throw OSSError(
+                .notImplemented, "Server-side encryption with customer-provided keys is not implemented.")
+        }
         guard let algorithm = headers[algorithmHeader] else { return nil }
         return try validated(
             algorithm: algorithm, keyID: headers[keyIDHeader], dataEncryption: headers[dataEncryptionHeader],

@@ -332,6 +332,12 @@ def test_invalid_encryption_values_are_refused(abucket, v2):
     assert (err.status_code, err.code) == (400, "InvalidEncryptionAlgorithmError")
     err = oss2_error(abucket.put_object, "k", b"x", headers={SSE: "AES256", SSE_KEY: "key"})
     assert (err.status, err.code) == (400, "InvalidArgument")
+    err = oss2_error(abucket.put_object, "k", b"x", headers={SSE: "KMS", SSE_DATA: "AES"})
+    assert (err.status, err.code) == (400, "InvalidArgument")
+    # SSE-C is not emulated: refused as not implemented (§5.1 recommendation), never silently ignored.
+    err = oss2_error(abucket.put_object, "k", b"x",
+                     headers={"x-oss-server-side-encryption-customer-algorithm": "AES256"})
+    assert (err.status, err.code) == (400, "NotImplemented")
     assert not abucket.object_exists("k")
 
 
