@@ -19,6 +19,7 @@ enum OSSErrorCode: String, Sendable {
     case invalidDigest = "InvalidDigest"
     case invalidEncryptionAlgorithm = "InvalidEncryptionAlgorithmError"
     case invalidObjectName = "InvalidObjectName"
+    case invalidObjectState = "InvalidObjectState"
     case invalidPart = "InvalidPart"
     case invalidPartOrder = "InvalidPartOrder"
     case invalidRange = "InvalidRange"
@@ -37,6 +38,10 @@ enum OSSErrorCode: String, Sendable {
     case notImplemented = "NotImplemented"
     case notSymlink = "NotSymlink"
     case objectNotAppendable = "ObjectNotAppendable"
+    case operationNotSupported = "OperationNotSupported"
+    case restoreAlreadyInProgress = "RestoreAlreadyInProgress"
+    case archiveRestoreNotFinished = "ArchiveRestoreNotFinished"
+    case noSuchServerSideEncryptionRule = "NoSuchServerSideEncryptionRule"
     case positionNotEqualToLength = "PositionNotEqualToLength"
     case preconditionFailed = "PreconditionFailed"
     case requestHeaderTooLarge = "RequestHeaderTooLarge"
@@ -50,6 +55,9 @@ enum OSSErrorCode: String, Sendable {
     var status: Int {
         switch self {
         case .accessDenied, .accessForbidden, .invalidAccessKeyId, .requestTimeTooSkewed, .signatureDoesNotMatch: 403
+        case .invalidObjectState: 403
+        case .restoreAlreadyInProgress, .archiveRestoreNotFinished: 409
+        case .noSuchServerSideEncryptionRule: 404
         case .bucketAlreadyExists, .bucketNotEmpty, .fileAlreadyExists, .objectNotAppendable,
             .positionNotEqualToLength:
             409
@@ -88,6 +96,7 @@ enum OSSErrorCode: String, Sendable {
         case .objectNotAppendable: "0026-00000015"
         case .symlinkTargetNotExist: "0026-00000012"
         case .invalidTargetType: "0026-00000011"
+        case .invalidEncryptionAlgorithm: "0005-00000003"
         default: "0000-00000000"
         }
     }

@@ -204,7 +204,7 @@ def test_unimplemented_subresources_never_touch_the_object(server, bucket, clien
                          oss.RestoreObjectRequest(bucket=name, key="keep.txt"))
     assert_service_error(400, "NotImplemented", client.get_bucket_stat, oss.GetBucketStatRequest(bucket=name))
     for method, query in [("DELETE", "partNumber=1"), ("PUT", "live"), ("PUT", "objectMeta"),
-                          ("PUT", "location"), ("DELETE", "live"), ("POST", "restore")]:
+                          ("PUT", "location"), ("DELETE", "live"), ("POST", "seal")]:
         resp = raw_request(server.endpoint, method, name, "keep.txt", query=[tuple(query.split("=")) if "=" in query
                                                                              else (query, None)], data=b"junk")
         assert resp.status_code in (400, 405), (method, query, resp.status_code)
