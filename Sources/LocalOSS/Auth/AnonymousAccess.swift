@@ -75,12 +75,12 @@ struct AnonymousAccess {
             .writeObject(address)
         case .copyObject(let address, let source), .uploadPartCopy(let address, _, _, let source):
             .copyObject(address, source: source)
-        case .listObjects, .listMultipartUploads, .headBucket: .listBucket
+        case .listObjects, .listMultipartUploads, .headBucket, .listObjectVersions: .listBucket
         case .deleteMultipleObjects: .writeBucket
         case .getObjectACL, .putObjectACL: .manageObject
         case .unimplemented(let request): request.key == nil ? .manageBucket : .manageObject
         case .listBuckets, .createBucket, .deleteBucket, .getBucketInfo, .getBucketLocation, .getBucketACL,
-            .putBucketACL, .listLiveChannels:
+            .putBucketACL, .listLiveChannels, .putBucketVersioning, .getBucketVersioning:
             .manageBucket
         }
     }

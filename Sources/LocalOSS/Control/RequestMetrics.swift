@@ -128,6 +128,7 @@ enum MetricSlot {
         "HeadObject", "GetObjectMeta", "DeleteObject", "GetObjectAcl", "PutObjectAcl", "InitiateMultipartUpload",
         "UploadPart", "UploadPartCopy", "CompleteMultipartUpload", "AbortMultipartUpload", "ListParts",
         "OptionBucket", "OptionObject", "NotImplemented",
+        "PutBucketVersioning", "GetBucketVersioning", "ListObjectVersions",
     ]
 
     /// For requests no operation was found for (refused by the router).
@@ -165,6 +166,9 @@ enum MetricSlot {
         case .listParts: 28
         case .preflight(_, let key): key == nil ? 29 : 30
         case .unimplemented: 31
+        case .putBucketVersioning: 32
+        case .getBucketVersioning: 33
+        case .listObjectVersions: 34
         }
     }
 }

@@ -48,10 +48,14 @@ struct MultipartHandler {
         _ address: ObjectAddress, uploadID: String, part: PartNumber, source: CopySource, _ context: RequestContext
     ) throws -> HTTPResponse {
         let rangeHeader = context.headers["x-oss-copy-source-range"]
+        var sourceVersion: String?
         let stored = try multipart.uploadPartCopy(
             address, uploadID: uploadID, part: part, source: source,
             range: { object in try rangeHeader.map { try Self.copyRange($0, size: object.size) } },
-            check: { object in try Self.checkCopyConditions(object, context.headers) })
+            check: { object in
+                try Self.checkCopyConditions(object, context.headers)
+                sourceVersion = object.versionName
+            })
         var xml = XMLWriter()
         xml.open("CopyPartResult")
         xml.element("LastModified", HTTPDate.iso8601(stored.lastModified))
@@ -60,6 +64,9 @@ struct MultipartHandler {
         var headers = HTTPHeaders()
         headers.add("ETag", stored.etag)
         headers.add("x-oss-hash-crc64ecma", String(stored.crc64))
+        if let sourceVersion, try objects.isVersioned(source.bucket) {
+            headers.add("x-oss-copy-source-version-id", sourceVersion)
+        }
         return .xml(xml.finish(), headers: headers)
     }
 
@@ -96,6 +103,7 @@ struct MultipartHandler {
         headers.add("ETag", object.etag)
         headers.add("x-oss-hash-crc64ecma", String(object.crc64))
         ObjectHandler.addEncryption(object.metadata, to: &headers)
+        try ObjectHandler(objects: objects).addVersion(object, to: &headers)
         return .xml(xml.finish(), headers: headers)
     }
 

@@ -21,6 +21,7 @@ struct ObjectHandler {
         headers.add("x-oss-hash-crc64ecma", String(object.crc64))
         if let md5 = object.contentMD5 { headers.add("Content-MD5", md5) }
         Self.addEncryption(object.metadata, to: &headers)
+        try addVersion(object, to: &headers)
         return HTTPResponse(status: 200, headers: headers)
     }
 
@@ -37,8 +38,10 @@ struct ObjectHandler {
             replacement: directive == "REPLACE" ? replacement : nil,
             acl: try CannedACL(header: context.headers["x-oss-object-acl"], allowDefault: true),
             forbidOverwrite: context.bool("x-oss-forbid-overwrite"))
+        var sourceVersion: String?
         let object = try objects.copyObject(from: source, to: address, options: options) { source in
             try MultipartHandler.checkCopyConditions(source, context.headers)
+            sourceVersion = source.versionName
         }
         var xml = XMLWriter()
         xml.open("CopyObjectResult")
@@ -48,10 +51,20 @@ struct ObjectHandler {
         var headers = HTTPHeaders()
         headers.add("ETag", object.etag)
         headers.add("x-oss-hash-crc64ecma", String(object.crc64))
+        if let sourceVersion, try objects.isVersioned(source.bucket) {
+            headers.add("x-oss-copy-source-version-id", sourceVersion)
+        }
+        try addVersion(object, to: &headers)
         return .xml(xml.finish(), headers: headers)
     }
 
     func appendObject(_ address: ObjectAddress, _ context: RequestContext) throws -> HTTPResponse {
+        if let version = context.query["versionId"] {
+            // EC 0016-00000504: an append always goes to the current version.
+            throw OSSError(
+                .invalidArgument, "versionId is not supported by AppendObject.",
+                details: [("ArgumentName", "versionId"), ("ArgumentValue", version)], ec: "0016-00000504")
+        }
         guard let text = context.query["position"], let position = Int64(text), position >= 0 else {
             throw OSSError.invalidArgument(
                 "position must be a non-negative integer.", name: "position", value: context.query["position"] ?? "")
@@ -67,6 +80,7 @@ struct ObjectHandler {
         headers.add("ETag", object.etag)
         headers.add("x-oss-next-append-position", String(object.size))
         headers.add("x-oss-hash-crc64ecma", String(object.crc64))
+        try addVersion(object, to: &headers)
         return HTTPResponse(status: 200, headers: headers)
     }
 
@@ -81,21 +95,32 @@ struct ObjectHandler {
             try context.smallBody(limit: 2 * 1024 * 1024), allowingControlCharacters: true)
         let entries = root.children("Object")
         guard root.name == "Delete", (1...1000).contains(entries.count) else { throw OSSError.malformedXML }
-        let keys = try entries.map { entry throws(OSSError) in
+        let requested = try entries.map { entry throws(OSSError) in
             guard let key = entry.child("Key")?.text else {
                 throw OSSError(
                     .malformedXML, "Every Object in a Delete request needs a Key.", ec: "0016-00000613")
             }
-            return try ObjectKey(validating: key).value
+            // A malformed VersionId fails the whole request, before anything is deleted.
+            return (
+                key: try ObjectKey(validating: key).value,
+                version: try VersionSelector.parse(entry.child("VersionId")?.text)
+            )
         }
-        try objects.deleteObjects(bucket, keys: keys)
+        let outcomes = try objects.deleteObjects(bucket, entries: requested)
         var xml = XMLWriter()
         xml.open("DeleteResult")
         if context.query.wantsURLEncoding { xml.element("EncodingType", "url") }
         if root.child("Quiet")?.text.lowercased() != "true" {
-            for key in keys {
+            for (entry, outcome) in zip(requested, outcomes) {
                 xml.open("Deleted")
-                xml.element("Key", context.listedKey(key))
+                xml.element("Key", context.listedKey(entry.key))
+                // OSS's element order: VersionId when one was named, then the marker fields when a marker was made
+                // (no VersionId) or deleted (both, the same id).
+                if entry.version != nil, let version = outcome.versionID { xml.element("VersionId", version) }
+                if outcome.deleteMarker, let version = outcome.versionID {
+                    xml.element("DeleteMarker", "true")
+                    xml.element("DeleteMarkerVersionId", version)
+                }
                 xml.close("Deleted")
             }
         }
@@ -106,7 +131,8 @@ struct ObjectHandler {
     func getObject(_ address: ObjectAddress, _ context: RequestContext) throws -> HTTPResponse {
         var notModified: HTTPResponse?
         var range: Range<Int64>?
-        let (object, reader) = try objects.openObject(address) { object in
+        let version = try VersionSelector.parse(context.query["versionId"])
+        let (object, reader) = try objects.openObject(address, version: version) { object in
             // Conditions and the range are judged on the record, before any extent is fetched or opened.
             notModified = try Self.evaluateConditions(object, context.headers)
             if notModified != nil { return .nothing }
@@ -115,6 +141,7 @@ struct ObjectHandler {
         }
         if let notModified { return notModified }
         var headers = Self.objectHeaders(object)
+        try addVersion(object, to: &headers)
         var status = 200
         if let range {
             status = 206
@@ -127,16 +154,18 @@ struct ObjectHandler {
     }
 
     func headObject(_ address: ObjectAddress, _ context: RequestContext) throws -> HTTPResponse {
-        let object = try objects.object(address)
+        let object = try objects.object(address, version: try VersionSelector.parse(context.query["versionId"]))
         if let notModified = try Self.evaluateConditions(object, context.headers) { return notModified }
         var headers = Self.objectHeaders(object)
+        try addVersion(object, to: &headers)
         headers.add("Content-Length", String(object.size))
         return HTTPResponse(status: 200, headers: headers)
     }
 
-    func getObjectMeta(_ address: ObjectAddress) throws -> HTTPResponse {
-        let object = try objects.object(address)
+    func getObjectMeta(_ address: ObjectAddress, _ context: RequestContext) throws -> HTTPResponse {
+        let object = try objects.object(address, version: try VersionSelector.parse(context.query["versionId"]))
         var headers = HTTPHeaders()
+        try addVersion(object, to: &headers)
         headers.add("Content-Length", String(object.size))
         headers.add("ETag", object.etag)
         headers.add("Last-Modified", HTTPDate.rfc1123(object.lastModified))
@@ -144,19 +173,35 @@ struct ObjectHandler {
         return HTTPResponse(status: 200, headers: headers)
     }
 
-    func deleteObject(_ address: ObjectAddress) throws -> HTTPResponse {
-        try objects.deleteObject(address)
-        return HTTPResponse(status: 204)
+    func deleteObject(_ address: ObjectAddress, _ context: RequestContext) throws -> HTTPResponse {
+        let outcome = try objects.deleteObject(
+            address, version: try VersionSelector.parse(context.query["versionId"]))
+        var response = HTTPResponse(status: 204)
+        // oss2 reads x-oss-delete-marker with bool(): the header is sent only as `true`.
+        if outcome.deleteMarker { response.headers.add("x-oss-delete-marker", "true") }
+        if let version = outcome.versionID { response.headers.add("x-oss-version-id", version) }
+        return response
     }
 
-    func getObjectACL(_ address: ObjectAddress) throws -> HTTPResponse {
-        .xml(BucketHandler.accessControlPolicy(try objects.object(address).acl))
+    func getObjectACL(_ address: ObjectAddress, _ context: RequestContext) throws -> HTTPResponse {
+        let object = try objects.object(address, version: try VersionSelector.parse(context.query["versionId"]))
+        var headers = HTTPHeaders()
+        try addVersion(object, to: &headers)
+        return .xml(BucketHandler.accessControlPolicy(object.acl), headers: headers)
     }
 
     func putObjectACL(_ address: ObjectAddress, _ context: RequestContext) throws -> HTTPResponse {
-        try objects.setObjectACL(
-            address, try CannedACL(header: context.headers["x-oss-object-acl"] ?? "", allowDefault: true))
-        return HTTPResponse(status: 200)
+        let object = try objects.setObjectACL(
+            address, version: try VersionSelector.parse(context.query["versionId"]),
+            try CannedACL(header: context.headers["x-oss-object-acl"] ?? "", allowDefault: true))
+        var response = HTTPResponse(status: 200)
+        try addVersion(object, to: &response.headers)
+        return response
+    }
+
+    /// `x-oss-version-id` of the version a reply is about, once the bucket has had versioning enabled.
+    func addVersion(_ object: ObjectRecord, to headers: inout HTTPHeaders) throws {
+        if try objects.isVersioned(object.bucket) { headers.add("x-oss-version-id", object.versionName) }
     }
 
     // MARK: Response pieces

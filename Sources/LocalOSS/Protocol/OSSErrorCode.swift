@@ -29,6 +29,8 @@ enum OSSErrorCode: String, Sendable {
     case noSuchBucket = "NoSuchBucket"
     case noSuchKey = "NoSuchKey"
     case noSuchUpload = "NoSuchUpload"
+    case noSuchVersion = "NoSuchVersion"
+    case invalidRequest = "InvalidRequest"
     case notImplemented = "NotImplemented"
     case objectNotAppendable = "ObjectNotAppendable"
     case positionNotEqualToLength = "PositionNotEqualToLength"
@@ -50,7 +52,7 @@ enum OSSErrorCode: String, Sendable {
         case .insufficientStorage: 507
         case .methodNotAllowed: 405
         case .missingContentLength: 411
-        case .noSuchBucket, .noSuchKey, .noSuchUpload: 404
+        case .noSuchBucket, .noSuchKey, .noSuchUpload, .noSuchVersion: 404
         case .preconditionFailed: 412
         case .invalidRange: 416
         case .requestHeaderTooLarge: 431
@@ -117,6 +119,12 @@ extension OSSError {
 
     static func noSuchKey(_ key: String) -> OSSError {
         OSSError(.noSuchKey, "The specified key does not exist.", details: [("Key", key)])
+    }
+
+    /// A well-formed `versionId` that names no version of the key (S3's message; OSS's is not documented).
+    static func noSuchVersion(_ key: String, version: String) -> OSSError {
+        OSSError(
+            .noSuchVersion, "The specified version does not exist.", details: [("Key", key), ("VersionId", version)])
     }
 
     static func noSuchUpload(_ uploadID: String, ec: String? = nil) -> OSSError {

@@ -10,6 +10,8 @@ struct CopySource: Sendable {
     /// The key as sent, percent-decoded; `alternateKey` is the `+`-as-space reading (Go v1 `QueryEscape`).
     let key: String
     let alternateKey: String?
+    /// `?versionId=` after the key: that version, not the current one.
+    var version: VersionSelector? = nil
 }
 
 /// A request for an operation OSS defines but LocalOSS does not implement: answered `NotImplemented` once the
@@ -35,6 +37,9 @@ enum Operation: Sendable {
     case listMultipartUploads(BucketName)
     case deleteMultipleObjects(BucketName)
     case listLiveChannels(BucketName)
+    case putBucketVersioning(BucketName)
+    case getBucketVersioning(BucketName)
+    case listObjectVersions(BucketName)
 
     case putObject(ObjectAddress)
     case copyObject(ObjectAddress, source: CopySource)
@@ -71,6 +76,9 @@ enum Operation: Sendable {
         case .listMultipartUploads: "ListMultipartUploads"
         case .deleteMultipleObjects: "DeleteMultipleObjects"
         case .listLiveChannels: "ListLiveChannel"
+        case .putBucketVersioning: "PutBucketVersioning"
+        case .getBucketVersioning: "GetBucketVersioning"
+        case .listObjectVersions: "ListObjectVersions"
         case .copyObject: "CopyObject"
         case .appendObject: "AppendObject"
         case .putObject: "PutObject"
@@ -100,7 +108,8 @@ extension Operation {
         case .createBucket(let bucket), .deleteBucket(let bucket), .headBucket(let bucket), .getBucketInfo(let bucket),
             .getBucketLocation(let bucket), .getBucketACL(let bucket), .putBucketACL(let bucket),
             .listObjects(let bucket, _), .listMultipartUploads(let bucket), .deleteMultipleObjects(let bucket),
-            .listLiveChannels(let bucket):
+            .listLiveChannels(let bucket), .putBucketVersioning(let bucket), .getBucketVersioning(let bucket),
+            .listObjectVersions(let bucket):
             (bucket.value, nil)
         case .putObject(let address), .copyObject(let address, _), .appendObject(let address), .getObject(let address),
             .headObject(let address), .getObjectMeta(let address),

@@ -61,7 +61,10 @@ public final class Server: @unchecked Sendable {
             path: configuration.dataDirectory + "/metadata.sqlite", durable: configuration.durable)
         let clock = ServerClock()
         let identifiers = configuration.deterministicSeed.map { Identifiers(seed: $0) } ?? Identifiers()
-        let objects = ObjectStore(metadata: metadata, blobs: blobs, clock: clock)
+        var objectStore = ObjectStore(metadata: metadata, blobs: blobs, clock: clock)
+        objectStore.versionIDs = VersionIDGenerator(
+            nowMilliseconds: { clock.nowMicroseconds() / 1000 }, random: identifiers.versions)
+        let objects = objectStore
         var multipart = MultipartStore(metadata: metadata, blobs: blobs, objects: objects)
         multipart.clock = clock
         multipart.minimumPartSize = configuration.minimumPartSize

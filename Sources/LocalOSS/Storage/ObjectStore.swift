@@ -5,6 +5,8 @@ struct ObjectStore: Sendable {
     let blobs: BlobStore
     /// Bucket creation and Last-Modified times.
     var clock = ServerClock.system
+    /// Ids of new versions in versioned buckets.
+    var versionIDs = VersionIDGenerator()
 
     // MARK: Buckets
 
@@ -70,7 +72,10 @@ struct ObjectStore: Sendable {
         if options.forbidOverwrite {
             bucket = try metadata.read { catalog in
                 let bucket = try catalog.requireBucket(address.bucket.value)
-                if try catalog.object(bucket: address.bucket.value, key: address.key.value) != nil {
+                // A versioned bucket keeps what a write replaces: x-oss-forbid-overwrite has no effect there.
+                if bucket.versioning == nil,
+                    try catalog.object(bucket: address.bucket.value, key: address.key.value) != nil
+                {
                     throw Self.fileAlreadyExists
                 }
                 return bucket
@@ -91,19 +96,22 @@ struct ObjectStore: Sendable {
             let (staged, large) = try ingest.ingest(body, expected: options.expected)
             (blob, summary) = (try blobs.commit(staged), large)
         }
-        let record = ObjectRecord(
+        var record = ObjectRecord(
             bucket: address.bucket.value, key: address.key.value, type: .normal, size: Int64(summary.length),
             etag: summary.etag, crc64: summary.crc64, contentMD5: summary.contentMD5, lastModified: clock.now(),
             metadata: options.metadata, storageClass: options.storageClass ?? bucket.storageClass, acl: options.acl)
         do {
             let released = try metadata.write { catalog in
-                _ = try catalog.requireBucket(address.bucket.value)
-                if options.forbidOverwrite, try catalog.object(bucket: record.bucket, key: record.key) != nil {
+                let bucket = try catalog.requireBucket(address.bucket.value)
+                if options.forbidOverwrite, bucket.versioning == nil,
+                    try catalog.object(bucket: record.bucket, key: record.key) != nil
+                {
                     throw Self.fileAlreadyExists
                 }
                 if let inlineBytes { try catalog.insertInlineBlob(blob, inlineBytes) }
                 return try catalog.unreferenced(
-                    try catalog.replaceObject(record, extents: [Extent(blob: blob, size: record.size)]))
+                    try installVersion(
+                        &record, extents: [Extent(blob: blob, size: record.size)], bucket: bucket, catalog))
             }
             FaultInjection.reach(.objectCommitted)
             blobs.remove(released)
@@ -121,7 +129,7 @@ struct ObjectStore: Sendable {
     ) {
         try pinnedRead { catalog in
             let object = try Self.existingObject(address, catalog)
-            return (object, try select(object), object.id)
+            return (object, try select(object), object.extentOwner)
         }
     }
 
@@ -190,24 +198,25 @@ extension ObjectStore {
         check: (ObjectRecord) throws -> Void
     ) throws -> ObjectRecord {
         let (record, released) = try metadata.write { catalog in
-            _ = try catalog.requireBucket(destination.bucket.value)
+            let bucket = try catalog.requireBucket(destination.bucket.value)
             let original = try catalog.copySource(source)
             try check(original)
             let isSelf = original.bucket == destination.bucket.value && original.key == destination.key.value
-            if options.forbidOverwrite, !isSelf,
+            if options.forbidOverwrite, !isSelf, bucket.versioning == nil,
                 try catalog.object(bucket: destination.bucket.value, key: destination.key.value) != nil
             {
                 throw Self.fileAlreadyExists
             }
-            let extents = try catalog.extents(objectID: original.id)
-            let record = ObjectRecord(
+            let extents = try catalog.extents(of: original.extentOwner)
+            var record = ObjectRecord(
                 bucket: destination.bucket.value, key: destination.key.value,
                 type: original.type == .appendable ? .normal : original.type, size: original.size,
                 etag: original.etag, crc64: original.crc64, contentMD5: original.contentMD5,
                 lastModified: clock.now(),
                 metadata: options.replacement?.applied(to: original.metadata) ?? original.metadata,
                 storageClass: original.storageClass, acl: options.acl)
-            return (record, try catalog.unreferenced(try catalog.replaceObject(record, extents: extents)))
+            let released = try installVersion(&record, extents: extents, bucket: bucket, catalog)
+            return (record, try catalog.unreferenced(released))
         }
         blobs.remove(released)
         return record
@@ -227,25 +236,28 @@ extension ObjectStore {
         let blob = try blobs.commit(staged)
         let extent = Extent(blob: blob, size: Int64(summary.length))
         do {
-            return try metadata.write { catalog in
+            let (record, released) = try metadata.write { catalog in
                 let bucket = try catalog.requireBucket(address.bucket.value)
                 let existing = try catalog.object(bucket: address.bucket.value, key: address.key.value)
                 try Self.checkAppendable(existing, position)
                 guard let existing else {
-                    let record = ObjectRecord(
+                    var record = ObjectRecord(
                         bucket: address.bucket.value, key: address.key.value, type: .appendable, size: extent.size,
                         etag: summary.etag, crc64: summary.crc64, contentMD5: nil, lastModified: clock.now(),
                         metadata: newMetadata, storageClass: storageClass ?? bucket.storageClass, acl: acl ?? .default)
-                    _ = try catalog.replaceObject(record, extents: [extent])
-                    return record
+                    // The key is absent or its current version is a delete marker: nothing is replaced.
+                    let released = try installVersion(&record, extents: [extent], bucket: bucket, catalog)
+                    return (record, try catalog.unreferenced(released))
                 }
                 // OSS does not document an appendable object's ETag; this one changes with every append.
                 let etag = "\"\(Encoding.upperHex(EVPDigest.hash(.md5, Array(existing.etag.utf8) + summary.md5)))\""
                 let crc = CRC64.combine(existing.crc64, summary.crc64, secondLength: summary.length)
                 try catalog.appendExtent(
                     to: existing, extent, crc64: crc, etag: etag, acl: acl ?? existing.acl, lastModified: clock.now())
-                return try catalog.object(bucket: existing.bucket, key: existing.key)!
+                return (try catalog.object(bucket: existing.bucket, key: existing.key)!, [])
             }
+            blobs.remove(released)
+            return record
         } catch {
             blobs.remove([blob])
             throw error
@@ -269,13 +281,25 @@ extension ObjectStore {
             headers: [("x-oss-next-append-position", String(length))])
     }
 
-    /// Deletes each key (missing keys count as deleted, as OSS reports them).
-    func deleteObjects(_ bucket: BucketName, keys: [String]) throws {
-        let released = try metadata.write { catalog in
-            _ = try catalog.requireBucket(bucket.value)
-            return try catalog.unreferenced(
-                try keys.flatMap { try catalog.deleteObject(bucket: bucket.value, key: $0) })
+    /// Deletes each key, or the version named with it (missing keys and versions count as deleted, as OSS reports
+    /// them), in one transaction.
+    func deleteObjects(_ bucket: BucketName, entries: [(key: String, version: VersionSelector?)]) throws
+        -> [DeleteOutcome]
+    {
+        let (outcomes, released) = try metadata.write { catalog in
+            let record = try catalog.requireBucket(bucket.value)
+            var outcomes: [DeleteOutcome] = []
+            var released: [String] = []
+            let now = clock.now()
+            for entry in entries {
+                let (outcome, blobs) = try Self.delete(
+                    entry.key, version: entry.version, in: record, catalog, versionIDs: versionIDs, now: now)
+                outcomes.append(outcome)
+                released += blobs
+            }
+            return (outcomes, try catalog.unreferenced(released))
         }
         blobs.remove(released)
+        return outcomes
     }
 }
