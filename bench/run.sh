@@ -85,4 +85,10 @@ rounds=3 seconds=3
 for a in "${args[@]}"; do [ "$a" = --quick ] && rounds=1 seconds=1; done
 echo "[run.sh] journal overhead, $rounds round(s) of $seconds s" >&2
 python3 "$root/bench/journal_overhead.py" --binary "$bin/localoss" --rounds "$rounds" --seconds "$seconds" || status=1
+
+# One ListObjectVersions page of 1,000 among many versions (figures only; fewer versions in the short mode).
+versions=100000
+for a in "${args[@]}"; do [ "$a" = --quick ] && versions=20000; done
+echo "[run.sh] ListObjectVersions page among $versions versions" >&2
+python3 "$root/bench/list_versions.py" --binary "$bin/localoss" --versions "$versions" || status=1
 exit $status
