@@ -23,6 +23,7 @@ extension Catalog {
                 SELECT COALESCE(SUM(size), 0) FROM (
                     SELECT blob, MAX(size) AS size FROM (
                         SELECT blob, size FROM extents UNION ALL SELECT blob, size FROM parts
+                        UNION ALL SELECT blob, size FROM version_extents
                     ) GROUP BY blob)
                 """))
     }
