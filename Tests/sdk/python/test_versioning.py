@@ -385,3 +385,37 @@ def test_append_keeps_one_version(vbucket):
     r = raw_request(vbucket.endpoint, "POST", vbucket.bucket_name, "ap",
                     query={"append": None, "position": "1", "versionId": first.versionid}, data=b"y")
     assert r.status_code == 400 and b"0016-00000504" in r.content
+
+
+def test_pyv2_versions_on_reads_writes_and_copies(client, vbucket):
+    enabled(vbucket)
+    name = vbucket.bucket_name
+    v1 = client.put_object(oss.PutObjectRequest(bucket=name, key="k", body=b"first")).version_id
+    v2 = client.put_object(oss.PutObjectRequest(bucket=name, key="k", body=b"second")).version_id
+    assert VERSION_ID.match(v1) and VERSION_ID.match(v2) and v1 != v2
+    # §1.4: GET/HEAD/GetObjectMeta by version; without one, the current version.
+    got = client.get_object(oss.GetObjectRequest(bucket=name, key="k", version_id=v1))
+    assert got.body.read() == b"first" and got.version_id == v1
+    assert client.head_object(oss.HeadObjectRequest(bucket=name, key="k")).version_id == v2
+    assert client.get_object_meta(oss.GetObjectMetaRequest(bucket=name, key="k", version_id=v1)).version_id == v1
+    # §1.5: copying an old version onto its key promotes it.
+    copied = client.copy_object(oss.CopyObjectRequest(
+        bucket=name, key="k", source_bucket=name, source_key="k", source_version_id=v1))
+    assert copied.source_version_id == v1 and VERSION_ID.match(copied.version_id)
+    assert client.get_object(oss.GetObjectRequest(bucket=name, key="k")).body.read() == b"first"
+    # §1.6: delete by version id.
+    r = client.delete_object(oss.DeleteObjectRequest(bucket=name, key="k", version_id=v2))
+    assert r.version_id == v2 and not r.delete_marker
+    with pytest.raises(oss.exceptions.OperationError) as info:
+        client.get_object(oss.GetObjectRequest(bucket=name, key="k", version_id=v2))
+    assert info.value.unwrap().code == "NoSuchVersion"
+    # §1.5: multipart and append under Enabled.
+    uid = client.initiate_multipart_upload(oss.InitiateMultipartUploadRequest(bucket=name, key="mp")).upload_id
+    part = client.upload_part(oss.UploadPartRequest(bucket=name, key="mp", upload_id=uid, part_number=1, body=b"x"))
+    done = client.complete_multipart_upload(oss.CompleteMultipartUploadRequest(
+        bucket=name, key="mp", upload_id=uid, complete_multipart_upload=oss.CompleteMultipartUpload(
+            parts=[oss.UploadPart(part_number=1, etag=part.etag)])))
+    assert VERSION_ID.match(done.version_id)
+    first = client.append_object(oss.AppendObjectRequest(bucket=name, key="ap", position=0, body=b"123"))
+    second = client.append_object(oss.AppendObjectRequest(bucket=name, key="ap", position=3, body=b"456"))
+    assert VERSION_ID.match(first.version_id) and second.version_id == first.version_id
