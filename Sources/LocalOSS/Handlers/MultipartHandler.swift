@@ -13,7 +13,7 @@ struct MultipartHandler {
             // OSS's InitiateMultipartUpload reference lists no ACL header (Go SDK 1.5's suite expects `default` after an
             // Initiate that sent one); the object's ACL is set by CompleteMultipartUpload's x-oss-object-acl.
             acl: .default,
-            forbidOverwrite: context.bool("x-oss-forbid-overwrite"),
+            forbidOverwrite: try context.forbidOverwrite(),
             sequential: context.query.has("sequential"))
         _ = try context.smallBody(limit: 64 * 1024)
         let upload = try multipart.initiate(address, options: options)
@@ -88,7 +88,7 @@ struct MultipartHandler {
         }
         let object = try multipart.complete(
             address, uploadID: uploadID, selection: selection,
-            forbidOverwrite: context.bool("x-oss-forbid-overwrite"), acl: acl)
+            forbidOverwrite: try context.forbidOverwrite(), acl: acl)
         var xml = XMLWriter()
         xml.open("CompleteMultipartUploadResult")
         if context.query.wantsURLEncoding { xml.element("EncodingType", "url") }

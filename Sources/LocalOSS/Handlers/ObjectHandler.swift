@@ -14,7 +14,7 @@ struct ObjectHandler {
             metadata: try ObjectMetadata.from(context.headers), expected: try context.expectedDigests(),
             acl: try CannedACL(header: context.headers["x-oss-object-acl"], allowDefault: true),
             storageClass: try StorageClass.parse(header: context.headers["x-oss-storage-class"]),
-            forbidOverwrite: context.bool("x-oss-forbid-overwrite"))
+            forbidOverwrite: try context.forbidOverwrite())
         let object = try objects.putObject(address, body: context.body, options: options)
         var headers = HTTPHeaders()
         headers.add("ETag", object.etag)
@@ -37,7 +37,7 @@ struct ObjectHandler {
         let options = ObjectStore.CopyOptions(
             replacement: directive == "REPLACE" ? replacement : nil,
             acl: try CannedACL(header: context.headers["x-oss-object-acl"], allowDefault: true),
-            forbidOverwrite: context.bool("x-oss-forbid-overwrite"))
+            forbidOverwrite: try context.forbidOverwrite())
         var sourceVersion: String?
         let object = try objects.copyObject(from: source, to: address, options: options) { source in
             try MultipartHandler.checkCopyConditions(source, context.headers)

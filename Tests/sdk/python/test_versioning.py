@@ -159,6 +159,14 @@ def test_forbid_overwrite_is_ignored_when_versioned(vbucket):
     assert vbucket.get_object("k").read() == b"2"
 
 
+def test_forbid_overwrite_takes_only_true_or_false(plain_bucket):
+    # §6.3: values true/false only; anything else is refused (EC 0017-00000279).
+    r = raw_request(plain_bucket.endpoint, "PUT", plain_bucket.bucket_name, "k",
+                    headers={"x-oss-forbid-overwrite": "abc"}, data=b"x")
+    assert r.status_code == 400 and b"0017-00000279" in r.content
+    assert not plain_bucket.object_exists("k")
+
+
 # ------------------------------------------------------------------ §1.4 reading a version; errors
 
 def test_version_errors(vbucket):
