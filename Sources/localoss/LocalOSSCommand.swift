@@ -122,6 +122,13 @@ struct Serve: ParsableCommand {
     )
     var faults: [String] = env("LOCALOSS_FAULTS").map { [$0] } ?? []
 
+    @Option(
+        help:
+            "Seconds between lifecycle sweeps (OSS runs rules daily); 0: only on POST /_localoss/lifecycle/run and clock changes (env LOCALOSS_LIFECYCLE_INTERVAL)."
+    )
+    var lifecycleInterval: Int =
+        env("LOCALOSS_LIFECYCLE_INTERVAL").flatMap(Int.init) ?? Configuration().lifecycleInterval
+
     @Flag(help: "fsync files and directories before committing metadata (env LOCALOSS_DURABLE=1).")
     var durable: Bool = env("LOCALOSS_DURABLE") == "1"
 
@@ -168,6 +175,8 @@ struct Serve: ParsableCommand {
         configuration.maxClockSkew = maxSkew
         configuration.region = region
         configuration.adminToken = adminToken
+        guard lifecycleInterval >= 0 else { throw ValidationError("--lifecycle-interval must be 0 or more seconds") }
+        configuration.lifecycleInterval = lifecycleInterval
         guard journalSize >= 0 else { throw ValidationError("--journal-size must be 0 or more") }
         configuration.journalSize = journalSize
         if let deterministic, deterministic.isEmpty {

@@ -130,19 +130,4 @@ import Testing
         #expect(kept.last?.name == "x-localoss-journal-omitted")
         #expect(kept.last?.value.hasPrefix("6 header fields") == true)
     }
-
-    @Test func everyOperationHasItsOwnMetricSlotNamedAfterIt() throws {
-        let bucket = try BucketName(validating: "bucket")
-        let key = try ObjectKey(validating: "key")
-        let address = ObjectAddress(bucket: bucket, key: key)
-        let cases: [Operation] = [
-            .listBuckets, .createBucket(bucket), .listObjects(bucket, version: 1), .listObjects(bucket, version: 2),
-            .listMultipartUploads(bucket), .preflight(bucket, key: nil), .preflight(bucket, key: key),
-            .putObject(address), .getObject(address), .initiateMultipartUpload(address),
-            .uploadPart(address, uploadID: "u", part: PartNumber(unchecked: 1)),
-            .completeMultipartUpload(address, uploadID: "u"), .listParts(address, uploadID: "u"),
-        ]
-        for operation in cases { #expect(MetricSlot.names[MetricSlot.slot(of: operation)] == operation.name) }
-        #expect(Set(MetricSlot.names).count == MetricSlot.names.count)
-    }
 }

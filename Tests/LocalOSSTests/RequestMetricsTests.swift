@@ -6,11 +6,9 @@ import Testing
 @Suite struct RequestMetricsTests {
     @Test func countsByOperationAndStatusWithCumulativeLatencyBuckets() {
         let metrics = RequestMetrics()
-        let put = MetricSlot.names.firstIndex(of: "PutObject")!
-        let get = MetricSlot.names.firstIndex(of: "GetObject")!
-        metrics.record(slot: put, status: 200, durationNanos: 200_000, bytesIn: 10, bytesOut: 0)
-        metrics.record(slot: put, status: 200, durationNanos: 3_000_000, bytesIn: 5, bytesOut: 0)
-        metrics.record(slot: get, status: 404, durationNanos: 20_000_000_000, bytesIn: 0, bytesOut: 300)
+        metrics.record(operation: "PutObject", status: 200, durationNanos: 200_000, bytesIn: 10, bytesOut: 0)
+        metrics.record(operation: "PutObject", status: 200, durationNanos: 3_000_000, bytesIn: 5, bytesOut: 0)
+        metrics.record(operation: "GetObject", status: 404, durationNanos: 20_000_000_000, bytesIn: 0, bytesOut: 300)
         let text = MetricsExposition.render(
             metrics.snapshot(),
             ScrapeGauges(

@@ -80,7 +80,8 @@ struct AnonymousAccess {
         case .getObjectACL, .putObjectACL: .manageObject
         case .unimplemented(let request): request.key == nil ? .manageBucket : .manageObject
         case .listBuckets, .createBucket, .deleteBucket, .getBucketInfo, .getBucketLocation, .getBucketACL,
-            .putBucketACL, .listLiveChannels, .putBucketVersioning, .getBucketVersioning:
+            .putBucketACL, .listLiveChannels, .getBucketConfiguration, .putBucketConfiguration,
+            .deleteBucketConfiguration, .putBucketVersioning, .getBucketVersioning:
             .manageBucket
         }
     }

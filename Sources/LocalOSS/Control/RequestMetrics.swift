@@ -1,7 +1,8 @@
 import Foundation
 
 /// Counters of answered OSS requests, kept as plain arrays under one lock so that recording a request costs a
-/// few increments; all naming and formatting happens when `/_localoss/metrics` is scraped.
+/// dictionary lookup and a few increments; all formatting happens when `/_localoss/metrics` is scraped. Operations
+/// are counted by name, so a new operation needs nothing here.
 ///
 /// `@unchecked Sendable`: every array is guarded by `lock`.
 final class RequestMetrics: @unchecked Sendable {
@@ -14,7 +15,11 @@ final class RequestMetrics: @unchecked Sendable {
     private static let statusCount = 500
 
     private let lock = NSLock()
-    private var requests: [UInt64]
+    /// Row of `requests` per operation name, in order of first appearance.
+    private var rows: [String: Int] = [:]
+    private var names: [String] = []
+    /// `statusCount` counters per row.
+    private var requests: [UInt64] = []
     private var latencyBuckets: [UInt64]
     private var latencyCount: UInt64 = 0
     private var latencySumNanos: UInt64 = 0
@@ -23,16 +28,25 @@ final class RequestMetrics: @unchecked Sendable {
     private let latencyBoundsNanos: [UInt64]
 
     init() {
-        requests = Array(repeating: 0, count: MetricSlot.names.count * Self.statusCount)
         latencyBuckets = Array(repeating: 0, count: Self.latencyBounds.count)
         latencyBoundsNanos = Self.latencyBounds.map { UInt64($0 * 1e9) }
     }
 
-    func record(slot: Int, status: Int, durationNanos: UInt64, bytesIn: UInt64, bytesOut: UInt64) {
+    /// `operation`: OSS's name of it (`PutObject`), or `Unknown` for a request the router refused.
+    func record(operation: String, status: Int, durationNanos: UInt64, bytesIn: UInt64, bytesOut: UInt64) {
         let statusIndex = min(max(status - Self.statusBase, 0), Self.statusCount - 1)
         let bucket = latencyBoundsNanos.firstIndex { durationNanos <= $0 }
         lock.lock()
-        requests[slot * Self.statusCount + statusIndex] &+= 1
+        let row: Int
+        if let known = rows[operation] {
+            row = known
+        } else {
+            row = names.count
+            rows[operation] = row
+            names.append(operation)
+            requests.append(contentsOf: repeatElement(0, count: Self.statusCount))
+        }
+        requests[row * Self.statusCount + statusIndex] &+= 1
         if let bucket { latencyBuckets[bucket] &+= 1 }
         latencyCount &+= 1
         latencySumNanos &+= durationNanos
@@ -53,13 +67,13 @@ final class RequestMetrics: @unchecked Sendable {
     }
 
     func snapshot() -> Snapshot {
-        let (requests, buckets, count, sum, bytesIn, bytesOut) = lock.withLock {
-            (self.requests, latencyBuckets, latencyCount, latencySumNanos, bodyBytesIn, bodyBytesOut)
+        let (names, requests, buckets, count, sum, bytesIn, bytesOut) = lock.withLock {
+            (self.names, self.requests, latencyBuckets, latencyCount, latencySumNanos, bodyBytesIn, bodyBytesOut)
         }
         var found: [(String, Int, UInt64)] = []
         for (index, value) in requests.enumerated() where value > 0 {
             found.append(
-                (MetricSlot.names[index / Self.statusCount], Self.statusBase + index % Self.statusCount, value))
+                (names[index / Self.statusCount], Self.statusBase + index % Self.statusCount, value))
         }
         return Snapshot(
             requests: found, latencyBuckets: buckets, latencyCount: count, latencySumSeconds: Double(sum) / 1e9,
@@ -120,55 +134,3 @@ enum MetricsExposition {
 }
 
 /// A fixed index per operation name, so counting a request needs no string work.
-enum MetricSlot {
-    static let names = [
-        "Unknown", "ListBuckets", "PutBucket", "DeleteBucket", "HeadBucket", "GetBucketInfo", "GetBucketLocation",
-        "GetBucketAcl", "PutBucketAcl", "ListObjects", "ListObjectsV2", "ListMultipartUploads",
-        "DeleteMultipleObjects", "ListLiveChannel", "PutObject", "CopyObject", "AppendObject", "GetObject",
-        "HeadObject", "GetObjectMeta", "DeleteObject", "GetObjectAcl", "PutObjectAcl", "InitiateMultipartUpload",
-        "UploadPart", "UploadPartCopy", "CompleteMultipartUpload", "AbortMultipartUpload", "ListParts",
-        "OptionBucket", "OptionObject", "NotImplemented",
-        "PutBucketVersioning", "GetBucketVersioning", "ListObjectVersions",
-    ]
-
-    /// For requests no operation was found for (refused by the router).
-    static let unknown = 0
-
-    /// `names[slot(of: operation)] == operation.name` (a unit test checks it).
-    static func slot(of operation: Operation) -> Int {
-        switch operation {
-        case .listBuckets: 1
-        case .createBucket: 2
-        case .deleteBucket: 3
-        case .headBucket: 4
-        case .getBucketInfo: 5
-        case .getBucketLocation: 6
-        case .getBucketACL: 7
-        case .putBucketACL: 8
-        case .listObjects(_, let version): version == 2 ? 10 : 9
-        case .listMultipartUploads: 11
-        case .deleteMultipleObjects: 12
-        case .listLiveChannels: 13
-        case .putObject: 14
-        case .copyObject: 15
-        case .appendObject: 16
-        case .getObject: 17
-        case .headObject: 18
-        case .getObjectMeta: 19
-        case .deleteObject: 20
-        case .getObjectACL: 21
-        case .putObjectACL: 22
-        case .initiateMultipartUpload: 23
-        case .uploadPart: 24
-        case .uploadPartCopy: 25
-        case .completeMultipartUpload: 26
-        case .abortMultipartUpload: 27
-        case .listParts: 28
-        case .preflight(_, let key): key == nil ? 29 : 30
-        case .unimplemented: 31
-        case .putBucketVersioning: 32
-        case .getBucketVersioning: 33
-        case .listObjectVersions: 34
-        }
-    }
-}

@@ -55,7 +55,7 @@ final class RequestObserver: Sendable {
         entry.durationNanos = Self.monotonicNanoseconds() &- observation.startedNanos
         let bytesOut = entry.method == "HEAD" ? 0 : UInt64(max(response.body.length, 0))
         metrics.record(
-            slot: observation.slot, status: entry.status, durationNanos: entry.durationNanos,
+            operation: entry.operation ?? "Unknown", status: entry.status, durationNanos: entry.durationNanos,
             bytesIn: entry.bodyBytes, bytesOut: bytesOut)
         journal.append(entry)
     }
@@ -71,7 +71,6 @@ final class RequestObserver: Sendable {
 struct RequestObservation {
     let startedNanos: UInt64
     var entry: JournalEntry
-    var slot = MetricSlot.unknown
 
     /// The fault applied to the request, for the journal.
     var fault: String? {
@@ -80,7 +79,6 @@ struct RequestObservation {
     }
 
     mutating func routed(_ operation: Operation) {
-        slot = MetricSlot.slot(of: operation)
         entry.operation = operation.name
         (entry.bucket, entry.key) = operation.resource
     }

@@ -106,23 +106,6 @@ struct BucketHandler {
             && prefix.utf8.allSatisfy { (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) || $0 == 0x2D }
     }
 
-    /// A CORS preflight. LocalOSS keeps no CORS rules yet, so it answers as OSS does for a bucket without any: the
-    /// required headers are checked, then the request is not allowed.
-    func preflight(_ context: RequestContext) throws -> HTTPResponse {
-        guard context.headers["Origin"] != nil else {
-            throw OSSError(.badRequest, "Insufficient information. Origin request header needed")
-        }
-        guard context.headers["Access-Control-Request-Method"] != nil else {
-            throw OSSError(
-                .badRequest, "Insufficient information. Request Access-Control-Request-Method header needed")
-        }
-        // The spelling is OSS's own.
-        throw OSSError(
-            .accessForbidden,
-            "CORSResponse: This CORS request is not allowed. This is usually because the evalution of Origin, request method / Access-Control-Request-Method or Access-Control-Requet-Headers are not whitelisted by the resource's CORS spec."
-        )
-    }
-
     func getBucketInfo(_ bucket: BucketName) throws -> HTTPResponse {
         let record = try objects.bucket(bucket)
         var xml = XMLWriter()

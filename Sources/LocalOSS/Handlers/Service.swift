@@ -49,9 +49,15 @@ final class Service: Sendable {
         var response: HTTPResponse
         // Fault rules (FaultEffects.swift): matched once the operation is known, before anything is checked.
         var fault: FiredFault?
+        // The bucket whose CORS rules may add headers to the reply, once the operation is known.
+        var corsBucket: String?
+        // The object whose lifecycle expiry a GET or HEAD reports.
+        var expiringObject: (bucket: String, key: String)?
         do {
             let operation = try router.classify(head, query: query)
             operationName = operation.name
+            corsBucket = operation.decoratedByCORS ? operation.resource.bucket : nil
+            expiringObject = operation.showsExpiration
             observation?.routed(operation)
             fault = faults?.fire(for: FaultSubject(operation, method: head.method))
             if let preempted = try fault?.beforeRunning(body: body) {
@@ -71,6 +77,13 @@ final class Service: Sendable {
                 requestID: requestID, host: context.host, isHead: head.method == "HEAD")
         }
         // A faulted request is always logged, with its rule: a test that sees something odd can tell why.
+        if let (bucket, key) = expiringObject {
+            ExpirationHeader(objects: objects).decorate(&response, bucket: bucket, key: key)
+        }
+        if let bucket = corsBucket {
+            CORSResponder(objects: objects).decorate(
+                &response, bucket: bucket, method: head.method, origin: head.headers["Origin"])
+        }
         if let fault {
             response = fault.shaping(response)
             observation?.fault = fault.label
@@ -115,6 +128,7 @@ final class Service: Sendable {
         var buckets = BucketHandler(objects: objects)
         buckets.region = region
         let objectHandler = ObjectHandler(objects: objects)
+        let configurations = BucketConfigurationHandler(objects: objects)
         let multipartHandler = MultipartHandler(multipart: multipart, objects: objects)
         if operation.readsBodyItself == false { try verifyEmptyBodyDigest(context) }
         switch operation {
@@ -124,6 +138,9 @@ final class Service: Sendable {
         case .headBucket(let bucket): return try buckets.headBucket(bucket)
         case .getBucketInfo(let bucket): return try buckets.getBucketInfo(bucket)
         case .listLiveChannels(let bucket): return try buckets.listLiveChannels(bucket, context)
+        case .getBucketConfiguration(let bucket, let kind): return try configurations.get(kind, of: bucket)
+        case .putBucketConfiguration(let bucket, let kind): return try configurations.put(kind, of: bucket, context)
+        case .deleteBucketConfiguration(let bucket, let kind): return try configurations.delete(kind, of: bucket)
         case .getBucketLocation(let bucket): return try buckets.getBucketLocation(bucket)
         case .getBucketACL(let bucket): return try buckets.getBucketACL(bucket)
         case .putBucketACL(let bucket): return try buckets.putBucketACL(bucket, context)
@@ -153,7 +170,7 @@ final class Service: Sendable {
             return try multipartHandler.abort(address, uploadID: uploadID)
         case .listParts(let address, let uploadID):
             return try multipartHandler.listParts(address, uploadID: uploadID, context)
-        case .preflight: return try buckets.preflight(context)
+        case .preflight(let bucket, _): return try CORSResponder(objects: objects).preflight(bucket: bucket, context)
         case .unimplemented(let request):
             throw OSSError(
                 .notImplemented,
@@ -176,6 +193,23 @@ final class Service: Sendable {
 }
 
 extension Operation {
+    /// Replies to a bucket's operations carry its CORS headers; a preflight makes its own, and PutBucket's bucket
+    /// may not exist yet.
+    var decoratedByCORS: Bool {
+        switch self {
+        case .preflight, .createBucket, .listBuckets: false
+        default: true
+        }
+    }
+
+    /// GET and HEAD tell when a lifecycle rule will expire the object.
+    var showsExpiration: (bucket: String, key: String)? {
+        switch self {
+        case .getObject(let address), .headObject(let address): (address.bucket.value, address.key.value)
+        default: nil
+        }
+    }
+
     /// PutBucket is the one bucket-level operation whose bucket need not exist yet.
     var createsBucket: Bool {
         if case .createBucket = self { return true }
@@ -185,7 +219,8 @@ extension Operation {
     /// Operations whose handler reads (and digests) the request body; the others must arrive without one.
     var readsBodyItself: Bool {
         switch self {
-        case .createBucket, .putObject, .appendObject, .deleteMultipleObjects, .initiateMultipartUpload, .uploadPart,
+        case .createBucket, .putObject, .appendObject, .putBucketConfiguration, .deleteMultipleObjects,
+            .initiateMultipartUpload, .uploadPart,
             .completeMultipartUpload, .putBucketVersioning:
             true
         default: false

@@ -5,6 +5,7 @@ enum OSSErrorCode: String, Sendable {
     case badRequest = "BadRequest"
     case bucketAlreadyExists = "BucketAlreadyExists"
     case bucketNotEmpty = "BucketNotEmpty"
+    case corsRuleBeyondLimit = "CORSRuleBeyondLimit"
     case entityTooLarge = "EntityTooLarge"
     case entityTooSmall = "EntityTooSmall"
     case fileAlreadyExists = "FileAlreadyExists"
@@ -27,7 +28,9 @@ enum OSSErrorCode: String, Sendable {
     case missingArgument = "MissingArgument"
     case missingContentLength = "MissingContentLength"
     case noSuchBucket = "NoSuchBucket"
+    case noSuchCORSConfiguration = "NoSuchCORSConfiguration"
     case noSuchKey = "NoSuchKey"
+    case noSuchTransferAccelerationConfiguration = "NoSuchTransferAccelerationConfiguration"
     case noSuchUpload = "NoSuchUpload"
     case noSuchVersion = "NoSuchVersion"
     case invalidRequest = "InvalidRequest"
@@ -52,7 +55,9 @@ enum OSSErrorCode: String, Sendable {
         case .insufficientStorage: 507
         case .methodNotAllowed: 405
         case .missingContentLength: 411
-        case .noSuchBucket, .noSuchKey, .noSuchUpload, .noSuchVersion: 404
+        case .noSuchBucket, .noSuchKey, .noSuchUpload, .noSuchCORSConfiguration,
+            .noSuchTransferAccelerationConfiguration, .noSuchVersion:
+            404
         case .preconditionFailed: 412
         case .invalidRange: 416
         case .requestHeaderTooLarge: 431

@@ -37,6 +37,10 @@ enum Operation: Sendable {
     case listMultipartUploads(BucketName)
     case deleteMultipleObjects(BucketName)
     case listLiveChannels(BucketName)
+    /// A bucket configuration kept by the one mechanism of `BucketConfigurationKind` (CORS, request payment, …).
+    case getBucketConfiguration(BucketName, BucketConfigurationKind)
+    case putBucketConfiguration(BucketName, BucketConfigurationKind)
+    case deleteBucketConfiguration(BucketName, BucketConfigurationKind)
     case putBucketVersioning(BucketName)
     case getBucketVersioning(BucketName)
     case listObjectVersions(BucketName)
@@ -76,6 +80,9 @@ enum Operation: Sendable {
         case .listMultipartUploads: "ListMultipartUploads"
         case .deleteMultipleObjects: "DeleteMultipleObjects"
         case .listLiveChannels: "ListLiveChannel"
+        case .getBucketConfiguration(_, let kind): "Get" + kind.operationStem
+        case .putBucketConfiguration(_, let kind): "Put" + kind.operationStem
+        case .deleteBucketConfiguration(_, let kind): "Delete" + kind.operationStem
         case .putBucketVersioning: "PutBucketVersioning"
         case .getBucketVersioning: "GetBucketVersioning"
         case .listObjectVersions: "ListObjectVersions"
@@ -108,8 +115,9 @@ extension Operation {
         case .createBucket(let bucket), .deleteBucket(let bucket), .headBucket(let bucket), .getBucketInfo(let bucket),
             .getBucketLocation(let bucket), .getBucketACL(let bucket), .putBucketACL(let bucket),
             .listObjects(let bucket, _), .listMultipartUploads(let bucket), .deleteMultipleObjects(let bucket),
-            .listLiveChannels(let bucket), .putBucketVersioning(let bucket), .getBucketVersioning(let bucket),
-            .listObjectVersions(let bucket):
+            .listLiveChannels(let bucket), .getBucketConfiguration(let bucket, _),
+            .putBucketConfiguration(let bucket, _), .deleteBucketConfiguration(let bucket, _),
+            .putBucketVersioning(let bucket), .getBucketVersioning(let bucket), .listObjectVersions(let bucket):
             (bucket.value, nil)
         case .putObject(let address), .copyObject(let address, _), .appendObject(let address), .getObject(let address),
             .headObject(let address), .getObjectMeta(let address),

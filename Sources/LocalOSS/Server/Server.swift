@@ -22,6 +22,8 @@ public final class Server: @unchecked Sendable {
     private let metadata: MetadataStore
     private let blobs: BlobStore
     private let connections = ConnectionRegistry()
+    /// Applies the buckets' lifecycle rules every `--lifecycle-interval` seconds once started.
+    private let lifecycle: LifecycleSweeper
     private var listener: Int32 = -1
     private let bodyBuffers: BodyBufferPool
     private let tls: TLSContext?
@@ -88,11 +90,13 @@ public final class Server: @unchecked Sendable {
             }
         }
         let observer = RequestObserver(clock: clock, journal: RequestJournal(capacity: configuration.journalSize))
+        let lifecycle = LifecycleSweeper(objects: objects, multipart: multipart, clock: clock, logger: logger)
+        self.lifecycle = lifecycle
         let testDouble = TestDouble(
             dataDirectory: configuration.dataDirectory, clock: clock, observer: observer,
             gauges: { [connections] in
                 ScrapeGauges(openConnections: connections.count, storage: try? objects.statistics())
-            }, faults: faults)
+            }, faults: faults, lifecycle: lifecycle)
         let controlPlane = ControlPlane(
             routes: testDouble.routes,
             access: ControlAccess(token: configuration.adminToken, listenHost: configuration.host), router: router)
@@ -125,6 +129,9 @@ public final class Server: @unchecked Sendable {
         }
         port = withUnsafePointer(to: &address) { pointer in
             pointer.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { Int(UInt16(bigEndian: $0.pointee.sin_port)) }
+        }
+        if configuration.lifecycleInterval > 0, !lifecycle.start(every: configuration.lifecycleInterval) {
+            logger.warning("cannot start the lifecycle thread; rules run on /_localoss/lifecycle/run and clock changes")
         }
         do {
             let refuser = try ConnectionRefuser(startThread: DetachedThread.start, dates: service.dates)
@@ -161,6 +168,7 @@ public final class Server: @unchecked Sendable {
         workers?.stop()
         refuser?.stop()
         refuser = nil
+        lifecycle.stop()
         metadata.checkpoint()
         directoryLock = nil
     }

@@ -38,7 +38,9 @@ extension ObjectStore {
     /// DeleteObject, optionally of one version. Without a version a versioned bucket gets a delete marker (Enabled:
     /// a new id; Suspended: the null marker, replacing the null version); with one, that version goes for good and
     /// the next newest becomes current. An unknown version is no error, as OSS re-deletes without complaint.
-    func deleteObject(_ address: ObjectAddress, version: VersionSelector?) throws -> DeleteOutcome {
+    /// (A lifecycle expiration is the same delete without a version: a marker in a versioned bucket.)
+    @discardableResult
+    func deleteObject(_ address: ObjectAddress, version: VersionSelector? = nil) throws -> DeleteOutcome {
         let (outcome, released) = try metadata.write { catalog in
             let bucket = try catalog.requireBucket(address.bucket.value)
             let (outcome, released) = try Self.delete(

@@ -8,6 +8,9 @@ struct ObjectStore: Sendable {
     /// Ids of new versions in versioned buckets.
     var versionIDs = VersionIDGenerator()
 
+    /// The buckets' configurations (CORS, …).
+    var configurations: BucketConfigurationStore { BucketConfigurationStore(metadata: metadata) }
+
     // MARK: Buckets
 
     /// Creates the bucket, or for an existing one applies a new ACL (OSS lets PutBucket re-set it).
@@ -155,15 +158,6 @@ struct ObjectStore: Sendable {
         }
     }
 
-    func deleteObject(_ address: ObjectAddress) throws {
-        let released = try metadata.write { catalog in
-            _ = try catalog.requireBucket(address.bucket.value)
-            return try catalog.unreferenced(
-                try catalog.deleteObject(bucket: address.bucket.value, key: address.key.value))
-        }
-        blobs.remove(released)
-    }
-
     func listObjects(
         _ bucket: BucketName, prefix: String, delimiter: String?, after marker: String?, maxKeys: Int
     ) throws -> ListingPage<ObjectSummary> {
@@ -279,6 +273,18 @@ extension ObjectStore {
         OSSError(
             .positionNotEqualToLength, "Position is not equal to file length",
             headers: [("x-oss-next-append-position", String(length))])
+    }
+
+    /// Changes an object's storage class in place (a lifecycle transition), if it is still the object that was
+    /// last modified at `lastModified`: an object written since is not the one the rule was applied to.
+    func transition(_ address: ObjectAddress, to storageClass: StorageClass, ifLastModified lastModified: Int64) throws
+    {
+        try metadata.write { catalog in
+            guard let object = try catalog.object(bucket: address.bucket.value, key: address.key.value),
+                object.lastModified == lastModified
+            else { return }
+            try catalog.setStorageClass(id: object.id, storageClass)
+        }
     }
 
     /// Deletes each key, or the version named with it (missing keys and versions count as deleted, as OSS reports

@@ -1,66 +1,70 @@
 /// Every operation LocalOSS implements, as rows of (method, level, operation-naming parameters). A new feature is a
 /// new row here, a handler and a store call. Requests that no row claims are refused by `Router`'s gate.
 enum RouteTable {
-    static let routes: [Route] = [
-        // Service. `regionList` (all regions) is the same listing here; `tagging` filters it.
-        .service("GET", partners: ["regionList", "tagging"]) { _ in .listBuckets },
+    static let routes: [Route] =
+        [
+            // Service. `regionList` (all regions) is the same listing here; `tagging` filters it.
+            .service("GET", partners: ["regionList", "tagging"]) { _ in .listBuckets },
 
-        // Buckets.
-        .bucket("GET") { bucket, request in .listObjects(bucket, version: request.query["list-type"] == "2" ? 2 : 1) },
-        .bucket("GET", ["uploads"]) { bucket, _ in .listMultipartUploads(bucket) },
-        .bucket("GET", ["acl"]) { bucket, _ in .getBucketACL(bucket) },
-        .bucket("GET", ["location"]) { bucket, _ in .getBucketLocation(bucket) },
-        .bucket("GET", ["bucketInfo"]) { bucket, _ in .getBucketInfo(bucket) },
-        .bucket("GET", ["live"]) { bucket, _ in .listLiveChannels(bucket) },
-        // Versioning: `versionId` on object requests is a modifier read by the handlers, never a route.
-        .bucket("PUT", ["versioning"]) { bucket, _ in .putBucketVersioning(bucket) },
-        .bucket("GET", ["versioning"]) { bucket, _ in .getBucketVersioning(bucket) },
-        .bucket("GET", ["versions"]) { bucket, _ in .listObjectVersions(bucket) },
-        .bucket("HEAD") { bucket, _ in .headBucket(bucket) },
-        .bucket("PUT") { bucket, _ in .createBucket(bucket) },
-        .bucket("PUT", ["acl"]) { bucket, _ in .putBucketACL(bucket) },
-        .bucket("DELETE") { bucket, _ in .deleteBucket(bucket) },
-        .bucket("POST", ["delete"]) { bucket, _ in .deleteMultipleObjects(bucket) },
-        // A POST without a sub-resource is a browser form upload (PostObject), never a batch delete.
-        .bucket("POST") { bucket, _ in .unimplemented(UnimplementedRequest(bucket: bucket, feature: "PostObject")) },
-        // Browsers preflight any request, sub-resources included (a multipart upload preflights `?uploads`).
-        .bucket("OPTIONS", partners: SubresourceCatalog.all) { bucket, _ in .preflight(bucket, key: nil) },
+            // Buckets.
+            .bucket("GET") { bucket, request in .listObjects(bucket, version: request.query["list-type"] == "2" ? 2 : 1)
+            },
+            .bucket("GET", ["uploads"]) { bucket, _ in .listMultipartUploads(bucket) },
+            .bucket("GET", ["acl"]) { bucket, _ in .getBucketACL(bucket) },
+            .bucket("GET", ["location"]) { bucket, _ in .getBucketLocation(bucket) },
+            .bucket("GET", ["bucketInfo"]) { bucket, _ in .getBucketInfo(bucket) },
+            .bucket("GET", ["live"]) { bucket, _ in .listLiveChannels(bucket) },
+            // Versioning: `versionId` on object requests is a modifier read by the handlers, never a route.
+            .bucket("PUT", ["versioning"]) { bucket, _ in .putBucketVersioning(bucket) },
+            .bucket("GET", ["versioning"]) { bucket, _ in .getBucketVersioning(bucket) },
+            .bucket("GET", ["versions"]) { bucket, _ in .listObjectVersions(bucket) },
+            .bucket("HEAD") { bucket, _ in .headBucket(bucket) },
+            .bucket("PUT") { bucket, _ in .createBucket(bucket) },
+            .bucket("PUT", ["acl"]) { bucket, _ in .putBucketACL(bucket) },
+            .bucket("DELETE") { bucket, _ in .deleteBucket(bucket) },
+            .bucket("POST", ["delete"]) { bucket, _ in .deleteMultipleObjects(bucket) },
+            // A POST without a sub-resource is a browser form upload (PostObject), never a batch delete.
+            .bucket("POST") { bucket, _ in .unimplemented(UnimplementedRequest(bucket: bucket, feature: "PostObject"))
+            },
+            // Browsers preflight any request, sub-resources included (a multipart upload preflights `?uploads`).
+            .bucket("OPTIONS", partners: SubresourceCatalog.all) { bucket, _ in .preflight(bucket, key: nil) },
 
-        // Objects.
-        .object("GET") { address, _ in .getObject(address) },
-        .object("GET", ["acl"]) { address, _ in .getObjectACL(address) },
-        .object("GET", ["uploadId"]) { address, request in .listParts(address, uploadID: request.query["uploadId"]!) },
-        .object("HEAD") { address, _ in .headObject(address) },
-        .object("HEAD", ["objectMeta"]) { address, _ in .getObjectMeta(address) },
-        .object("PUT") { address, request throws(OSSError) in
-            guard let source = request.head.headers["x-oss-copy-source"] else { return .putObject(address) }
-            return .copyObject(address, source: try Router.copySource(source))
-        },
-        .object("PUT", ["acl"]) { address, _ in .putObjectACL(address) },
-        .object("PUT", ["uploadId"], partners: ["partNumber"]) { address, request throws(OSSError) in
-            let uploadID = request.query["uploadId"]!
-            guard let partText = request.query["partNumber"] else {
-                throw OSSError.invalidArgument("Part number must be specified.", name: "partNumber", value: "")
-            }
-            let part = try PartNumber(validating: partText)
-            guard let source = request.head.headers["x-oss-copy-source"] else {
-                return .uploadPart(address, uploadID: uploadID, part: part)
-            }
-            return .uploadPartCopy(address, uploadID: uploadID, part: part, source: try Router.copySource(source))
-        },
-        .object("POST", ["uploads"]) { address, _ in .initiateMultipartUpload(address) },
-        .object("POST", ["uploadId"]) { address, request in
-            .completeMultipartUpload(address, uploadID: request.query["uploadId"]!)
-        },
-        .object("POST", ["append"], partners: ["position"]) { address, _ in .appendObject(address) },
-        .object("DELETE") { address, _ in .deleteObject(address) },
-        .object("DELETE", ["uploadId"]) { address, request in
-            .abortMultipartUpload(address, uploadID: request.query["uploadId"]!)
-        },
-        .object("OPTIONS", partners: SubresourceCatalog.all) { address, _ in
-            .preflight(address.bucket, key: address.key)
-        },
-    ]
+            // Objects.
+            .object("GET") { address, _ in .getObject(address) },
+            .object("GET", ["acl"]) { address, _ in .getObjectACL(address) },
+            .object("GET", ["uploadId"]) { address, request in .listParts(address, uploadID: request.query["uploadId"]!)
+            },
+            .object("HEAD") { address, _ in .headObject(address) },
+            .object("HEAD", ["objectMeta"]) { address, _ in .getObjectMeta(address) },
+            .object("PUT") { address, request throws(OSSError) in
+                guard let source = request.head.headers["x-oss-copy-source"] else { return .putObject(address) }
+                return .copyObject(address, source: try Router.copySource(source))
+            },
+            .object("PUT", ["acl"]) { address, _ in .putObjectACL(address) },
+            .object("PUT", ["uploadId"], partners: ["partNumber"]) { address, request throws(OSSError) in
+                let uploadID = request.query["uploadId"]!
+                guard let partText = request.query["partNumber"] else {
+                    throw OSSError.invalidArgument("Part number must be specified.", name: "partNumber", value: "")
+                }
+                let part = try PartNumber(validating: partText)
+                guard let source = request.head.headers["x-oss-copy-source"] else {
+                    return .uploadPart(address, uploadID: uploadID, part: part)
+                }
+                return .uploadPartCopy(address, uploadID: uploadID, part: part, source: try Router.copySource(source))
+            },
+            .object("POST", ["uploads"]) { address, _ in .initiateMultipartUpload(address) },
+            .object("POST", ["uploadId"]) { address, request in
+                .completeMultipartUpload(address, uploadID: request.query["uploadId"]!)
+            },
+            .object("POST", ["append"], partners: ["position"]) { address, _ in .appendObject(address) },
+            .object("DELETE") { address, _ in .deleteObject(address) },
+            .object("DELETE", ["uploadId"]) { address, request in
+                .abortMultipartUpload(address, uploadID: request.query["uploadId"]!)
+            },
+            .object("OPTIONS", partners: SubresourceCatalog.all) { address, _ in
+                .preflight(address.bucket, key: address.key)
+            },
+        ] + BucketConfigurationKind.all.flatMap(\.routes)
 
     /// The most specific row that claims the request (ListParts' `uploadId` over GetObject's none).
     static func route(method: String, level: ResourceLevel, named: Set<String>) -> Route? {

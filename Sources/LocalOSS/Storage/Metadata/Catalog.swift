@@ -227,6 +227,12 @@ struct Catalog {
         ).run()
     }
 
+    func setStorageClass(id: Int64, _ storageClass: StorageClass) throws {
+        try database.prepare("UPDATE objects SET storage_class = ? WHERE id = ?").bind(
+            .string(storageClass.rawValue), .integer(id)
+        ).run()
+    }
+
     func setObjectACL(id: Int64, _ acl: CannedACL) throws {
         try database.prepare("UPDATE objects SET acl = ? WHERE id = ?").bind(.string(acl.rawValue), .integer(id)).run()
     }
@@ -392,6 +398,30 @@ struct Catalog {
             }
         }
         return result
+    }
+
+    // MARK: Bucket configurations
+
+    /// The stored document of a bucket's configuration `name` (a sub-resource: `cors`, …), if any.
+    func configuration(bucket: String, name: String) throws -> String? {
+        let statement = try database.prepare("SELECT document FROM bucket_configurations WHERE bucket = ? AND name = ?")
+        statement.bind(.string(bucket), .string(name))
+        return try statement.step() ? statement.text(0) : nil
+    }
+
+    func setConfiguration(bucket: String, name: String, document: String) throws {
+        try database.prepare(
+            """
+            INSERT INTO bucket_configurations (bucket, name, document) VALUES (?, ?, ?)
+            ON CONFLICT (bucket, name) DO UPDATE SET document = excluded.document
+            """
+        ).bind(.string(bucket), .string(name), .string(document)).run()
+    }
+
+    func deleteConfiguration(bucket: String, name: String) throws {
+        try database.prepare("DELETE FROM bucket_configurations WHERE bucket = ? AND name = ?").bind(
+            .string(bucket), .string(name)
+        ).run()
     }
 
     // MARK: Inline blobs

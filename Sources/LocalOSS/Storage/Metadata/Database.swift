@@ -11,7 +11,7 @@ struct DatabaseError: Error, CustomStringConvertible {
 
 /// One SQLite connection. Not thread-safe by itself: `MetadataStore` serialises all use behind its lock.
 final class Database {
-    fileprivate let handle: OpaquePointer
+    let handle: OpaquePointer
     private var statements: [String: Statement] = [:]
     /// Statements handed out since the last `resetStatements`: only these can hold a snapshot, so only these are
     /// reset (walking every cached statement cost more than the query on small requests).

@@ -10,10 +10,14 @@ final class MetadataStore: @unchecked Sendable {
     private let path: String
     private let writer: Database
     private let writerLock = NSLock()
+    /// Checkpoints the log off the write path; nil when its thread could not start (SQLite's own then runs).
+    private let checkpointer: WALCheckpointer?
     private let readers = NSCondition()
     private var idleReaders: [Database] = []
     private var openReaders = 0
     private let buckets = BucketCache()
+    /// Bucket configuration documents (`BucketConfigurationStore`), dropped with the bucket cache.
+    let configurationCache = BucketConfigurationStore.DocumentCache()
     /// Group commit: bodies waiting for the next transaction, and whether a thread is running one.
     private let queue = NSLock()
     private var pending: [WriteJob] = []
@@ -28,7 +32,16 @@ final class MetadataStore: @unchecked Sendable {
         // Keep the write-ahead log small: start-up replays it, so a large one slows every restart.
         try writer.execute("PRAGMA journal_size_limit = \(8 << 20)")
         try Schema.migrate(writer)
+        let checkpointer = try WALCheckpointer(path: path)
+        if checkpointer.start() {
+            writer.handOverCheckpoints(to: checkpointer)  // replaces the automatic checkpoint in the commit
+            self.checkpointer = checkpointer
+        } else {
+            self.checkpointer = nil
+        }
     }
+
+    deinit { checkpointer?.stop() }
 
     /// Folds the write-ahead log into the database and truncates it, so the next start has nothing to replay.
     func checkpoint() {
@@ -108,6 +121,7 @@ final class MetadataStore: @unchecked Sendable {
             if writer.bucketsChanged {
                 writer.bucketsChanged = false
                 buckets.invalidate()
+                configurationCache.invalidate()
             }
         }
         do {

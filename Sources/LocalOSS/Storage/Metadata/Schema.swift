@@ -78,7 +78,16 @@ enum Schema {
         """
         CREATE TABLE inline_blobs (name TEXT PRIMARY KEY, bytes BLOB);
         """,
-        // 6: bucket versioning. `objects` keeps one row per key, its current version when that is an object, so
+        // 6: bucket configurations (`?cors`, …): each the document a GET returns, validated when it was put.
+        """
+        CREATE TABLE bucket_configurations (
+            bucket TEXT NOT NULL REFERENCES buckets(name) ON DELETE CASCADE,
+            name TEXT NOT NULL,
+            document TEXT NOT NULL,
+            PRIMARY KEY (bucket, name)
+        ) WITHOUT ROWID;
+        """,
+        // 7: bucket versioning. `objects` keeps one row per key, its current version when that is an object, so
         // every existing read and listing is unchanged; older versions and every delete marker live in
         // `object_versions` (same columns, plus the marker flag) with their extents in `version_extents`. A version
         // keeps its row id when it moves between the two tables. `version_seq` orders one key's versions (newest

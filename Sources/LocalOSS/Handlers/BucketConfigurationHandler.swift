@@ -1,0 +1,36 @@
+/// GET, PUT and DELETE of every bucket configuration kept by `BucketConfigurationKind`: the document a PUT sent,
+/// once its kind's codec has validated it, is what GET returns.
+struct BucketConfigurationHandler {
+    let objects: ObjectStore
+
+    func get(_ kind: BucketConfigurationKind, of bucket: BucketName) throws -> HTTPResponse {
+        let document: String
+        if let stored = try objects.configurations.document(kind.subresource, bucket: bucket.value) {
+            document = stored
+        } else {
+            switch kind.absent {
+            case .error(var error):
+                error.details.append(("BucketName", bucket.value))
+                throw error
+            case .document(let fallback): document = fallback
+            }
+        }
+        var headers = HTTPHeaders()
+        headers.set("Content-Type", kind.contentType)
+        return HTTPResponse(status: 200, headers: headers, body: .bytes(Array(document.utf8)))
+    }
+
+    func put(_ kind: BucketConfigurationKind, of bucket: BucketName, _ context: RequestContext) throws -> HTTPResponse {
+        let body = try context.smallBody(limit: BucketConfigurationKind.maxDocumentBytes)
+        // The bucket is checked before the document: NoSuchBucket wins over MalformedXML.
+        _ = try objects.bucket(bucket)
+        let document = try kind.accept(body)
+        try objects.configurations.setDocument(document, name: kind.subresource, bucket: bucket.value)
+        return HTTPResponse(status: 200)
+    }
+
+    func delete(_ kind: BucketConfigurationKind, of bucket: BucketName) throws -> HTTPResponse {
+        try objects.configurations.deleteDocument(kind.subresource, bucket: bucket.value)
+        return HTTPResponse(status: 204)
+    }
+}

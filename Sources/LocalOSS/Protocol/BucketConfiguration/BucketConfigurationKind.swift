@@ -1,0 +1,108 @@
+/// One bucket configuration OSS keeps under a sub-resource (`?cors`, `?requestPayment`, …): how a PUT's document
+/// is validated and normalised into what GET returns, what GET answers when nothing is stored, and OSS's operation
+/// names. The mechanism (routes, storage, handler) is the same for all; adding a configuration is a row in
+/// `BucketConfigurationKind.all`, a codec (`accept`) and a test.
+struct BucketConfigurationKind: Sendable, Equatable {
+    /// What a GET answers for a bucket that has none.
+    enum Absence: Sendable {
+        /// OSS's "not configured" error, e.g. 404 NoSuchCORSConfiguration.
+        case error(OSSError)
+        /// A default document (requestPayment answers `BucketOwner`, logging an empty status).
+        case document(String)
+    }
+
+    /// The sub-resource naming it.
+    let subresource: String
+    /// The operations' names without their verb: `BucketCors` → PutBucketCors, GetBucketCors, DeleteBucketCors.
+    let operationStem: String
+    /// Validates a PUT body; returns the document to store, which GET returns as it is. Throws OSS's error.
+    let accept: @Sendable ([UInt8]) throws(OSSError) -> String
+    let absent: Absence
+    /// Whether OSS has a DELETE for it (a referer list, for one, is replaced, never deleted).
+    let deletable: Bool
+    let contentType: String
+
+    init(
+        _ subresource: String, stem: String, absent: Absence, deletable: Bool = true,
+        contentType: String = "application/xml", accept: @escaping @Sendable ([UInt8]) throws(OSSError) -> String
+    ) {
+        self.subresource = subresource
+        operationStem = stem
+        self.absent = absent
+        self.deletable = deletable
+        self.contentType = contentType
+        self.accept = accept
+    }
+
+    static func == (lhs: BucketConfigurationKind, rhs: BucketConfigurationKind) -> Bool {
+        lhs.subresource == rhs.subresource
+    }
+
+    /// Largest configuration document accepted (OSS: CORS 16 KB, lifecycle 1,000 rules; policies up to 16 KB).
+    static let maxDocumentBytes = 256 * 1024
+
+    /// Every configuration LocalOSS keeps. The router's table gets GET, PUT and (when `deletable`) DELETE rows for
+    /// each.
+    static let all: [BucketConfigurationKind] = [
+        CORSConfiguration.kind,
+        .init(
+            "requestPayment", stem: "BucketRequestPayment",
+            absent: .document(
+                XMLDocumentWriter.document("RequestPaymentConfiguration") { $0.element("Payer", "BucketOwner") }),
+            deletable: false, accept: RequestPayment.accept),
+        .init(
+            "transferAcceleration", stem: "BucketTransferAcceleration",
+            absent: .error(
+                OSSError(
+                    .noSuchTransferAccelerationConfiguration,
+                    "The bucket you specified does not have transfer acceleration configuration.")),
+            accept: TransferAcceleration.accept),
+    ]
+
+    static func named(_ subresource: String) -> BucketConfigurationKind? { all.first { $0.subresource == subresource } }
+
+    /// The route table's rows for this configuration.
+    var routes: [Route] {
+        var rows: [Route] = [
+            .bucket("GET", [subresource]) { bucket, _ in .getBucketConfiguration(bucket, self) },
+            .bucket("PUT", [subresource]) { bucket, _ in .putBucketConfiguration(bucket, self) },
+        ]
+        if deletable {
+            rows.append(.bucket("DELETE", [subresource]) { bucket, _ in .deleteBucketConfiguration(bucket, self) })
+        }
+        return rows
+    }
+}
+
+/// Writes a whole XML reply document, declaration included.
+enum XMLDocumentWriter {
+    static func document(_ root: String, _ body: (inout XMLWriter) -> Void) -> String {
+        var xml = XMLWriter()
+        xml.open(root)
+        body(&xml)
+        xml.close(root)
+        return xml.finish()
+    }
+}
+
+/// `PUT ?requestPayment`: `<RequestPaymentConfiguration><Payer>BucketOwner|Requester</Payer>`.
+enum RequestPayment {
+    static func accept(_ body: [UInt8]) throws(OSSError) -> String {
+        let root = try XMLDocument.parse(body)
+        guard root.name == "RequestPaymentConfiguration", let payer = root.child("Payer")?.text,
+            payer == "BucketOwner" || payer == "Requester"
+        else { throw OSSError.malformedXML }
+        return XMLDocumentWriter.document("RequestPaymentConfiguration") { $0.element("Payer", payer) }
+    }
+}
+
+/// `PUT ?transferAcceleration`: `<TransferAccelerationConfiguration><Enabled>true|false</Enabled>`.
+enum TransferAcceleration {
+    static func accept(_ body: [UInt8]) throws(OSSError) -> String {
+        let root = try XMLDocument.parse(body)
+        guard root.name == "TransferAccelerationConfiguration", let enabled = root.child("Enabled")?.text,
+            enabled == "true" || enabled == "false"
+        else { throw OSSError.malformedXML }
+        return XMLDocumentWriter.document("TransferAccelerationConfiguration") { $0.element("Enabled", enabled) }
+    }
+}
