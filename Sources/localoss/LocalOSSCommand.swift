@@ -129,6 +129,12 @@ struct Serve: ParsableCommand {
     var lifecycleInterval: Int =
         env("LOCALOSS_LIFECYCLE_INTERVAL").flatMap(Int.init) ?? Configuration().lifecycleInterval
 
+    @Option(
+        help:
+            "Load a folder tree at start: first-level folders become buckets, files below them objects keyed by their relative path; same names are overwritten (env LOCALOSS_SEED_DIR)."
+    )
+    var seedDir: String? = env("LOCALOSS_SEED_DIR")
+
     @Flag(help: "fsync files and directories before committing metadata (env LOCALOSS_DURABLE=1).")
     var durable: Bool = env("LOCALOSS_DURABLE") == "1"
 
@@ -186,6 +192,7 @@ struct Serve: ParsableCommand {
         guard minPartSize >= 0 else { throw ValidationError("--min-part-size must be 0 or more bytes") }
         configuration.minimumPartSize = minPartSize
         configuration.faultRules = faults
+        configuration.seedDirectory = seedDir.flatMap { $0.isEmpty ? nil : $0 }
         for text in credentials { configuration.extraCredentials.merge(try Credentials.parse(text)) { $1 } }
         if let credentialsFile = credentialsFile ?? env("LOCALOSS_CREDENTIALS_FILE") {
             let text = try String(contentsOfFile: credentialsFile, encoding: .utf8)

@@ -17,13 +17,16 @@ final class TestDouble: Sendable {
     let gauges: @Sendable () -> ScrapeGauges
     /// Applies lifecycle rules on the clock (`/_localoss/lifecycle/run`, and after every clock change).
     let lifecycle: LifecycleSweeper?
+    /// Reset, snapshots and restore of the stored state (`/_localoss/reset`, `/_localoss/snapshots`).
+    let state: StateStore?
 
     init(
         dataDirectory: String, clock: ServerClock = ServerClock(),
         observer: RequestObserver? = nil,
         gauges: @escaping @Sendable () -> ScrapeGauges = { ScrapeGauges(openConnections: 0) },
-        faults: [FaultRule] = [], lifecycle: LifecycleSweeper? = nil
+        faults: [FaultRule] = [], lifecycle: LifecycleSweeper? = nil, state: StateStore? = nil
     ) {
+        self.state = state
         self.dataDirectory = dataDirectory
         self.clock = clock
         self.observer = observer ?? RequestObserver(clock: clock, journal: RequestJournal())
@@ -41,7 +44,7 @@ final class TestDouble: Sendable {
             }
         ] + ObservationEndpoints(observer: observer, gauges: gauges).routes
             + ClockEndpoints(clock: clock, afterChange: { [lifecycle] in lifecycle?.sweep() }).routes
-            + faults.routes + lifecycleRoutes
+            + faults.routes + lifecycleRoutes + (state.map { StateEndpoints(state: $0).routes } ?? [])
     }
 
     /// `POST /_localoss/lifecycle/run`: one sweep now; the reply counts what it changed.

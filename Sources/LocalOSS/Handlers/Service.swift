@@ -114,14 +114,43 @@ final class Service: Sendable {
         let head = context.head
         let verdict = try authenticator.authenticate(
             SignedRequest(method: head.method, headers: head.headers, query: context.query, bucket: bucket, key: key))
-        if verdict.isAnonymous {
-            let access = AnonymousAccess(
-                objectACL: { [objects] bucket, key in try objects.objectACL(bucket: bucket, key: key) },
-                bucketACL: { [objects] bucket in try objects.existingBucket(bucket)?.acl })
-            try access.authorize(operation, bucketACL: bucketRecord?.acl)
-        }
+        // Only GETs of an existing bucket can be website requests (a bucket being made has no rules yet).
+        let website =
+            try bucketRecord.flatMap { head.method == "GET" ? try WebsiteRouting.rules(of: $0.name, objects) : nil }
+            .map { WebsiteRouting(objects: objects, rules: $0) }
+        let operation =
+            try website?.rewrite(operation, anonymous: verdict.isAnonymous, method: head.method, query: context.query)
+            ?? operation
+        let access = AnonymousAccess(
+            objectACL: { [objects] bucket, key in try objects.objectACL(bucket: bucket, key: key) },
+            bucketACL: { [objects] bucket in try objects.existingBucket(bucket)?.acl })
+        if verdict.isAnonymous { try access.authorize(operation, bucketACL: bucketRecord?.acl) }
         context.expectedSHA256 = verdict.payloadSHA256
-        return try dispatch(operation, context)
+        if let bucket, key != nil, head.headers["Authorization"] == nil { try checkReferer(bucket: bucket, head) }
+        do {
+            return try dispatch(operation, context)
+        } catch let error as OSSError where error.code == .noSuchKey {
+            // A website answers a missing key with its redirect, index or error document.
+            guard let website, case .getObject(let address) = operation else { throw error }
+            let readable: (ObjectAddress) throws -> Bool = { address in
+                guard verdict.isAnonymous else { return true }
+                return (try? access.authorize(.getObject(address), bucketACL: bucketRecord?.acl)) != nil
+            }
+            let answer = try website.missing(address, readable: readable) { address in
+                try dispatch(.getObject(address), context)
+            }
+            guard let answer else { throw error }
+            return answer
+        }
+    }
+
+    /// Hotlink protection: object requests without an `Authorization` header (anonymous, presigned) must pass the
+    /// bucket's referer rules, if it has any.
+    private func checkReferer(bucket: String, _ head: HTTPRequestHead) throws {
+        guard let document = try objects.configurations.document(RefererPolicy.subresource, bucket: bucket),
+            let policy = RefererPolicy(document: document)
+        else { return }
+        if let refusal = policy.refusal(referer: head.headers["Referer"]) { throw refusal }
     }
 
     private func dispatch(_ operation: Operation, _ context: RequestContext) throws -> HTTPResponse {

@@ -96,7 +96,8 @@ public final class Server: @unchecked Sendable {
             dataDirectory: configuration.dataDirectory, clock: clock, observer: observer,
             gauges: { [connections] in
                 ScrapeGauges(openConnections: connections.count, storage: try? objects.statistics())
-            }, faults: faults, lifecycle: lifecycle)
+            }, faults: faults, lifecycle: lifecycle,
+            state: try StateStore(metadata: metadata, blobs: blobs, clock: clock))
         let controlPlane = ControlPlane(
             routes: testDouble.routes,
             access: ControlAccess(token: configuration.adminToken, listenHost: configuration.host), router: router)
@@ -117,6 +118,7 @@ public final class Server: @unchecked Sendable {
                     "start-up sweep removed \(report.temporaryFiles) unfinished and \(report.orphanedBlobs) orphaned files"
                 )
             }
+            if let seed = configuration.seedDirectory { try loadSeed(seed) }
         } catch {
             close(listener)
             listener = -1
@@ -154,6 +156,15 @@ public final class Server: @unchecked Sendable {
             listener = -1
             throw error
         }
+    }
+
+    /// `--seed-dir`: after the sweep (the seed's blobs are then never taken for orphans), before the first request.
+    private func loadSeed(_ directory: String) throws {
+        let summary = try SeedDirectory(objects: service.objects).load(directory)
+        for warning in summary.warnings { logger.warning("seed: \(warning)") }
+        logger.notice(
+            "seed: loaded \(summary.objects) objects (\(summary.bytes) bytes) into \(summary.buckets) buckets from \(directory)"
+        )
     }
 
     public func stop() {

@@ -87,7 +87,32 @@ enum Schema {
             PRIMARY KEY (bucket, name)
         ) WITHOUT ROWID;
         """,
-        // 7: bucket versioning. `objects` keeps one row per key, its current version when that is an object, so
+        // 7: named snapshots of the state (`/_localoss/snapshots`). Each `snapshot_<table>` holds copies of the live
+        // table's rows tagged with the snapshot's name; blobs are named, never copied, so the blob columns count as
+        // references (`Catalog.blobReferences`). Made from the live tables, so they have their columns; a column a
+        // later migration adds to a live table is added to its copy when a snapshot is next taken (`StateTables`).
+        """
+        CREATE TABLE snapshots (
+            name TEXT PRIMARY KEY, created INTEGER NOT NULL, buckets INTEGER NOT NULL, objects INTEGER NOT NULL,
+            uploads INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        CREATE TABLE snapshot_buckets AS SELECT CAST(NULL AS TEXT) AS snapshot, * FROM buckets WHERE 0;
+        CREATE TABLE snapshot_objects AS SELECT CAST(NULL AS TEXT) AS snapshot, * FROM objects WHERE 0;
+        CREATE TABLE snapshot_extents AS SELECT CAST(NULL AS TEXT) AS snapshot, * FROM extents WHERE 0;
+        CREATE TABLE snapshot_uploads AS SELECT CAST(NULL AS TEXT) AS snapshot, * FROM uploads WHERE 0;
+        CREATE TABLE snapshot_parts AS SELECT CAST(NULL AS TEXT) AS snapshot, * FROM parts WHERE 0;
+        CREATE TABLE snapshot_bucket_configurations AS
+            SELECT CAST(NULL AS TEXT) AS snapshot, * FROM bucket_configurations WHERE 0;
+        CREATE INDEX snapshot_buckets_by_snapshot ON snapshot_buckets (snapshot);
+        CREATE INDEX snapshot_objects_by_snapshot ON snapshot_objects (snapshot);
+        CREATE INDEX snapshot_extents_by_snapshot ON snapshot_extents (snapshot);
+        CREATE INDEX snapshot_uploads_by_snapshot ON snapshot_uploads (snapshot);
+        CREATE INDEX snapshot_parts_by_snapshot ON snapshot_parts (snapshot);
+        CREATE INDEX snapshot_bucket_configurations_by_snapshot ON snapshot_bucket_configurations (snapshot);
+        CREATE INDEX snapshot_extents_by_blob ON snapshot_extents (blob);
+        CREATE INDEX snapshot_parts_by_blob ON snapshot_parts (blob);
+        """,
+        // 8: bucket versioning. `objects` keeps one row per key, its current version when that is an object, so
         // every existing read and listing is unchanged; older versions and every delete marker live in
         // `object_versions` (same columns, plus the marker flag) with their extents in `version_extents`. A version
         // keeps its row id when it moves between the two tables. `version_seq` orders one key's versions (newest
@@ -125,6 +150,11 @@ enum Schema {
         ) WITHOUT ROWID;
         CREATE INDEX version_extents_by_blob ON version_extents (blob);
         CREATE INDEX version_extents_by_start ON version_extents (object_id, start);
+        CREATE TABLE snapshot_object_versions AS SELECT CAST(NULL AS TEXT) AS snapshot, * FROM object_versions WHERE 0;
+        CREATE TABLE snapshot_version_extents AS SELECT CAST(NULL AS TEXT) AS snapshot, * FROM version_extents WHERE 0;
+        CREATE INDEX snapshot_object_versions_by_snapshot ON snapshot_object_versions (snapshot);
+        CREATE INDEX snapshot_version_extents_by_snapshot ON snapshot_version_extents (snapshot);
+        CREATE INDEX snapshot_version_extents_by_blob ON snapshot_version_extents (blob);
         """,
     ]
 
