@@ -126,6 +126,8 @@ struct BucketHandler {
         xml.element("CrossRegionReplication", "Disabled")
         xml.element("DataRedundancyType", record.redundancy)
         xml.element("Name", record.name)
+        // Absent until versioning is first enabled (oss2's test_bucket_info expects none on a new bucket).
+        if let versioning = record.versioning { xml.element("Versioning", versioning.rawValue) }
         writeOwner(&xml)
         xml.open("AccessControlList")
         xml.element("Grant", record.acl.rawValue)

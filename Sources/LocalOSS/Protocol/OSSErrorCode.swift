@@ -35,6 +35,8 @@ enum OSSErrorCode: String, Sendable {
     case noSuchKey = "NoSuchKey"
     case noSuchTransferAccelerationConfiguration = "NoSuchTransferAccelerationConfiguration"
     case noSuchUpload = "NoSuchUpload"
+    case noSuchVersion = "NoSuchVersion"
+    case invalidRequest = "InvalidRequest"
     case notImplemented = "NotImplemented"
     case notSymlink = "NotSymlink"
     case objectNotAppendable = "ObjectNotAppendable"
@@ -67,7 +69,7 @@ enum OSSErrorCode: String, Sendable {
         case .methodNotAllowed: 405
         case .missingContentLength: 411
         case .noSuchBucket, .noSuchKey, .noSuchUpload, .noSuchCORSConfiguration,
-            .noSuchTransferAccelerationConfiguration, .symlinkTargetNotExist:
+            .noSuchTransferAccelerationConfiguration, .symlinkTargetNotExist, .noSuchVersion:
             404
         case .preconditionFailed: 412
         case .invalidRange: 416
@@ -138,6 +140,12 @@ extension OSSError {
 
     static func noSuchKey(_ key: String) -> OSSError {
         OSSError(.noSuchKey, "The specified key does not exist.", details: [("Key", key)])
+    }
+
+    /// A well-formed `versionId` that names no version of the key (S3's message; OSS's is not documented).
+    static func noSuchVersion(_ key: String, version: String) -> OSSError {
+        OSSError(
+            .noSuchVersion, "The specified version does not exist.", details: [("Key", key), ("VersionId", version)])
     }
 
     static func noSuchUpload(_ uploadID: String, ec: String? = nil) -> OSSError {

@@ -10,6 +10,8 @@ struct CopySource: Sendable {
     /// The key as sent, percent-decoded; `alternateKey` is the `+`-as-space reading (Go v1 `QueryEscape`).
     let key: String
     let alternateKey: String?
+    /// `?versionId=` after the key: that version, not the current one.
+    var version: VersionSelector? = nil
 }
 
 /// A request for an operation OSS defines but LocalOSS does not implement: answered `NotImplemented` once the
@@ -47,6 +49,9 @@ enum Operation: Sendable {
     case deleteBucketEncryption(BucketName)
     case putBucketArchiveDirectRead(BucketName)
     case getBucketArchiveDirectRead(BucketName)
+    case putBucketVersioning(BucketName)
+    case getBucketVersioning(BucketName)
+    case listObjectVersions(BucketName)
 
     case putObject(ObjectAddress)
     case copyObject(ObjectAddress, source: CopySource)
@@ -108,6 +113,9 @@ enum Operation: Sendable {
         case .getBucketArchiveDirectRead: "GetBucketArchiveDirectRead"
         case .restoreObject: "RestoreObject"
         case .cleanRestoredObject: "CleanRestoredObject"
+        case .putBucketVersioning: "PutBucketVersioning"
+        case .getBucketVersioning: "GetBucketVersioning"
+        case .listObjectVersions: "ListObjectVersions"
         case .copyObject: "CopyObject"
         case .appendObject: "AppendObject"
         case .putObject: "PutObject"
@@ -141,7 +149,8 @@ extension Operation {
             .putBucketConfiguration(let bucket, _), .deleteBucketConfiguration(let bucket, _),
             .getBucketTags(let bucket), .putBucketTags(let bucket), .deleteBucketTags(let bucket),
             .putBucketEncryption(let bucket), .getBucketEncryption(let bucket), .deleteBucketEncryption(let bucket),
-            .putBucketArchiveDirectRead(let bucket), .getBucketArchiveDirectRead(let bucket):
+            .putBucketArchiveDirectRead(let bucket), .getBucketArchiveDirectRead(let bucket),
+            .putBucketVersioning(let bucket), .getBucketVersioning(let bucket), .listObjectVersions(let bucket):
             (bucket.value, nil)
         case .putObject(let address), .copyObject(let address, _), .appendObject(let address), .getObject(let address),
             .headObject(let address), .getObjectMeta(let address),

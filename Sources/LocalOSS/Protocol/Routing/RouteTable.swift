@@ -14,6 +14,10 @@ enum RouteTable {
             .bucket("GET", ["location"]) { bucket, _ in .getBucketLocation(bucket) },
             .bucket("GET", ["bucketInfo"]) { bucket, _ in .getBucketInfo(bucket) },
             .bucket("GET", ["live"]) { bucket, _ in .listLiveChannels(bucket) },
+            // Versioning: `versionId` on object requests is a modifier read by the handlers, never a route.
+            .bucket("PUT", ["versioning"]) { bucket, _ in .putBucketVersioning(bucket) },
+            .bucket("GET", ["versioning"]) { bucket, _ in .getBucketVersioning(bucket) },
+            .bucket("GET", ["versions"]) { bucket, _ in .listObjectVersions(bucket) },
             .bucket("HEAD") { bucket, _ in .headBucket(bucket) },
             .bucket("PUT") { bucket, _ in .createBucket(bucket) },
             .bucket("PUT", ["acl"]) { bucket, _ in .putBucketACL(bucket) },
