@@ -81,7 +81,7 @@ struct AnonymousAccess {
         case .unimplemented(let request): request.key == nil ? .manageBucket : .manageObject
         case .listBuckets, .createBucket, .deleteBucket, .getBucketInfo, .getBucketLocation, .getBucketACL,
             .putBucketACL, .listLiveChannels, .getBucketConfiguration, .putBucketConfiguration,
-            .deleteBucketConfiguration:
+            .deleteBucketConfiguration, .getBucketStat, .getBucketPolicyStatus, .describeRegions:
             .manageBucket
         }
     }

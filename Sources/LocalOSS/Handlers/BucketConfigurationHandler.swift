@@ -24,7 +24,16 @@ struct BucketConfigurationHandler {
         let body = try context.smallBody(limit: BucketConfigurationKind.maxDocumentBytes)
         // The bucket is checked before the document: NoSuchBucket wins over MalformedXML.
         _ = try objects.bucket(bucket)
-        let document = try kind.accept(body)
+        var headers: [String: String] = [:]
+        for name in BucketConfigurationPut.headerNames { headers[name] = context.headers[name] }
+        let objects = objects
+        let document = try kind.acceptRequest(
+            BucketConfigurationPut(
+                body: body, headers: headers,
+                bucketExists: { name in
+                    guard let bucket = try? BucketName(validating: name) else { return false }
+                    return (try? objects.bucket(bucket)) != nil
+                }))
         try objects.configurations.setDocument(document, name: kind.subresource, bucket: bucket.value)
         return HTTPResponse(status: 200)
     }

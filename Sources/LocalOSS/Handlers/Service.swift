@@ -123,6 +123,7 @@ final class Service: Sendable {
         buckets.region = region
         let objectHandler = ObjectHandler(objects: objects)
         let configurations = BucketConfigurationHandler(objects: objects)
+        let information = BucketInformationHandler(objects: objects, region: region)
         let multipartHandler = MultipartHandler(multipart: multipart, objects: objects)
         if operation.readsBodyItself == false { try verifyEmptyBodyDigest(context) }
         switch operation {
@@ -135,6 +136,9 @@ final class Service: Sendable {
         case .getBucketConfiguration(let bucket, let kind): return try configurations.get(kind, of: bucket)
         case .putBucketConfiguration(let bucket, let kind): return try configurations.put(kind, of: bucket, context)
         case .deleteBucketConfiguration(let bucket, let kind): return try configurations.delete(kind, of: bucket)
+        case .getBucketStat(let bucket): return try information.stat(bucket)
+        case .getBucketPolicyStatus(let bucket): return try information.policyStatus(bucket)
+        case .describeRegions(let requested): return try information.describeRegions(requested)
         case .getBucketLocation(let bucket): return try buckets.getBucketLocation(bucket)
         case .getBucketACL(let bucket): return try buckets.getBucketACL(bucket)
         case .putBucketACL(let bucket): return try buckets.putBucketACL(bucket, context)
@@ -188,7 +192,7 @@ extension Operation {
     /// may not exist yet.
     var decoratedByCORS: Bool {
         switch self {
-        case .preflight, .createBucket, .listBuckets: false
+        case .preflight, .createBucket, .listBuckets, .describeRegions: false
         default: true
         }
     }

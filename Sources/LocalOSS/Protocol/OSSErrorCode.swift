@@ -18,6 +18,9 @@ enum OSSErrorCode: String, Sendable {
     case invalidBucketName = "InvalidBucketName"
     case invalidDigest = "InvalidDigest"
     case invalidEncryptionAlgorithm = "InvalidEncryptionAlgorithmError"
+    case invalidPolicyDocument = "InvalidPolicyDocument"
+    case invalidRequest = "InvalidRequest"
+    case invalidTargetBucketForLogging = "InvalidTargetBucketForLogging"
     case invalidObjectName = "InvalidObjectName"
     case invalidPart = "InvalidPart"
     case invalidPartOrder = "InvalidPartOrder"
@@ -31,6 +34,13 @@ enum OSSErrorCode: String, Sendable {
     case noSuchCORSConfiguration = "NoSuchCORSConfiguration"
     case noSuchKey = "NoSuchKey"
     case noSuchTransferAccelerationConfiguration = "NoSuchTransferAccelerationConfiguration"
+    case noSuchLifecycle = "NoSuchLifecycle"
+    case noSuchWebsiteConfiguration = "NoSuchWebsiteConfiguration"
+    case noSuchBucketPolicy = "NoSuchBucketPolicy"
+    case noSuchServerSideEncryptionRule = "NoSuchServerSideEncryptionRule"
+    case noSuchOverwriteConfiguration = "NoSuchOverwriteConfiguration"
+    case noSuchRegion = "NoSuchRegion"
+    case resourceGroupIdPreCheckError = "ResourceGroupIdPreCheckError"
     case noSuchUpload = "NoSuchUpload"
     case notImplemented = "NotImplemented"
     case objectNotAppendable = "ObjectNotAppendable"
@@ -54,7 +64,8 @@ enum OSSErrorCode: String, Sendable {
         case .methodNotAllowed: 405
         case .missingContentLength: 411
         case .noSuchBucket, .noSuchKey, .noSuchUpload, .noSuchCORSConfiguration,
-            .noSuchTransferAccelerationConfiguration:
+            .noSuchTransferAccelerationConfiguration, .noSuchLifecycle, .noSuchWebsiteConfiguration,
+            .noSuchBucketPolicy, .noSuchServerSideEncryptionRule, .noSuchOverwriteConfiguration, .noSuchRegion:
             404
         case .preconditionFailed: 412
         case .invalidRange: 416

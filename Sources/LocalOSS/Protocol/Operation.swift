@@ -39,6 +39,10 @@ enum Operation: Sendable {
     case getBucketConfiguration(BucketName, BucketConfigurationKind)
     case putBucketConfiguration(BucketName, BucketConfigurationKind)
     case deleteBucketConfiguration(BucketName, BucketConfigurationKind)
+    /// Computed, not stored: GetBucketStat, GetBucketPolicyStatus, DescribeRegions (`nil`: every region).
+    case getBucketStat(BucketName)
+    case getBucketPolicyStatus(BucketName)
+    case describeRegions(String?)
 
     case putObject(ObjectAddress)
     case copyObject(ObjectAddress, source: CopySource)
@@ -78,6 +82,9 @@ enum Operation: Sendable {
         case .getBucketConfiguration(_, let kind): "Get" + kind.operationStem
         case .putBucketConfiguration(_, let kind): "Put" + kind.operationStem
         case .deleteBucketConfiguration(_, let kind): "Delete" + kind.operationStem
+        case .getBucketStat: "GetBucketStat"
+        case .getBucketPolicyStatus: "GetBucketPolicyStatus"
+        case .describeRegions: "DescribeRegions"
         case .copyObject: "CopyObject"
         case .appendObject: "AppendObject"
         case .putObject: "PutObject"
@@ -103,12 +110,13 @@ extension Operation {
     /// The bucket and key the request addresses, decoded: what signatures cover.
     var resource: (bucket: String?, key: String?) {
         switch self {
-        case .listBuckets: (nil, nil)
+        case .listBuckets, .describeRegions: (nil, nil)
         case .createBucket(let bucket), .deleteBucket(let bucket), .headBucket(let bucket), .getBucketInfo(let bucket),
             .getBucketLocation(let bucket), .getBucketACL(let bucket), .putBucketACL(let bucket),
             .listObjects(let bucket, _), .listMultipartUploads(let bucket), .deleteMultipleObjects(let bucket),
             .listLiveChannels(let bucket), .getBucketConfiguration(let bucket, _),
-            .putBucketConfiguration(let bucket, _), .deleteBucketConfiguration(let bucket, _):
+            .putBucketConfiguration(let bucket, _), .deleteBucketConfiguration(let bucket, _),
+            .getBucketStat(let bucket), .getBucketPolicyStatus(let bucket):
             (bucket.value, nil)
         case .putObject(let address), .copyObject(let address, _), .appendObject(let address), .getObject(let address),
             .headObject(let address), .getObjectMeta(let address),

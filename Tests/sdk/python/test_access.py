@@ -201,11 +201,12 @@ def test_unimplemented_subresources_never_touch_the_object(server, bucket, clien
     assert_oss_error(400, "NotImplemented", bucket.put_object_tagging, "keep.txt",
                      oss2.models.Tagging(oss2.models.TaggingRule()))
     assert_oss_error(400, "NotImplemented", bucket.put_symlink, "keep.txt", "keep.txt")
-    assert_oss_error(400, "NotImplemented", bucket.get_bucket_lifecycle)
-    assert_oss_error(400, "NotImplemented", bucket.delete_bucket_lifecycle)
+    assert_oss_error(400, "NotImplemented", bucket.get_bucket_worm)
+    assert_oss_error(400, "NotImplemented", bucket.get_bucket_replication)
     assert_service_error(400, "NotImplemented", client.delete_object_tagging,
                          oss.DeleteObjectTaggingRequest(bucket=name, key="keep.txt"))
-    assert_service_error(400, "NotImplemented", client.get_bucket_stat, oss.GetBucketStatRequest(bucket=name))
+    assert_service_error(400, "NotImplemented", client.get_bucket_inventory,
+                         oss.GetBucketInventoryRequest(bucket=name, inventory_id="x"))
     for method, query in [("DELETE", "partNumber=1"), ("PUT", "live"), ("PUT", "objectMeta"),
                           ("PUT", "location"), ("DELETE", "tagging"), ("POST", "restore")]:
         resp = raw_request(server.endpoint, method, name, "keep.txt", query=[tuple(query.split("=")) if "=" in query
@@ -213,10 +214,10 @@ def test_unimplemented_subresources_never_touch_the_object(server, bucket, clien
         assert resp.status_code in (400, 405), (method, query, resp.status_code)
         assert parse_error(resp)["Code"] in ("NotImplemented", "MethodNotAllowed")
     assert bucket.get_object("keep.txt").read() == b"keep me"
-    for query in ["regions", "qosInfo"]:
+    for query in ["qosInfo"]:
         resp = raw_request(server.endpoint, "GET", query={query: None})
         assert_error(resp, 400, "NotImplemented")
-    resp = raw_request(server.endpoint, "GET", name, query={"stat": None})
+    resp = raw_request(server.endpoint, "GET", name, query={"worm": None})
     assert_error(resp, 400, "NotImplemented")
     assert bucket.get_bucket_acl().acl == "private"
 

@@ -5,6 +5,7 @@ enum RouteTable {
         [
             // Service. `regionList` (all regions) is the same listing here; `tagging` filters it.
             .service("GET", partners: ["regionList", "tagging"]) { _ in .listBuckets },
+            .service("GET", ["regions"]) { request in .describeRegions(request.query["regions"]) },
 
             // Buckets.
             .bucket("GET") { bucket, request in .listObjects(bucket, version: request.query["list-type"] == "2" ? 2 : 1)
@@ -14,6 +15,8 @@ enum RouteTable {
             .bucket("GET", ["location"]) { bucket, _ in .getBucketLocation(bucket) },
             .bucket("GET", ["bucketInfo"]) { bucket, _ in .getBucketInfo(bucket) },
             .bucket("GET", ["live"]) { bucket, _ in .listLiveChannels(bucket) },
+            .bucket("GET", ["stat"]) { bucket, _ in .getBucketStat(bucket) },
+            .bucket("GET", ["policyStatus"]) { bucket, _ in .getBucketPolicyStatus(bucket) },
             .bucket("HEAD") { bucket, _ in .headBucket(bucket) },
             .bucket("PUT") { bucket, _ in .createBucket(bucket) },
             .bucket("PUT", ["acl"]) { bucket, _ in .putBucketACL(bucket) },
