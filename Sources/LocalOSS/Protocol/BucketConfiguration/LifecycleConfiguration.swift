@@ -82,12 +82,17 @@ enum LifecycleConfiguration {
         if let noncurrent = element.child("NoncurrentVersionExpiration") {
             guard positiveDays(noncurrent.child("NoncurrentDays")) != nil else { throw OSSError.malformedXML }
         }
+        var noncurrent: [(rank: Int, days: Int)] = []
         for transition in element.children("NoncurrentVersionTransition") {
-            guard positiveDays(transition.child("NoncurrentDays")) != nil,
+            guard let days = positiveDays(transition.child("NoncurrentDays")),
                 let storageClass = transition.child("StorageClass")?.text
             else { throw OSSError.malformedXML }
             try validateStorageClass(storageClass)
+            noncurrent.append((classRank[storageClass] ?? 0, days))
         }
+        try validateOrder(
+            noncurrent,
+            expiresAfter: positiveDays(element.child("NoncurrentVersionExpiration")?.child("NoncurrentDays")))
         let hasAction =
             expiration != nil || !transitions.isEmpty || element.child("AbortMultipartUpload") != nil
             || element.child("NoncurrentVersionExpiration") != nil
@@ -168,7 +173,6 @@ enum LifecycleConfiguration {
     private static func validateTimeline(expiration: XMLElement?, transitions: [XMLElement]) throws(OSSError) {
         let expirationDays = positiveDays(expiration?.child("Days"))
         let expirationByDate = expiration?.child("CreatedBeforeDate") != nil || expiration?.child("Date") != nil
-        let order = ["IA": 0, "Archive": 1, "ColdArchive": 2, "DeepColdArchive": 3]
         var byDays: [(rank: Int, days: Int)] = []
         for transition in transitions {
             let days = positiveDays(transition.child("Days"))
@@ -176,10 +180,19 @@ enum LifecycleConfiguration {
                 throw OSSError(
                     .invalidRequest, "Expiration and Transition of a rule must both use Days or both use dates.")
             }
-            if let days, let rank = order[transition.child("StorageClass")?.text ?? ""] {
+            if let days, let rank = classRank[transition.child("StorageClass")?.text ?? ""] {
                 byDays.append((rank, days))
             }
         }
+        try validateOrder(byDays, expiresAfter: expirationDays)
+    }
+
+    static let classRank = ["IA": 0, "Archive": 1, "ColdArchive": 2, "DeepColdArchive": 3]
+
+    /// Transitions by days (class rank, days) against each other and against the expiration's days.
+    private static func validateOrder(_ byDays: [(rank: Int, days: Int)], expiresAfter expirationDays: Int?)
+        throws(OSSError)
+    {
         for transition in byDays {
             if let expirationDays, expirationDays <= transition.days {
                 throw OSSError.invalidArgument(
@@ -194,8 +207,7 @@ enum LifecycleConfiguration {
         }
     }
 
-    /// Tag keys and values use letters, digits, spaces and `+ - = . _ : /` (OSS's object-tagging alphabet); keys
-    /// up to 128 characters are documented, but OSS accepts a 129-character key in a lifecycle rule.
+    /// Tag keys and values use letters, digits, spaces and `+ - = . _ : / @` (OSS's object-tagging alphabet).
     private static func validateTag(_ tag: XMLElement) throws(OSSError) {
         guard let key = tag.child("Key")?.text, let value = tag.child("Value")?.text, !key.isEmpty else {
             throw OSSError.malformedXML
@@ -207,7 +219,8 @@ enum LifecycleConfiguration {
                         .contains(scalar)
             }
         }
-        guard key.count <= 256, value.count <= 256, allowed(key), allowed(value) else {
+        // No length limit is checked: OSS accepts a 129-character key and a 257-character value in a rule.
+        guard allowed(key), allowed(value) else {
             throw OSSError.invalidArgument("The tag of a lifecycle rule is invalid.", name: "Tag", value: key)
         }
     }

@@ -49,7 +49,23 @@ enum WebsiteConfiguration {
             }
         }
         var xml = XMLWriter()
-        xml.echo(root)
+        xml.echo(normalised(root))
         return xml.finish()
+    }
+
+    /// For a Mirror redirect, OSS reports `PassQueryString` as the value of `MirrorPassQueryString`, which
+    /// governs it (oss2's website test asserts this).
+    static func normalised(_ element: XMLElement) -> XMLElement {
+        if element.name == "Redirect", element.child("RedirectType")?.text == "Mirror",
+            let mirror = element.child("MirrorPassQueryString")
+        {
+            var children = element.children.filter { $0.name != "PassQueryString" }
+            let passQuery = XMLElement(name: "PassQueryString", text: mirror.text, children: [])
+            let at = children.firstIndex { $0.name == "MirrorPassQueryString" } ?? children.endIndex
+            children.insert(passQuery, at: at)
+            return XMLElement(name: element.name, text: element.text, children: children)
+        }
+        guard !element.children.isEmpty else { return element }
+        return XMLElement(name: element.name, text: element.text, children: element.children.map(normalised))
     }
 }
