@@ -98,10 +98,12 @@ import Testing
         #expect(try classify("GET", "/b1b/k??objectMeta").name == "GetObject")
         #expect(try classify("GET", "/b1b/k?para1=test&encoding-type=url").name == "GetObject")
         #expect(try classify("HEAD", "/b1b/k?objectMeta").name == "GetObjectMeta")
-        #expect(try classify("GET", "/b1b/?lifecycle").name == "NotImplemented")
+        #expect(try classify("GET", "/b1b/?lifecycle").name == "GetBucketLifecycle")
+        #expect(try classify("GET", "/b1b/?worm").name == "NotImplemented")
         #expect(try classify("DELETE", "/b1b/k?tagging").name == "NotImplemented")
         #expect(try classify("PUT", "/b1b/k?symlink").name == "NotImplemented")
-        #expect(try classify("GET", "/?regions").name == "NotImplemented")
+        #expect(try classify("GET", "/?regions").name == "DescribeRegions")
+        #expect(try classify("GET", "/?qosInfo").name == "NotImplemented")
     }
 
     @Test func copySourceDecoding() throws {
