@@ -103,7 +103,7 @@ import Testing
         #expect(try classify("DELETE", "/b1b/k?tagging").name == "NotImplemented")
         #expect(try classify("PUT", "/b1b/k?symlink").name == "NotImplemented")
         #expect(try classify("GET", "/?regions").name == "DescribeRegions")
-        #expect(try classify("GET", "/?qosInfo").name == "NotImplemented")
+        #expect(try classify("GET", "/?redundancyTransition").name == "NotImplemented")
     }
 
     @Test func copySourceDecoding() throws {

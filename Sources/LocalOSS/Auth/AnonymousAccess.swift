@@ -81,7 +81,8 @@ struct AnonymousAccess {
         case .unimplemented(let request): request.key == nil ? .manageBucket : .manageObject
         case .listBuckets, .createBucket, .deleteBucket, .getBucketInfo, .getBucketLocation, .getBucketACL,
             .putBucketACL, .listLiveChannels, .getBucketConfiguration, .putBucketConfiguration,
-            .deleteBucketConfiguration, .getBucketStat, .getBucketPolicyStatus, .describeRegions:
+            .deleteBucketConfiguration, .getBucketStat, .getBucketPolicyStatus, .describeRegions,
+            .getUserQoSInfo:
             .manageBucket
         }
     }

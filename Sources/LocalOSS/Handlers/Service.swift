@@ -139,6 +139,7 @@ final class Service: Sendable {
         case .getBucketStat(let bucket): return try information.stat(bucket)
         case .getBucketPolicyStatus(let bucket): return try information.policyStatus(bucket)
         case .describeRegions(let requested): return try information.describeRegions(requested)
+        case .getUserQoSInfo: return .xml(QoSConfiguration.userDocument(region: region))
         case .getBucketLocation(let bucket): return try buckets.getBucketLocation(bucket)
         case .getBucketACL(let bucket): return try buckets.getBucketACL(bucket)
         case .putBucketACL(let bucket): return try buckets.putBucketACL(bucket, context)
@@ -192,7 +193,7 @@ extension Operation {
     /// may not exist yet.
     var decoratedByCORS: Bool {
         switch self {
-        case .preflight, .createBucket, .listBuckets, .describeRegions: false
+        case .preflight, .createBucket, .listBuckets, .describeRegions, .getUserQoSInfo: false
         default: true
         }
     }

@@ -43,6 +43,7 @@ enum Operation: Sendable {
     case getBucketStat(BucketName)
     case getBucketPolicyStatus(BucketName)
     case describeRegions(String?)
+    case getUserQoSInfo
 
     case putObject(ObjectAddress)
     case copyObject(ObjectAddress, source: CopySource)
@@ -85,6 +86,7 @@ enum Operation: Sendable {
         case .getBucketStat: "GetBucketStat"
         case .getBucketPolicyStatus: "GetBucketPolicyStatus"
         case .describeRegions: "DescribeRegions"
+        case .getUserQoSInfo: "GetUserQoSInfo"
         case .copyObject: "CopyObject"
         case .appendObject: "AppendObject"
         case .putObject: "PutObject"
@@ -110,7 +112,7 @@ extension Operation {
     /// The bucket and key the request addresses, decoded: what signatures cover.
     var resource: (bucket: String?, key: String?) {
         switch self {
-        case .listBuckets, .describeRegions: (nil, nil)
+        case .listBuckets, .describeRegions, .getUserQoSInfo: (nil, nil)
         case .createBucket(let bucket), .deleteBucket(let bucket), .headBucket(let bucket), .getBucketInfo(let bucket),
             .getBucketLocation(let bucket), .getBucketACL(let bucket), .putBucketACL(let bucket),
             .listObjects(let bucket, _), .listMultipartUploads(let bucket), .deleteMultipleObjects(let bucket),

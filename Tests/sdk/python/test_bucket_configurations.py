@@ -490,3 +490,46 @@ def test_describe_regions(server, client):
     assert "oss-cn-hangzhou" in [r.region for r in service.describe_regions().regions]
     resp = raw_request(server.endpoint, "GET", query={"regions": "oss-nowhere"})
     assert_error(resp, 404, "NoSuchRegion")
+
+
+# --- QoS and storage capacity ----------------------------------------------------------------------------------
+
+def test_qos_info_oss2(server, bucket):
+    service = oss2.Service(oss2.Auth(ACCESS_KEY_ID, ACCESS_KEY_SECRET), server.endpoint)
+    user = service.get_user_qos_info()
+    assert user.region == "oss-cn-hangzhou"
+    assert user.total_upload_bw > 0 and user.total_download_bw > 0 and user.total_qps == -1
+    got = bucket.get_bucket_qos_info()
+    assert (got.total_upload_bw, got.intranet_qps) == (-1, -1)
+    bucket.put_bucket_qos_info(oss2.models.BucketQosInfo(total_upload_bw=-1, intranet_upload_bw=2))
+    got = bucket.get_bucket_qos_info()
+    assert (got.total_upload_bw, got.intranet_upload_bw, got.extranet_upload_bw) == (-1, 2, -1)
+    assert_oss_error(400, "InvalidArgument", bucket.put_bucket_qos_info,
+                     oss2.models.BucketQosInfo(total_upload_bw=user.total_upload_bw + 1))
+    assert_oss_error(400, "InvalidArgument", bucket.put_bucket_qos_info,
+                     oss2.models.BucketQosInfo(total_download_bw=5, extranet_download_bw=6))
+    assert bucket.delete_bucket_qos_info().status == 204
+
+
+def test_storage_capacity_oss2(bucket):
+    assert bucket.get_bucket_storage_capacity().storage_capacity == -1
+    bucket.set_bucket_storage_capacity(oss2.models.BucketUserQos(100))
+    assert bucket.get_bucket_storage_capacity().storage_capacity == 100
+    assert_oss_error(400, "InvalidArgument", bucket.set_bucket_storage_capacity, oss2.models.BucketUserQos(-2))
+
+
+def test_get_bucket_info_reports_the_configurations(client, v2_bucket):
+    client.put_bucket_access_monitor(oss.PutBucketAccessMonitorRequest(
+        bucket=v2_bucket, access_monitor_configuration=oss.AccessMonitorConfiguration(status="Enabled")))
+    client.put_bucket_encryption(oss.PutBucketEncryptionRequest(
+        bucket=v2_bucket, server_side_encryption_rule=oss.ServerSideEncryptionRule(
+            apply_server_side_encryption_by_default=oss.ApplyServerSideEncryptionByDefault(
+                sse_algorithm="KMS", kms_master_key_id="123"))))
+    client.put_bucket_public_access_block(oss.PutBucketPublicAccessBlockRequest(
+        bucket=v2_bucket, public_access_block_configuration=oss.PublicAccessBlockConfiguration(
+            block_public_access=True)))
+    info = client.get_bucket_info(oss.GetBucketInfoRequest(bucket=v2_bucket)).bucket_info
+    assert info.access_monitor == "Enabled"
+    assert info.sse_rule.sse_algorithm == "KMS" and info.sse_rule.kms_master_key_id == "123"
+    assert info.block_public_access is True
+    assert info.resource_group_id == "rg-default-id"

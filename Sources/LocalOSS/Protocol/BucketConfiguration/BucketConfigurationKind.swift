@@ -89,6 +89,8 @@ struct BucketConfigurationKind: Sendable, Equatable {
         HTTPSConfiguration.kind,
         SwitchConfigurations.archiveDirectRead,
         OverwriteConfiguration.kind,
+        QoSConfiguration.bucketKind,
+        QoSConfiguration.capacityKind,
     ]
 
     static func named(_ subresource: String) -> BucketConfigurationKind? { all.first { $0.subresource == subresource } }

@@ -6,6 +6,7 @@ enum RouteTable {
             // Service. `regionList` (all regions) is the same listing here; `tagging` filters it.
             .service("GET", partners: ["regionList", "tagging"]) { _ in .listBuckets },
             .service("GET", ["regions"]) { request in .describeRegions(request.query["regions"]) },
+            .service("GET", ["qosInfo"]) { _ in .getUserQoSInfo },
 
             // Buckets.
             .bucket("GET") { bucket, request in .listObjects(bucket, version: request.query["list-type"] == "2" ? 2 : 1)
