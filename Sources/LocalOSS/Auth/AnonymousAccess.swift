@@ -82,7 +82,7 @@ struct AnonymousAccess {
         case .listBuckets, .createBucket, .deleteBucket, .getBucketInfo, .getBucketLocation, .getBucketACL,
             .putBucketACL, .listLiveChannels, .getBucketConfiguration, .putBucketConfiguration,
             .deleteBucketConfiguration, .getBucketStat, .getBucketPolicyStatus, .describeRegions,
-            .getUserQoSInfo:
+            .getUserQoSInfo, .getPublicAccessBlock, .putPublicAccessBlock, .deletePublicAccessBlock:
             .manageBucket
         }
     }

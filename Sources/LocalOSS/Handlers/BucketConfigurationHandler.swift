@@ -42,4 +42,25 @@ struct BucketConfigurationHandler {
         try objects.configurations.deleteDocument(kind.subresource, bucket: bucket.value)
         return HTTPResponse(status: 204)
     }
+
+    // The account-level configurations (service level, no bucket) use the same codecs and defaults.
+
+    func getAccount(_ kind: BucketConfigurationKind) throws -> HTTPResponse {
+        var document = try objects.configurations.accountDocument(kind.subresource)
+        if document == nil, case .document(let fallback) = kind.absent { document = fallback }
+        var headers = HTTPHeaders()
+        headers.set("Content-Type", kind.contentType)
+        return HTTPResponse(status: 200, headers: headers, body: .bytes(Array((document ?? "").utf8)))
+    }
+
+    func putAccount(_ kind: BucketConfigurationKind, _ context: RequestContext) throws -> HTTPResponse {
+        let body = try context.smallBody(limit: BucketConfigurationKind.maxDocumentBytes)
+        try objects.configurations.setAccountDocument(try kind.accept(body), name: kind.subresource)
+        return HTTPResponse(status: 200)
+    }
+
+    func deleteAccount(_ kind: BucketConfigurationKind) throws -> HTTPResponse {
+        try objects.configurations.setAccountDocument(nil, name: kind.subresource)
+        return HTTPResponse(status: 204)
+    }
 }

@@ -1,5 +1,5 @@
 /// Read-only answers computed rather than stored: GetBucketStat from the catalog, GetBucketPolicyStatus from the
-/// stored policy, DescribeRegions from the region the server plays.
+/// stored policy, DescribeRegions from OSS's region table.
 struct BucketInformationHandler {
     let objects: ObjectStore
     let region: Region
@@ -42,18 +42,36 @@ struct BucketInformationHandler {
         return .xml(PolicyConfiguration.statusDocument(policy: policy))
     }
 
-    /// `GET /?regions[=<id>]`: the one region this server plays; another id is `NoSuchRegion`.
+    /// OSS's public regions, as DescribeRegions lists them (OSS "Regions and endpoints"); the server's own region
+    /// is added when it is not one of them.
+    static let publicRegions = [
+        "cn-hangzhou", "cn-shanghai", "cn-nanjing", "cn-fuzhou", "cn-wuhan-lr", "cn-qingdao", "cn-beijing",
+        "cn-zhangjiakou", "cn-huhehaote", "cn-wulanchabu", "cn-shenzhen", "cn-heyuan", "cn-guangzhou", "cn-chengdu",
+        "cn-hongkong", "ap-northeast-1", "ap-northeast-2", "ap-southeast-1", "ap-southeast-3", "ap-southeast-5",
+        "ap-southeast-6", "ap-southeast-7", "us-east-1", "us-west-1", "eu-west-1", "eu-central-1", "me-east-1",
+        "me-central-1",
+    ]
+
+    /// `GET /?regions[=<oss-region>]`: every region, or the one named (`oss-cn-chengdu`); another name is
+    /// `NoSuchRegion`.
     func describeRegions(_ requested: String?) throws -> HTTPResponse {
-        if let requested, !requested.isEmpty, requested != region.location, requested != region.id {
-            throw OSSError(.noSuchRegion, "The specified region does not exist.", details: [("Region", requested)])
+        var regions = Self.publicRegions.map { Region(id: $0) }
+        if !regions.contains(region) { regions.insert(region, at: 0) }
+        if let requested, !requested.isEmpty {
+            regions = regions.filter { $0.location == requested }
+            guard !regions.isEmpty else {
+                throw OSSError(.noSuchRegion, "The specified region does not exist.", details: [("Region", requested)])
+            }
         }
         let document = XMLDocumentWriter.document("RegionInfoList") { xml in
-            xml.open("RegionInfo")
-            xml.element("Region", region.location)
-            xml.element("InternetEndpoint", region.extranetEndpoint)
-            xml.element("InternalEndpoint", region.intranetEndpoint)
-            xml.element("AccelerateEndpoint", "oss-accelerate.aliyuncs.com")
-            xml.close("RegionInfo")
+            for region in regions {
+                xml.open("RegionInfo")
+                xml.element("Region", region.location)
+                xml.element("InternetEndpoint", region.extranetEndpoint)
+                xml.element("InternalEndpoint", region.intranetEndpoint)
+                xml.element("AccelerateEndpoint", "oss-accelerate.aliyuncs.com")
+                xml.close("RegionInfo")
+            }
         }
         return .xml(document)
     }

@@ -140,6 +140,11 @@ final class Service: Sendable {
         case .getBucketPolicyStatus(let bucket): return try information.policyStatus(bucket)
         case .describeRegions(let requested): return try information.describeRegions(requested)
         case .getUserQoSInfo: return .xml(QoSConfiguration.userDocument(region: region))
+        case .getPublicAccessBlock: return try configurations.getAccount(SwitchConfigurations.publicAccessBlock)
+        case .putPublicAccessBlock:
+            return try configurations.putAccount(SwitchConfigurations.publicAccessBlock, context)
+        case .deletePublicAccessBlock:
+            return try configurations.deleteAccount(SwitchConfigurations.publicAccessBlock)
         case .getBucketLocation(let bucket): return try buckets.getBucketLocation(bucket)
         case .getBucketACL(let bucket): return try buckets.getBucketACL(bucket)
         case .putBucketACL(let bucket): return try buckets.putBucketACL(bucket, context)
@@ -193,7 +198,9 @@ extension Operation {
     /// may not exist yet.
     var decoratedByCORS: Bool {
         switch self {
-        case .preflight, .createBucket, .listBuckets, .describeRegions, .getUserQoSInfo: false
+        case .preflight, .createBucket, .listBuckets, .describeRegions, .getUserQoSInfo, .getPublicAccessBlock,
+            .putPublicAccessBlock, .deletePublicAccessBlock:
+            false
         default: true
         }
     }
@@ -207,7 +214,8 @@ extension Operation {
     /// Operations whose handler reads (and digests) the request body; the others must arrive without one.
     var readsBodyItself: Bool {
         switch self {
-        case .createBucket, .putObject, .appendObject, .putBucketConfiguration, .deleteMultipleObjects,
+        case .createBucket, .putObject, .appendObject, .putBucketConfiguration, .putPublicAccessBlock,
+            .deleteMultipleObjects,
             .initiateMultipartUpload, .uploadPart,
             .completeMultipartUpload:
             true

@@ -44,6 +44,10 @@ enum Operation: Sendable {
     case getBucketPolicyStatus(BucketName)
     case describeRegions(String?)
     case getUserQoSInfo
+    /// The account's Block Public Access (service level), with the bucket level's document shape.
+    case getPublicAccessBlock
+    case putPublicAccessBlock
+    case deletePublicAccessBlock
 
     case putObject(ObjectAddress)
     case copyObject(ObjectAddress, source: CopySource)
@@ -87,6 +91,9 @@ enum Operation: Sendable {
         case .getBucketPolicyStatus: "GetBucketPolicyStatus"
         case .describeRegions: "DescribeRegions"
         case .getUserQoSInfo: "GetUserQoSInfo"
+        case .getPublicAccessBlock: "GetPublicAccessBlock"
+        case .putPublicAccessBlock: "PutPublicAccessBlock"
+        case .deletePublicAccessBlock: "DeletePublicAccessBlock"
         case .copyObject: "CopyObject"
         case .appendObject: "AppendObject"
         case .putObject: "PutObject"
@@ -112,7 +119,9 @@ extension Operation {
     /// The bucket and key the request addresses, decoded: what signatures cover.
     var resource: (bucket: String?, key: String?) {
         switch self {
-        case .listBuckets, .describeRegions, .getUserQoSInfo: (nil, nil)
+        case .listBuckets, .describeRegions, .getUserQoSInfo, .getPublicAccessBlock, .putPublicAccessBlock,
+            .deletePublicAccessBlock:
+            (nil, nil)
         case .createBucket(let bucket), .deleteBucket(let bucket), .headBucket(let bucket), .getBucketInfo(let bucket),
             .getBucketLocation(let bucket), .getBucketACL(let bucket), .putBucketACL(let bucket),
             .listObjects(let bucket, _), .listMultipartUploads(let bucket), .deleteMultipleObjects(let bucket),

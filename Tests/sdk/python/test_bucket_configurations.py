@@ -487,7 +487,9 @@ def test_describe_regions(server, client):
     assert infos[0].accelerate_endpoint == "oss-accelerate.aliyuncs.com"
     service = oss2.Service(oss2.Auth(ACCESS_KEY_ID, ACCESS_KEY_SECRET),
                            server.endpoint)
-    assert "oss-cn-hangzhou" in [r.region for r in service.describe_regions().regions]
+    listed = [r.region for r in service.describe_regions().regions]
+    assert "oss-cn-hangzhou" in listed and "oss-cn-chengdu" in listed
+    assert [r.region for r in service.describe_regions("oss-cn-chengdu").regions] == ["oss-cn-chengdu"]
     resp = raw_request(server.endpoint, "GET", query={"regions": "oss-nowhere"})
     assert_error(resp, 404, "NoSuchRegion")
 
@@ -533,3 +535,19 @@ def test_get_bucket_info_reports_the_configurations(client, v2_bucket):
     assert info.sse_rule.sse_algorithm == "KMS" and info.sse_rule.kms_master_key_id == "123"
     assert info.block_public_access is True
     assert info.resource_group_id == "rg-default-id"
+
+
+def test_account_public_access_block(server, client, v2_bucket):
+    service = oss2.Service(oss2.Auth(ACCESS_KEY_ID, ACCESS_KEY_SECRET), server.endpoint)
+    try:
+        assert service.get_public_access_block().block_public_access is False
+        service.put_public_access_block(True)
+        assert service.get_public_access_block().block_public_access is True
+        got = client.get_public_access_block(oss.GetPublicAccessBlockRequest())
+        assert got.public_access_block_configuration.block_public_access is True
+        # The bucket level is its own setting.
+        assert client.get_bucket_public_access_block(oss.GetBucketPublicAccessBlockRequest(
+            bucket=v2_bucket)).public_access_block_configuration.block_public_access is False
+    finally:
+        assert service.delete_public_access_block().status == 204
+    assert service.get_public_access_block().block_public_access is False

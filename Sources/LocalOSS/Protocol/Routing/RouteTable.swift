@@ -7,6 +7,9 @@ enum RouteTable {
             .service("GET", partners: ["regionList", "tagging"]) { _ in .listBuckets },
             .service("GET", ["regions"]) { request in .describeRegions(request.query["regions"]) },
             .service("GET", ["qosInfo"]) { _ in .getUserQoSInfo },
+            .service("GET", ["publicAccessBlock"]) { _ in .getPublicAccessBlock },
+            .service("PUT", ["publicAccessBlock"]) { _ in .putPublicAccessBlock },
+            .service("DELETE", ["publicAccessBlock"]) { _ in .deletePublicAccessBlock },
 
             // Buckets.
             .bucket("GET") { bucket, request in .listObjects(bucket, version: request.query["list-type"] == "2" ? 2 : 1)

@@ -87,6 +87,10 @@ enum Schema {
             PRIMARY KEY (bucket, name)
         ) WITHOUT ROWID;
         """,
+        // 7: configurations of the account rather than of a bucket (service-level `?publicAccessBlock`).
+        """
+        CREATE TABLE account_configurations (name TEXT PRIMARY KEY, document TEXT NOT NULL) WITHOUT ROWID;
+        """,
     ]
 
     static var currentVersion: Int { migrations.count }
