@@ -85,4 +85,10 @@ rounds=3 seconds=3
 for a in "${args[@]}"; do [ "$a" = --quick ] && rounds=1 seconds=1; done
 echo "[run.sh] journal overhead, $rounds round(s) of $seconds s" >&2
 python3 "$root/bench/journal_overhead.py" --binary "$bin/localoss" --rounds "$rounds" --seconds "$seconds" || status=1
+
+# Reset, snapshot and restore of a data directory of 10,000 objects (1,000 in --quick mode); figures only.
+objects=10000
+for a in "${args[@]}"; do [ "$a" = --quick ] && objects=1000; done
+echo "[run.sh] state operations on $objects objects" >&2
+python3 "$root/bench/state_ops.py" --binary "$bin/localoss" --objects "$objects" || status=1
 exit $status

@@ -5,7 +5,8 @@ set -euo pipefail
 
 packages=(pkg-config libsqlite3-dev libxml2-dev libssl-dev libisal-dev)
 if [[ "${1:-}" == "--tests" ]]; then
-  packages+=(golang-go golang-github-aliyun-aliyun-oss-go-sdk-dev golang-gopkg-check.v1-dev python3-pip python3-venv curl)
+  packages+=(golang-go golang-github-aliyun-aliyun-oss-go-sdk-dev golang-gopkg-check.v1-dev python3-pip python3-venv curl
+    chromium chromium-driver)
 fi
 
 missing=()

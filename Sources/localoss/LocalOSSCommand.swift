@@ -95,7 +95,7 @@ struct Serve: ParsableCommand {
         help:
             "Token the control plane (/_localoss/) requires as Authorization: Bearer TOKEN; needed to use it when listening beyond loopback (env LOCALOSS_ADMIN_TOKEN)."
     )
-    var adminToken: String? = env("LOCALOSS_ADMIN_TOKEN")
+    var adminToken: String?
 
     @Option(
         help:
@@ -107,7 +107,7 @@ struct Serve: ParsableCommand {
         help:
             "Seed request ids and upload ids from SEED (any text), so two runs of one client against fresh servers give identical replies; freeze the clock too for identical times (env LOCALOSS_DETERMINISTIC)."
     )
-    var deterministic: String? = env("LOCALOSS_DETERMINISTIC")
+    var deterministic: String?
 
     @Option(
         help:
@@ -122,6 +122,19 @@ struct Serve: ParsableCommand {
     )
     var faults: [String] = env("LOCALOSS_FAULTS").map { [$0] } ?? []
 
+    @Option(
+        help:
+            "Seconds between lifecycle sweeps (OSS runs rules daily); 0: only on POST /_localoss/lifecycle/run and clock changes (env LOCALOSS_LIFECYCLE_INTERVAL)."
+    )
+    var lifecycleInterval: Int =
+        env("LOCALOSS_LIFECYCLE_INTERVAL").flatMap(Int.init) ?? Configuration().lifecycleInterval
+
+    @Option(
+        help:
+            "Load a folder tree at start: first-level folders become buckets, files below them objects keyed by their relative path; same names are overwritten (env LOCALOSS_SEED_DIR)."
+    )
+    var seedDir: String?
+
     @Flag(help: "fsync files and directories before committing metadata (env LOCALOSS_DURABLE=1).")
     var durable: Bool = env("LOCALOSS_DURABLE") == "1"
 
@@ -129,6 +142,10 @@ struct Serve: ParsableCommand {
     var logLevel: String = env("LOCALOSS_LOG_LEVEL") ?? "info"
 
     func run() throws {
+        // Optional options take their environment fallback here (ArgumentParser deprecates defaults on them).
+        let adminToken = adminToken ?? env("LOCALOSS_ADMIN_TOKEN")
+        let deterministic = deterministic ?? env("LOCALOSS_DETERMINISTIC")
+        let seedDir = seedDir ?? env("LOCALOSS_SEED_DIR")
         // SIGINT and SIGTERM are blocked before any thread starts (threads inherit the mask) and taken with sigwait
         // below: a signal that arrives at any moment, even right after the banner, stays pending until then.
         var stopSignals = sigset_t()
@@ -168,6 +185,8 @@ struct Serve: ParsableCommand {
         configuration.maxClockSkew = maxSkew
         configuration.region = region
         configuration.adminToken = adminToken
+        guard lifecycleInterval >= 0 else { throw ValidationError("--lifecycle-interval must be 0 or more seconds") }
+        configuration.lifecycleInterval = lifecycleInterval
         guard journalSize >= 0 else { throw ValidationError("--journal-size must be 0 or more") }
         configuration.journalSize = journalSize
         if let deterministic, deterministic.isEmpty {
@@ -177,6 +196,7 @@ struct Serve: ParsableCommand {
         guard minPartSize >= 0 else { throw ValidationError("--min-part-size must be 0 or more bytes") }
         configuration.minimumPartSize = minPartSize
         configuration.faultRules = faults
+        configuration.seedDirectory = seedDir.flatMap { $0.isEmpty ? nil : $0 }
         for text in credentials { configuration.extraCredentials.merge(try Credentials.parse(text)) { $1 } }
         if let credentialsFile = credentialsFile ?? env("LOCALOSS_CREDENTIALS_FILE") {
             let text = try String(contentsOfFile: credentialsFile, encoding: .utf8)

@@ -113,11 +113,11 @@ import Testing
     }
 
     @Test func notImplementedNamesTheSubresourceAndMethodNotAllowedListsTheMethods() throws {
-        guard case .unimplemented(let request) = try Self.classify("DELETE", "/b1b/k?tagging") else {
-            Issue.record("DELETE ?tagging was not refused")
+        guard case .unimplemented(let request) = try Self.classify("DELETE", "/b1b/k?live") else {
+            Issue.record("DELETE ?live was not refused")
             return
         }
-        #expect(request.feature == "tagging")
+        #expect(request.feature == "live")
         #expect(request.key?.value == "k")
         do throws(OSSError) {
             _ = try Self.classify("POST", "/b1b/?lifecycle")

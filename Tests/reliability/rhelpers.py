@@ -306,7 +306,8 @@ def assert_serving(port, bucket=None, tries=3):
 # ---------------------------------------------------------------- data directory inspection
 
 def inspect_data_dir(data_dir):
-    """{tmp: [names], blobs: {name: size} (files and inline rows), misplaced: [paths], refs: [(table, blob, size)]} — server must be stopped."""
+    """{tmp: [names], blobs: {name: size} (files and inline rows), misplaced: [paths], refs: [(table, blob, size)],
+    snapshot_refs: the same from snapshot tables} — server must be stopped."""
     data_dir = str(data_dir)
     tmp_dir = os.path.join(data_dir, "tmp")
     blobs_dir = os.path.join(data_dir, "blobs")
@@ -334,16 +335,29 @@ def inspect_data_dir(data_dir):
         for table in ("extents", "parts"):
             for blob, size in con.execute("SELECT blob, size FROM %s" % table):
                 refs.append((table, blob, size))
+        # Named snapshots (schema 6) copy rows and name the same blobs: references too, which keep blobs alive.
+        snapshot_refs = []
+        has_snapshots = con.execute("SELECT 1 FROM sqlite_master WHERE name = 'snapshots'").fetchone()
+        if has_snapshots:
+            for table in ("snapshot_extents", "snapshot_parts"):
+                for blob, size in con.execute("SELECT blob, size FROM %s" % table):
+                    snapshot_refs.append((table, blob, size))
         counts = {t: con.execute("SELECT COUNT(*) FROM %s" % t).fetchone()[0]
                   for t in ("buckets", "objects", "uploads", "parts", "extents")}
         dangling = con.execute("SELECT COUNT(*) FROM parts WHERE upload_id NOT IN (SELECT upload_id FROM uploads)"
                                ).fetchone()[0]
         dangling += con.execute("SELECT COUNT(*) FROM extents WHERE object_id NOT IN (SELECT id FROM objects)"
                                 ).fetchone()[0]
+        if has_snapshots:
+            for table in ("snapshot_buckets", "snapshot_objects", "snapshot_extents", "snapshot_uploads",
+                          "snapshot_parts"):
+                dangling += con.execute("SELECT COUNT(*) FROM %s WHERE snapshot NOT IN (SELECT name FROM snapshots)"
+                                        % table).fetchone()[0]
         integrity = con.execute("PRAGMA quick_check").fetchone()[0]
     finally:
         con.close()
-    return {"tmp": tmp, "blobs": blobs, "misplaced": misplaced, "refs": refs, "counts": counts,
+    return {"tmp": tmp, "blobs": blobs, "misplaced": misplaced, "refs": refs, "snapshot_refs": snapshot_refs,
+            "counts": counts,
             "dangling_rows": dangling, "integrity": integrity}
 
 
@@ -363,11 +377,11 @@ def data_dir_violations(data_dir):
     dup = [b for b, c in seen.items() if c > 1]
     if dup:
         v.append("blob referenced by more than one row: %r" % dup[:5])
-    referenced = set(seen)
+    referenced = set(seen) | {b for _, b, _ in st["snapshot_refs"]}
     orphans = sorted(set(st["blobs"]) - referenced)
     if orphans:
         v.append("%d unreferenced blob(s) in blobs/: %r" % (len(orphans), orphans[:5]))
-    for table, blob, size in st["refs"]:
+    for table, blob, size in st["refs"] + st["snapshot_refs"]:
         if blob not in st["blobs"]:
             v.append("%s row references missing blob %s" % (table, blob))
         elif st["blobs"][blob] != size:

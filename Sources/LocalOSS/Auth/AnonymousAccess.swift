@@ -7,9 +7,14 @@ struct AnonymousAccess {
     let objectACL: (_ bucket: String, _ key: String) throws -> CannedACL?
     /// Looks up a bucket's ACL: nil when the bucket does not exist.
     let bucketACL: (_ bucket: String) throws -> CannedACL?
+    /// The target key of a symlink, nil for any other object: reading through a link needs the right to read both
+    /// (PutSymlink reference).
+    var symlinkTarget: (_ bucket: String, _ key: String) throws -> String? = { _, _ in nil }
 
     enum Need {
         case readObject(ObjectAddress)
+        /// GetObject and HeadObject, which follow a symlink to its target.
+        case readThroughLink(ObjectAddress)
         case writeObject(ObjectAddress)
         /// CopyObject and UploadPartCopy: write the target, read the source.
         case copyObject(ObjectAddress, source: CopySource)
@@ -28,6 +33,12 @@ struct AnonymousAccess {
         case .readObject(let address):
             if try canRead(address.bucket.value, address.key.value, bucketACL) { return }
             throw Self.deniedObject
+        case .readThroughLink(let address):
+            let (bucket, key) = (address.bucket.value, address.key.value)
+            guard try canRead(bucket, key, bucketACL) else { throw Self.deniedObject }
+            if let target = try symlinkTarget(bucket, key), !(try canRead(bucket, target, bucketACL)) {
+                throw Self.deniedObject
+            }
         case .writeObject(let address):
             if try canWrite(address, bucketACL) { return }
             throw Self.deniedObject
@@ -67,7 +78,8 @@ struct AnonymousAccess {
     static func need(of operation: Operation) -> Need {
         switch operation {
         case .preflight: .none
-        case .getObject(let address), .headObject(let address), .getObjectMeta(let address): .readObject(address)
+        case .getObject(let address), .headObject(let address): .readThroughLink(address)
+        case .getObjectMeta(let address): .readObject(address)
         case .putObject(let address), .appendObject(let address), .deleteObject(let address),
             .initiateMultipartUpload(let address), .uploadPart(let address, _, _),
             .completeMultipartUpload(let address, _), .abortMultipartUpload(let address, _),
@@ -77,12 +89,15 @@ struct AnonymousAccess {
             .copyObject(address, source: source)
         case .listObjects, .listMultipartUploads, .headBucket: .listBucket
         case .deleteMultipleObjects: .writeBucket
-        case .getObjectACL, .putObjectACL: .manageObject
+        case .getObjectACL, .putObjectACL, .getObjectTagging, .putObjectTagging, .deleteObjectTagging: .manageObject
+        case .getSymlink(let address): .readObject(address)
+        case .putSymlink(let address): .writeObject(address)
         case .unimplemented(let request): request.key == nil ? .manageBucket : .manageObject
         case .listBuckets, .createBucket, .deleteBucket, .getBucketInfo, .getBucketLocation, .getBucketACL,
             .putBucketACL, .listLiveChannels, .getBucketConfiguration, .putBucketConfiguration,
-            .deleteBucketConfiguration, .getBucketStat, .getBucketPolicyStatus, .describeRegions,
-            .getUserQoSInfo, .getPublicAccessBlock, .putPublicAccessBlock, .deletePublicAccessBlock:
+            .deleteBucketConfiguration, .getBucketTags, .putBucketTags, .deleteBucketTags, .getBucketStat,
+            .getBucketPolicyStatus, .describeRegions, .getUserQoSInfo, .getPublicAccessBlock, .putPublicAccessBlock,
+            .deletePublicAccessBlock:
             .manageBucket
         }
     }

@@ -3,13 +3,17 @@ import Foundation
 /// `GET /_localoss/clock` and `POST /_localoss/clock`: read, offset, set, advance and freeze the server's clock.
 struct ClockEndpoints {
     let clock: ServerClock
+    /// Run after every change, before the reply: what the clock drives (lifecycle rules) catches up first, so a
+    /// test that advances the clock sees the effect when the call returns.
+    var afterChange: @Sendable () -> Void = {}
 
     var routes: [ControlRoute] {
         [
             ControlRoute("GET", "clock") { [clock] _ in ControlReply(json: ClockState(clock.state)) },
-            ControlRoute("POST", "clock") { [clock] request in
+            ControlRoute("POST", "clock") { [clock, afterChange] request in
                 let change = try ClockChange.decode(request)
                 change.apply(to: clock)
+                afterChange()
                 return ControlReply(json: ClockState(clock.state))
             },
         ]

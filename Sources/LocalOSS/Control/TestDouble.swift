@@ -15,18 +15,24 @@ final class TestDouble: Sendable {
     let observer: RequestObserver
     /// Read at scrape time: open connections and what the store holds.
     let gauges: @Sendable () -> ScrapeGauges
+    /// Applies lifecycle rules on the clock (`/_localoss/lifecycle/run`, and after every clock change).
+    let lifecycle: LifecycleSweeper?
+    /// Reset, snapshots and restore of the stored state (`/_localoss/reset`, `/_localoss/snapshots`).
+    let state: StateStore?
 
     init(
         dataDirectory: String, clock: ServerClock = ServerClock(),
         observer: RequestObserver? = nil,
         gauges: @escaping @Sendable () -> ScrapeGauges = { ScrapeGauges(openConnections: 0) },
-        faults: [FaultRule] = []
+        faults: [FaultRule] = [], lifecycle: LifecycleSweeper? = nil, state: StateStore? = nil
     ) {
+        self.state = state
         self.dataDirectory = dataDirectory
         self.clock = clock
         self.observer = observer ?? RequestObserver(clock: clock, journal: RequestJournal())
         self.gauges = gauges
         self.faults = FaultRules(faults)
+        self.lifecycle = lifecycle
     }
 
     /// Every endpoint of the control plane. Each capability adds its rows here.
@@ -36,8 +42,15 @@ final class TestDouble: Sendable {
                 ControlReply(
                     json: Health(status: "ok", version: version, dataDir: dataDirectory, uptimeSeconds: uptime))
             }
-        ] + ObservationEndpoints(observer: observer, gauges: gauges).routes + ClockEndpoints(clock: clock).routes
-            + faults.routes
+        ] + ObservationEndpoints(observer: observer, gauges: gauges).routes
+            + ClockEndpoints(clock: clock, afterChange: { [lifecycle] in lifecycle?.sweep() }).routes
+            + faults.routes + lifecycleRoutes + (state.map { StateEndpoints(state: $0).routes } ?? [])
+    }
+
+    /// `POST /_localoss/lifecycle/run`: one sweep now; the reply counts what it changed.
+    private var lifecycleRoutes: [ControlRoute] {
+        guard let lifecycle else { return [] }
+        return [ControlRoute("POST", "lifecycle/run") { _ in ControlReply(json: lifecycle.sweep()) }]
     }
 
     var uptime: Double { Double(HTTPDate.monotonicMilliseconds() - startedAt) / 1000 }

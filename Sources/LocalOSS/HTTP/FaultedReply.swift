@@ -19,7 +19,8 @@ enum ReplyFault: Sendable {
 }
 
 /// Writes a reply that a fault rule changes. Object bodies go through memory here rather than `sendfile`, so that
-/// a byte can be flipped and the pace kept; this is only ever done for faulted replies.
+/// a byte can be flipped and the pace kept; this is only ever done for faulted replies and for downloads with an
+/// `x-oss-traffic-limit` (which are paced like a `throttle` fault).
 struct FaultedReply {
     enum Outcome: Equatable {
         /// Written; the connection goes on as after any reply.

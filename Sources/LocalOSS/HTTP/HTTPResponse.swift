@@ -9,7 +9,8 @@ struct HTTPResponse {
     var status: Int
     var headers = HTTPHeaders()
     var body: ResponseBody = .empty
-    /// Set when a fault rule changes how the reply goes out (see `FaultedReply`); nil for every other reply.
+    /// Set when a fault rule changes how the reply goes out (see `FaultedReply`), or to pace a GET sent with
+    /// `x-oss-traffic-limit` (`TrafficLimit`); nil for every other reply.
     var fault: ReplyFault?
 
     init(status: Int, headers: HTTPHeaders = HTTPHeaders(), body: ResponseBody = .empty) {

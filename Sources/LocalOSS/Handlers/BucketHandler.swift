@@ -15,7 +15,9 @@ struct BucketHandler {
             throw OSSError.invalidArgument(
                 "The prefix of a bucket listing must be part of a valid bucket name.", name: "prefix", value: prefix)
         }
-        var buckets = try objects.listBuckets(prefix: prefix, marker: marker, limit: maxKeys + 1)
+        // `tag-key` (with `tag-value`) keeps the buckets carrying that tag (oss2 `list_buckets`, pyv2 ListBuckets).
+        let tag = context.query.nonEmpty("tag-key").map { (key: $0, value: context.query["tag-value"]) }
+        var buckets = try objects.listBuckets(prefix: prefix, marker: marker, limit: maxKeys + 1, tag: tag)
         let isTruncated = buckets.count > maxKeys
         if isTruncated { buckets.removeLast() }
         var xml = XMLWriter()

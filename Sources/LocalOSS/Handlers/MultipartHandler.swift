@@ -14,7 +14,8 @@ struct MultipartHandler {
             // Initiate that sent one); the object's ACL is set by CompleteMultipartUpload's x-oss-object-acl.
             acl: .default,
             forbidOverwrite: context.bool("x-oss-forbid-overwrite"),
-            sequential: context.query.has("sequential"))
+            sequential: context.query.has("sequential"),
+            tags: try TaggingDocument.objectTags(header: context.headers["x-oss-tagging"]) ?? [])
         _ = try context.smallBody(limit: 64 * 1024)
         let upload = try multipart.initiate(address, options: options)
         var xml = XMLWriter()
@@ -35,6 +36,7 @@ struct MultipartHandler {
         if context.body.framing == .empty, !context.headers.contains("Content-Length") {
             throw OSSError(.missingContentLength, "You must provide the Content-Length HTTP header.")
         }
+        try TrafficLimit.applyToBody(context)
         let stored = try multipart.uploadPart(
             address, uploadID: uploadID, part: part, body: context.body, expected: try context.expectedDigests())
         var headers = HTTPHeaders()
@@ -47,6 +49,8 @@ struct MultipartHandler {
     func uploadPartCopy(
         _ address: ObjectAddress, uploadID: String, part: PartNumber, source: CopySource, _ context: RequestContext
     ) throws -> HTTPResponse {
+        // The copy moves bytes between local files, never over the client's connection: only validated.
+        _ = try TrafficLimit.parse(context)
         let rangeHeader = context.headers["x-oss-copy-source-range"]
         let stored = try multipart.uploadPartCopy(
             address, uploadID: uploadID, part: part, source: source,

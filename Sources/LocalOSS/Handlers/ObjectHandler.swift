@@ -10,11 +10,13 @@ struct ObjectHandler {
         if context.body.framing == .empty, !context.headers.contains("Content-Length") {
             throw OSSError(.missingContentLength, "You must provide the Content-Length HTTP header.")
         }
+        try TrafficLimit.applyToBody(context)
         let options = ObjectStore.PutOptions(
             metadata: try ObjectMetadata.from(context.headers), expected: try context.expectedDigests(),
             acl: try CannedACL(header: context.headers["x-oss-object-acl"], allowDefault: true),
             storageClass: try StorageClass.parse(header: context.headers["x-oss-storage-class"]),
-            forbidOverwrite: context.bool("x-oss-forbid-overwrite"))
+            forbidOverwrite: context.bool("x-oss-forbid-overwrite"),
+            tags: try TaggingDocument.objectTags(header: context.headers["x-oss-tagging"]) ?? [])
         let object = try objects.putObject(address, body: context.body, options: options)
         var headers = HTTPHeaders()
         headers.add("ETag", object.etag)
@@ -33,10 +35,12 @@ struct ObjectHandler {
         let replacement = MetadataReplacement(
             metadata: try ObjectMetadata.from(context.headers),
             hasContentType: !(context.headers["Content-Type"] ?? "").isEmpty)
+        // A copy moves no bytes here, so a traffic limit is only validated.
+        _ = try TrafficLimit.parse(context)
         let options = ObjectStore.CopyOptions(
             replacement: directive == "REPLACE" ? replacement : nil,
             acl: try CannedACL(header: context.headers["x-oss-object-acl"], allowDefault: true),
-            forbidOverwrite: context.bool("x-oss-forbid-overwrite"))
+            forbidOverwrite: context.bool("x-oss-forbid-overwrite"), tags: try Self.copiedTags(context))
         let object = try objects.copyObject(from: source, to: address, options: options) { source in
             try MultipartHandler.checkCopyConditions(source, context.headers)
         }
@@ -59,10 +63,14 @@ struct ObjectHandler {
         let acl = try context.headers["x-oss-object-acl"].map { header throws(OSSError) in
             try CannedACL(header: header, allowDefault: true)
         }
+        try TrafficLimit.applyToBody(context)
+        // Only the append that creates the object reads x-oss-tagging; later ones ignore it, even when it is invalid
+        // (oss2's suite appends with 15 tags after the first append and expects success).
+        let tags = position == 0 ? try TaggingDocument.objectTags(header: context.headers["x-oss-tagging"]) ?? [] : []
         let object = try objects.appendObject(
             address, position: position, body: context.body, expected: try context.expectedDigests(),
             metadata: try ObjectMetadata.from(context.headers), acl: acl,
-            storageClass: try StorageClass.parse(header: context.headers["x-oss-storage-class"]))
+            storageClass: try StorageClass.parse(header: context.headers["x-oss-storage-class"]), tags: tags)
         var headers = HTTPHeaders()
         headers.add("ETag", object.etag)
         headers.add("x-oss-next-append-position", String(object.size))
@@ -104,6 +112,7 @@ struct ObjectHandler {
     }
 
     func getObject(_ address: ObjectAddress, _ context: RequestContext) throws -> HTTPResponse {
+        let trafficLimit = try TrafficLimit.parse(context)
         var notModified: HTTPResponse?
         var range: Range<Int64>?
         let (object, reader) = try objects.openObject(address) { object in
@@ -123,17 +132,21 @@ struct ObjectHandler {
             headers.remove("x-oss-hash-crc64ecma")
         }
         try Self.applyResponseOverrides(context.query, to: &headers)
-        return HTTPResponse(status: status, headers: headers, body: .object(reader))
+        var response = HTTPResponse(status: status, headers: headers, body: .object(reader))
+        TrafficLimit.apply(trafficLimit, to: &response)
+        return response
     }
 
     func headObject(_ address: ObjectAddress, _ context: RequestContext) throws -> HTTPResponse {
-        let object = try objects.object(address)
+        let object = try objects.readableObject(address)
         if let notModified = try Self.evaluateConditions(object, context.headers) { return notModified }
         var headers = Self.objectHeaders(object)
         headers.add("Content-Length", String(object.size))
         return HTTPResponse(status: 200, headers: headers)
     }
 
+    /// OSS's GetObjectMeta reference lists only these headers (no `x-oss-object-type`), and for a symlink they are
+    /// the link's own: the link is not followed.
     func getObjectMeta(_ address: ObjectAddress) throws -> HTTPResponse {
         let object = try objects.object(address)
         var headers = HTTPHeaders()
@@ -172,6 +185,7 @@ struct ObjectHandler {
         headers.add("x-oss-hash-crc64ecma", String(object.crc64))
         if let md5 = object.contentMD5 { headers.add("Content-MD5", md5) }
         if object.type == .appendable { headers.add("x-oss-next-append-position", String(object.size)) }
+        if object.tagCount > 0 { headers.add("x-oss-tagging-count", String(object.tagCount)) }
         for pair in object.metadata.headers where pair.count == 2 { headers.add(pair[0], pair[1]) }
         return headers
     }

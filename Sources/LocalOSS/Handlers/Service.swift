@@ -51,10 +51,13 @@ final class Service: Sendable {
         var fault: FiredFault?
         // The bucket whose CORS rules may add headers to the reply, once the operation is known.
         var corsBucket: String?
+        // The object whose lifecycle expiry a GET or HEAD reports.
+        var expiringObject: (bucket: String, key: String)?
         do {
             let operation = try router.classify(head, query: query)
             operationName = operation.name
             corsBucket = operation.decoratedByCORS ? operation.resource.bucket : nil
+            expiringObject = operation.showsExpiration
             observation?.routed(operation)
             fault = faults?.fire(for: FaultSubject(operation, method: head.method))
             if let preempted = try fault?.beforeRunning(body: body) {
@@ -74,6 +77,9 @@ final class Service: Sendable {
                 requestID: requestID, host: context.host, isHead: head.method == "HEAD")
         }
         // A faulted request is always logged, with its rule: a test that sees something odd can tell why.
+        if let (bucket, key) = expiringObject {
+            ExpirationHeader(objects: objects).decorate(&response, bucket: bucket, key: key)
+        }
         if let bucket = corsBucket {
             CORSResponder(objects: objects).decorate(
                 &response, bucket: bucket, method: head.method, origin: head.headers["Origin"])
@@ -108,14 +114,44 @@ final class Service: Sendable {
         let head = context.head
         let verdict = try authenticator.authenticate(
             SignedRequest(method: head.method, headers: head.headers, query: context.query, bucket: bucket, key: key))
-        if verdict.isAnonymous {
-            let access = AnonymousAccess(
-                objectACL: { [objects] bucket, key in try objects.objectACL(bucket: bucket, key: key) },
-                bucketACL: { [objects] bucket in try objects.existingBucket(bucket)?.acl })
-            try access.authorize(operation, bucketACL: bucketRecord?.acl)
-        }
+        // Only GETs of an existing bucket can be website requests (a bucket being made has no rules yet).
+        let website =
+            try bucketRecord.flatMap { head.method == "GET" ? try WebsiteRouting.rules(of: $0.name, objects) : nil }
+            .map { WebsiteRouting(objects: objects, rules: $0) }
+        let operation =
+            try website?.rewrite(operation, anonymous: verdict.isAnonymous, method: head.method, query: context.query)
+            ?? operation
+        var access = AnonymousAccess(
+            objectACL: { [objects] bucket, key in try objects.objectACL(bucket: bucket, key: key) },
+            bucketACL: { [objects] bucket in try objects.existingBucket(bucket)?.acl })
+        access.symlinkTarget = { [objects] bucket, key in try objects.symlinkTarget(bucket: bucket, key: key) }
+        if verdict.isAnonymous { try access.authorize(operation, bucketACL: bucketRecord?.acl) }
         context.expectedSHA256 = verdict.payloadSHA256
-        return try dispatch(operation, context)
+        if let bucket, key != nil, head.headers["Authorization"] == nil { try checkReferer(bucket: bucket, head) }
+        do {
+            return try dispatch(operation, context)
+        } catch let error as OSSError where error.code == .noSuchKey {
+            // A website answers a missing key with its redirect, index or error document.
+            guard let website, case .getObject(let address) = operation else { throw error }
+            let readable: (ObjectAddress) throws -> Bool = { address in
+                guard verdict.isAnonymous else { return true }
+                return (try? access.authorize(.getObject(address), bucketACL: bucketRecord?.acl)) != nil
+            }
+            let answer = try website.missing(address, readable: readable) { address in
+                try dispatch(.getObject(address), context)
+            }
+            guard let answer else { throw error }
+            return answer
+        }
+    }
+
+    /// Hotlink protection: object requests without an `Authorization` header (anonymous, presigned) must pass the
+    /// bucket's referer rules, if it has any.
+    private func checkReferer(bucket: String, _ head: HTTPRequestHead) throws {
+        guard let document = try objects.configurations.document(RefererPolicy.subresource, bucket: bucket),
+            let policy = RefererPolicy(document: document)
+        else { return }
+        if let refusal = policy.refusal(referer: head.headers["Referer"]) { throw refusal }
     }
 
     private func dispatch(_ operation: Operation, _ context: RequestContext) throws -> HTTPResponse {
@@ -171,6 +207,14 @@ final class Service: Sendable {
             return try multipartHandler.abort(address, uploadID: uploadID)
         case .listParts(let address, let uploadID):
             return try multipartHandler.listParts(address, uploadID: uploadID, context)
+        case .getBucketTags(let bucket): return try buckets.getBucketTags(bucket)
+        case .putBucketTags(let bucket): return try buckets.putBucketTags(bucket, context)
+        case .deleteBucketTags(let bucket): return try buckets.deleteBucketTags(bucket, context)
+        case .getObjectTagging(let address): return try objectHandler.getObjectTagging(address, context)
+        case .putObjectTagging(let address): return try objectHandler.putObjectTagging(address, context)
+        case .deleteObjectTagging(let address): return try objectHandler.deleteObjectTagging(address, context)
+        case .putSymlink(let address): return try objectHandler.putSymlink(address, context)
+        case .getSymlink(let address): return try objectHandler.getSymlink(address, context)
         case .preflight(let bucket, _): return try CORSResponder(objects: objects).preflight(bucket: bucket, context)
         case .unimplemented(let request):
             throw OSSError(
@@ -205,6 +249,14 @@ extension Operation {
         }
     }
 
+    /// GET and HEAD tell when a lifecycle rule will expire the object.
+    var showsExpiration: (bucket: String, key: String)? {
+        switch self {
+        case .getObject(let address), .headObject(let address): (address.bucket.value, address.key.value)
+        default: nil
+        }
+    }
+
     /// PutBucket is the one bucket-level operation whose bucket need not exist yet.
     var createsBucket: Bool {
         if case .createBucket = self { return true }
@@ -214,10 +266,9 @@ extension Operation {
     /// Operations whose handler reads (and digests) the request body; the others must arrive without one.
     var readsBodyItself: Bool {
         switch self {
-        case .createBucket, .putObject, .appendObject, .putBucketConfiguration, .putPublicAccessBlock,
-            .deleteMultipleObjects,
-            .initiateMultipartUpload, .uploadPart,
-            .completeMultipartUpload:
+        case .createBucket, .putObject, .appendObject, .putBucketConfiguration, .deleteMultipleObjects,
+            .initiateMultipartUpload, .uploadPart, .completeMultipartUpload, .putObjectTagging, .putBucketTags,
+            .putPublicAccessBlock:
             true
         default: false
         }

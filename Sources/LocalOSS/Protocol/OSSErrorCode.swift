@@ -25,6 +25,8 @@ enum OSSErrorCode: String, Sendable {
     case invalidPart = "InvalidPart"
     case invalidPartOrder = "InvalidPartOrder"
     case invalidRange = "InvalidRange"
+    case invalidTag = "InvalidTag"
+    case invalidTargetType = "InvalidTargetType"
     case keyTooLong = "KeyTooLong"
     case malformedXML = "MalformedXML"
     case methodNotAllowed = "MethodNotAllowed"
@@ -43,6 +45,7 @@ enum OSSErrorCode: String, Sendable {
     case resourceGroupIdPreCheckError = "ResourceGroupIdPreCheckError"
     case noSuchUpload = "NoSuchUpload"
     case notImplemented = "NotImplemented"
+    case notSymlink = "NotSymlink"
     case objectNotAppendable = "ObjectNotAppendable"
     case positionNotEqualToLength = "PositionNotEqualToLength"
     case preconditionFailed = "PreconditionFailed"
@@ -51,6 +54,8 @@ enum OSSErrorCode: String, Sendable {
     case requestTimeTooSkewed = "RequestTimeTooSkewed"
     case serviceUnavailable = "ServiceUnavailable"
     case signatureDoesNotMatch = "SignatureDoesNotMatch"
+    /// A symlink whose target is missing. OSS documents only the EC (0026-00000012); the code is S3-like.
+    case symlinkTargetNotExist = "SymlinkTargetNotExist"
 
     var status: Int {
         switch self {
@@ -64,8 +69,9 @@ enum OSSErrorCode: String, Sendable {
         case .methodNotAllowed: 405
         case .missingContentLength: 411
         case .noSuchBucket, .noSuchKey, .noSuchUpload, .noSuchCORSConfiguration,
-            .noSuchTransferAccelerationConfiguration, .noSuchLifecycle, .noSuchWebsiteConfiguration,
-            .noSuchBucketPolicy, .noSuchServerSideEncryptionRule, .noSuchOverwriteConfiguration, .noSuchRegion:
+            .noSuchTransferAccelerationConfiguration, .symlinkTargetNotExist, .noSuchLifecycle,
+            .noSuchWebsiteConfiguration, .noSuchBucketPolicy, .noSuchServerSideEncryptionRule,
+            .noSuchOverwriteConfiguration, .noSuchRegion:
             404
         case .preconditionFailed: 412
         case .invalidRange: 416
@@ -92,6 +98,8 @@ enum OSSErrorCode: String, Sendable {
         case .malformedXML: "0016-00000608"
         case .positionNotEqualToLength: "0026-00000016"
         case .objectNotAppendable: "0026-00000015"
+        case .symlinkTargetNotExist: "0026-00000012"
+        case .invalidTargetType: "0026-00000011"
         default: "0000-00000000"
         }
     }

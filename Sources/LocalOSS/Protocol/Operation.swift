@@ -39,6 +39,9 @@ enum Operation: Sendable {
     case getBucketConfiguration(BucketName, BucketConfigurationKind)
     case putBucketConfiguration(BucketName, BucketConfigurationKind)
     case deleteBucketConfiguration(BucketName, BucketConfigurationKind)
+    case getBucketTags(BucketName)
+    case putBucketTags(BucketName)
+    case deleteBucketTags(BucketName)
     /// Computed, not stored: GetBucketStat, GetBucketPolicyStatus, DescribeRegions (`nil`: every region).
     case getBucketStat(BucketName)
     case getBucketPolicyStatus(BucketName)
@@ -58,6 +61,11 @@ enum Operation: Sendable {
     case deleteObject(ObjectAddress)
     case getObjectACL(ObjectAddress)
     case putObjectACL(ObjectAddress)
+    case getObjectTagging(ObjectAddress)
+    case putObjectTagging(ObjectAddress)
+    case deleteObjectTagging(ObjectAddress)
+    case putSymlink(ObjectAddress)
+    case getSymlink(ObjectAddress)
 
     case initiateMultipartUpload(ObjectAddress)
     case uploadPart(ObjectAddress, uploadID: String, part: PartNumber)
@@ -87,6 +95,14 @@ enum Operation: Sendable {
         case .getBucketConfiguration(_, let kind): "Get" + kind.operationStem
         case .putBucketConfiguration(_, let kind): "Put" + kind.operationStem
         case .deleteBucketConfiguration(_, let kind): "Delete" + kind.operationStem
+        case .getBucketTags: "GetBucketTags"
+        case .putBucketTags: "PutBucketTags"
+        case .deleteBucketTags: "DeleteBucketTags"
+        case .getObjectTagging: "GetObjectTagging"
+        case .putObjectTagging: "PutObjectTagging"
+        case .deleteObjectTagging: "DeleteObjectTagging"
+        case .putSymlink: "PutSymlink"
+        case .getSymlink: "GetSymlink"
         case .getBucketStat: "GetBucketStat"
         case .getBucketPolicyStatus: "GetBucketPolicyStatus"
         case .describeRegions: "DescribeRegions"
@@ -127,6 +143,7 @@ extension Operation {
             .listObjects(let bucket, _), .listMultipartUploads(let bucket), .deleteMultipleObjects(let bucket),
             .listLiveChannels(let bucket), .getBucketConfiguration(let bucket, _),
             .putBucketConfiguration(let bucket, _), .deleteBucketConfiguration(let bucket, _),
+            .getBucketTags(let bucket), .putBucketTags(let bucket), .deleteBucketTags(let bucket),
             .getBucketStat(let bucket), .getBucketPolicyStatus(let bucket):
             (bucket.value, nil)
         case .putObject(let address), .copyObject(let address, _), .appendObject(let address), .getObject(let address),
@@ -134,7 +151,9 @@ extension Operation {
             .deleteObject(let address), .getObjectACL(let address), .putObjectACL(let address),
             .initiateMultipartUpload(let address), .uploadPart(let address, _, _),
             .uploadPartCopy(let address, _, _, _),
-            .completeMultipartUpload(let address, _), .abortMultipartUpload(let address, _), .listParts(let address, _):
+            .completeMultipartUpload(let address, _), .abortMultipartUpload(let address, _), .listParts(let address, _),
+            .getObjectTagging(let address), .putObjectTagging(let address), .deleteObjectTagging(let address),
+            .putSymlink(let address), .getSymlink(let address):
             (address.bucket.value, address.key.value)
         case .preflight(let bucket, let key): (bucket.value, key?.value)
         case .unimplemented(let request): (request.bucket?.value, request.key?.value)

@@ -30,6 +30,8 @@ public enum FaultInjection {
         case abortCommitted = "abort-committed"
         /// A PutObject row is committed; the replaced object's files not unlinked yet.
         case objectCommitted = "object-committed"
+        /// A reset, restore or snapshot deletion committed; the files it freed not unlinked yet.
+        case stateCommitted = "state-committed"
     }
 
     private static let target: (point: String, count: Int)? = {

@@ -47,6 +47,11 @@ public struct Configuration: Sendable {
     /// Fault rules in force from the start, as JSON: each text one rule object or an array of them (the bodies
     /// `POST /_localoss/faults` takes).
     public var faultRules: [String] = []
+    /// Seconds between lifecycle sweeps (OSS: daily); 0 runs them only on `/_localoss/lifecycle/run` and when the
+    /// control plane's clock changes.
+    public var lifecycleInterval = 60
+    /// A folder tree loaded at start (`--seed-dir`): first-level folders become buckets, the files below objects.
+    public var seedDirectory: String?
     /// Bytes read from the socket per chunk of a body.
     public var bodyChunkSize = 1 << 20
 

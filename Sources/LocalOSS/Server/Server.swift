@@ -22,6 +22,8 @@ public final class Server: @unchecked Sendable {
     private let metadata: MetadataStore
     private let blobs: BlobStore
     private let connections = ConnectionRegistry()
+    /// Applies the buckets' lifecycle rules every `--lifecycle-interval` seconds once started.
+    private let lifecycle: LifecycleSweeper
     private var listener: Int32 = -1
     private let bodyBuffers: BodyBufferPool
     private let tls: TLSContext?
@@ -85,11 +87,14 @@ public final class Server: @unchecked Sendable {
             }
         }
         let observer = RequestObserver(clock: clock, journal: RequestJournal(capacity: configuration.journalSize))
+        let lifecycle = LifecycleSweeper(objects: objects, multipart: multipart, clock: clock, logger: logger)
+        self.lifecycle = lifecycle
         let testDouble = TestDouble(
             dataDirectory: configuration.dataDirectory, clock: clock, observer: observer,
             gauges: { [connections] in
                 ScrapeGauges(openConnections: connections.count, storage: try? objects.statistics())
-            }, faults: faults)
+            }, faults: faults, lifecycle: lifecycle,
+            state: try StateStore(metadata: metadata, blobs: blobs, clock: clock))
         let controlPlane = ControlPlane(
             routes: testDouble.routes,
             access: ControlAccess(token: configuration.adminToken, listenHost: configuration.host), router: router)
@@ -110,6 +115,7 @@ public final class Server: @unchecked Sendable {
                     "start-up sweep removed \(report.temporaryFiles) unfinished and \(report.orphanedBlobs) orphaned files"
                 )
             }
+            if let seed = configuration.seedDirectory { try loadSeed(seed) }
         } catch {
             close(listener)
             listener = -1
@@ -122,6 +128,9 @@ public final class Server: @unchecked Sendable {
         }
         port = withUnsafePointer(to: &address) { pointer in
             pointer.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { Int(UInt16(bigEndian: $0.pointee.sin_port)) }
+        }
+        if configuration.lifecycleInterval > 0, !lifecycle.start(every: configuration.lifecycleInterval) {
+            logger.warning("cannot start the lifecycle thread; rules run on /_localoss/lifecycle/run and clock changes")
         }
         do {
             let refuser = try ConnectionRefuser(startThread: DetachedThread.start, dates: service.dates)
@@ -146,6 +155,15 @@ public final class Server: @unchecked Sendable {
         }
     }
 
+    /// `--seed-dir`: after the sweep (the seed's blobs are then never taken for orphans), before the first request.
+    private func loadSeed(_ directory: String) throws {
+        let summary = try SeedDirectory(objects: service.objects).load(directory)
+        for warning in summary.warnings { logger.warning("seed: \(warning)") }
+        logger.notice(
+            "seed: loaded \(summary.objects) objects (\(summary.bytes) bytes) into \(summary.buckets) buckets from \(directory)"
+        )
+    }
+
     public func stop() {
         let fd = listener
         guard fd >= 0 else { return }
@@ -158,6 +176,7 @@ public final class Server: @unchecked Sendable {
         workers?.stop()
         refuser?.stop()
         refuser = nil
+        lifecycle.stop()
         metadata.checkpoint()
         directoryLock = nil
     }

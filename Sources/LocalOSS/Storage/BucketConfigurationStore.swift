@@ -10,14 +10,20 @@ struct BucketConfigurationStore: Sendable {
 
     /// The document, or nil when the bucket has none (NoSuchBucket when the bucket does not exist).
     func document(_ name: String, bucket: String) throws -> String? {
-        let (cached, generation) = cache.lookup(bucket: bucket, name: name)
-        if let cached { return cached.document }
-        let document = try metadata.read { catalog in
+        try documents(of: bucket)[name]
+    }
+
+    /// Every configuration document of the bucket, by name: read together and cached together, as a request's
+    /// enforcement (CORS, referer, website, lifecycle) asks for several of them.
+    func documents(of bucket: String) throws -> [String: String] {
+        let (cached, generation) = cache.lookup(bucket: bucket)
+        if let cached { return cached }
+        let documents = try metadata.read { catalog in
             _ = try catalog.requireBucket(bucket)
-            return try catalog.configuration(bucket: bucket, name: name)
+            return try catalog.configurations(bucket: bucket)
         }
-        cache.store(document, bucket: bucket, name: name, ifStill: generation)
-        return document
+        cache.store(documents, bucket: bucket, ifStill: generation)
+        return documents
     }
 
     func setDocument(_ document: String, name: String, bucket: String) throws {
@@ -46,25 +52,25 @@ struct BucketConfigurationStore: Sendable {
         try metadata.write { try $0.setAccountConfiguration(name: name, document: document) }
     }
 
-    /// Documents by (bucket, name), nil meaning "none stored". A value read before a write committed is not kept
+    /// Each bucket's documents by name (an empty dictionary: none stored). A value read before a write committed is not kept
     /// once that write has invalidated the cache (`generation`). `MetadataStore` also invalidates it whenever the
     /// buckets table changes, so a bucket deleted and made again starts without the old documents.
     /// `@unchecked Sendable`: guarded by `lock`.
     final class DocumentCache: @unchecked Sendable {
-        struct Entry { let document: String? }
-
         private let lock = NSLock()
-        private var entries: [String: Entry] = [:]
+        private var entries: [String: [String: String]] = [:]
         private var generation: UInt64 = 0
 
-        func lookup(bucket: String, name: String) -> (Entry?, generation: UInt64) {
-            lock.withLock { (entries[bucket + "\u{0}" + name], generation) }
+        func lookup(bucket: String) -> ([String: String]?, generation: UInt64) {
+            lock.lock()
+            defer { lock.unlock() }
+            return (entries[bucket], generation)
         }
 
-        func store(_ document: String?, bucket: String, name: String, ifStill generation: UInt64) {
+        func store(_ documents: [String: String], bucket: String, ifStill generation: UInt64) {
             lock.withLock {
                 if entries.count >= 4096 { entries.removeAll() }
-                if self.generation == generation { entries[bucket + "\u{0}" + name] = Entry(document: document) }
+                if self.generation == generation { entries[bucket] = documents }
             }
         }
 

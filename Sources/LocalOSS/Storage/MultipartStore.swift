@@ -21,6 +21,8 @@ struct MultipartStore: Sendable {
         var forbidOverwrite: Bool
         /// `?sequential`: the completed object gets the Content-MD5 of its whole content.
         var sequential = false
+        /// `x-oss-tagging`, validated at Initiate and given to the object at Complete.
+        var tags: [Tag] = []
     }
 
     func initiate(_ address: ObjectAddress, options: InitiateOptions) throws -> UploadRecord {
@@ -32,6 +34,7 @@ struct MultipartStore: Sendable {
                 storageClass: options.storageClass ?? bucket.storageClass, acl: options.acl,
                 forbidOverwrite: options.forbidOverwrite, sequential: options.sequential)
             try catalog.insertUpload(upload)
+            if !options.tags.isEmpty { try catalog.setUploadTags(uploadID: upload.uploadID, options.tags) }
             return upload
         }
     }
@@ -56,6 +59,10 @@ struct MultipartStore: Sendable {
             let object = try catalog.copySource(source)
             if object.type == .appendable {
                 throw OSSError(.objectNotAppendable, "An appendable object can not be the source of UploadPartCopy.")
+            }
+            if object.type == .symlink {
+                throw OSSError(
+                    .invalidArgument, "A symlink can not be the source of UploadPartCopy.", ec: "0042-00000308")
             }
             try check(object)
             let selection: ByteSelection =
@@ -125,8 +132,10 @@ struct MultipartStore: Sendable {
             }
             let object = Self.assemble(
                 upload, parts: chosen, acl: acl, contentMD5: contentMD5, lastModified: clock.now())
+            let tags = try catalog.uploadTags(uploadID: uploadID)
             var released = try catalog.replaceObject(
                 object, extents: chosen.map { Extent(blob: $0.blob, size: $0.size) })
+            if !tags.isEmpty { try ObjectStore.attach(tags: tags, to: object, catalog) }
             let kept = Set(chosen.map(\.blob))
             released += try catalog.deleteUpload(uploadID).filter { !kept.contains($0) }
             FaultInjection.reach(.completeBeforeCommit)

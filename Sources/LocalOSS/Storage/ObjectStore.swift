@@ -51,8 +51,10 @@ struct ObjectStore: Sendable {
         }
     }
 
-    func listBuckets(prefix: String?, marker: String?, limit: Int) throws -> [BucketRecord] {
-        try metadata.read { try $0.buckets(prefix: prefix, after: marker, limit: limit) }
+    func listBuckets(prefix: String?, marker: String?, limit: Int, tag: (key: String, value: String?)? = nil) throws
+        -> [BucketRecord]
+    {
+        try metadata.read { try $0.buckets(prefix: prefix, after: marker, limit: limit, tag: tag) }
     }
 
     // MARK: Objects
@@ -64,6 +66,8 @@ struct ObjectStore: Sendable {
         /// nil: the bucket's storage class.
         var storageClass: StorageClass?
         var forbidOverwrite: Bool
+        /// `x-oss-tagging`, already validated.
+        var tags: [Tag] = []
     }
 
     func putObject(_ address: ObjectAddress, body: some ByteSource, options: PutOptions) throws -> ObjectRecord {
@@ -105,8 +109,9 @@ struct ObjectStore: Sendable {
                     throw Self.fileAlreadyExists
                 }
                 if let inlineBytes { try catalog.insertInlineBlob(blob, inlineBytes) }
-                return try catalog.unreferenced(
-                    try catalog.replaceObject(record, extents: [Extent(blob: blob, size: record.size)]))
+                let replaced = try catalog.replaceObject(record, extents: [Extent(blob: blob, size: record.size)])
+                if !options.tags.isEmpty { try Self.attach(tags: options.tags, to: record, catalog) }
+                return try catalog.unreferenced(replaced)
             }
             FaultInjection.reach(.objectCommitted)
             blobs.remove(released)
@@ -123,7 +128,7 @@ struct ObjectStore: Sendable {
         ObjectRecord, ObjectReader
     ) {
         try pinnedRead { catalog in
-            let object = try Self.existingObject(address, catalog)
+            let object = try Self.readableObject(address, catalog)
             return (object, try select(object), object.id)
         }
     }
@@ -134,7 +139,7 @@ struct ObjectStore: Sendable {
 
     /// The object, else NoSuchBucket or NoSuchKey. The object is looked up first: a row in `objects` implies its
     /// bucket (a foreign key, and a bucket is deleted only when empty), so a hit needs no bucket query.
-    private static func existingObject(_ address: ObjectAddress, _ catalog: Catalog) throws -> ObjectRecord {
+    static func existingObject(_ address: ObjectAddress, _ catalog: Catalog) throws -> ObjectRecord {
         if let object = try catalog.object(bucket: address.bucket.value, key: address.key.value) { return object }
         _ = try catalog.requireBucket(address.bucket.value)
         throw OSSError.noSuchKey(address.key.value)
@@ -183,6 +188,8 @@ extension ObjectStore {
         var replacement: MetadataReplacement?
         var acl: CannedACL
         var forbidOverwrite: Bool
+        /// `x-oss-tagging-directive: Replace`: these tags; nil (`Copy`): the source's.
+        var tags: [Tag]?
     }
 
     /// CopyObject is metadata only: the destination's extents name the source's blobs, which stay on disk while any
@@ -203,6 +210,9 @@ extension ObjectStore {
                 throw Self.fileAlreadyExists
             }
             let extents = try catalog.extents(objectID: original.id)
+            let tags = try options.tags ?? catalog.objectTags(objectID: original.id)
+            // A symlink source copies the link, not its target's bytes (OSS's copy-object reference).
+            let target = original.type == .symlink ? try catalog.symlinkTarget(objectID: original.id) : nil
             let record = ObjectRecord(
                 bucket: destination.bucket.value, key: destination.key.value,
                 type: original.type == .appendable ? .normal : original.type, size: original.size,
@@ -210,7 +220,11 @@ extension ObjectStore {
                 lastModified: clock.now(),
                 metadata: options.replacement?.applied(to: original.metadata) ?? original.metadata,
                 storageClass: original.storageClass, acl: options.acl)
-            return (record, try catalog.unreferenced(try catalog.replaceObject(record, extents: extents)))
+            let replaced = try catalog.replaceObject(record, extents: extents)
+            if !tags.isEmpty || target != nil {
+                try Self.attach(tags: tags, symlinkTarget: target, to: record, catalog)
+            }
+            return (record, try catalog.unreferenced(replaced))
         }
         blobs.remove(released)
         return record
@@ -220,7 +234,7 @@ extension ObjectStore {
     /// ACL default and storage class (nil: the bucket's) are taken from the append that creates it.
     func appendObject(
         _ address: ObjectAddress, position: Int64, body: some ByteSource, expected: ExpectedDigests,
-        metadata newMetadata: ObjectMetadata, acl: CannedACL?, storageClass: StorageClass?
+        metadata newMetadata: ObjectMetadata, acl: CannedACL?, storageClass: StorageClass?, tags: [Tag] = []
     ) throws -> ObjectRecord {
         _ = try metadata.read { catalog in
             _ = try catalog.requireBucket(address.bucket.value)
@@ -240,6 +254,8 @@ extension ObjectStore {
                         etag: summary.etag, crc64: summary.crc64, contentMD5: nil, lastModified: clock.now(),
                         metadata: newMetadata, storageClass: storageClass ?? bucket.storageClass, acl: acl ?? .default)
                     _ = try catalog.replaceObject(record, extents: [extent])
+                    // Only the append that creates the object sets tags; later appends ignore x-oss-tagging.
+                    if !tags.isEmpty { try Self.attach(tags: tags, to: record, catalog) }
                     return record
                 }
                 // OSS does not document an appendable object's ETag; this one changes with every append.
@@ -270,6 +286,18 @@ extension ObjectStore {
         OSSError(
             .positionNotEqualToLength, "Position is not equal to file length",
             headers: [("x-oss-next-append-position", String(length))])
+    }
+
+    /// Changes an object's storage class in place (a lifecycle transition), if it is still the object that was
+    /// last modified at `lastModified`: an object written since is not the one the rule was applied to.
+    func transition(_ address: ObjectAddress, to storageClass: StorageClass, ifLastModified lastModified: Int64) throws
+    {
+        try metadata.write { catalog in
+            guard let object = try catalog.object(bucket: address.bucket.value, key: address.key.value),
+                object.lastModified == lastModified
+            else { return }
+            try catalog.setStorageClass(id: object.id, storageClass)
+        }
     }
 
     /// Deletes each key (missing keys count as deleted, as OSS reports them).

@@ -3,6 +3,8 @@ enum ObjectType: String, Sendable {
     case normal = "Normal"
     case multipart = "Multipart"
     case appendable = "Appendable"
+    /// PutSymlink: no bytes of its own; reads follow `ObjectRecord.symlinkTarget` within the bucket.
+    case symlink = "Symlink"
 }
 
 /// Headers stored with an object and returned on GET/HEAD: Content-Type, the standard representation headers
@@ -72,6 +74,10 @@ struct ObjectRecord: Sendable {
     let metadata: ObjectMetadata
     let storageClass: StorageClass
     var acl: CannedACL
+    /// The number of tags (`x-oss-tagging-count`); filled by the lookups that answer GET and HEAD.
+    var tagCount = 0
+    /// The target key of a symlink; filled with `tagCount`.
+    var symlinkTarget: String?
 }
 
 /// A piece of an object's bytes: a whole immutable blob file. Completed uploads have one extent per part.

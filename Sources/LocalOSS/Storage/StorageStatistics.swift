@@ -3,7 +3,7 @@ struct StorageStatistics: Sendable, Equatable {
     var objects: Int64
     var uploads: Int64
     var parts: Int64
-    /// Sizes of the blob files objects and parts name, each file counted once (copies share files).
+    /// Sizes of the blobs objects, parts and snapshots name, each counted once (copies and snapshots share them).
     var blobBytes: Int64
 }
 
@@ -23,15 +23,19 @@ extension Catalog {
                 SELECT COALESCE(SUM(size), 0) FROM (
                     SELECT blob, MAX(size) AS size FROM (
                         SELECT blob, size FROM extents UNION ALL SELECT blob, size FROM parts
+                        UNION ALL SELECT blob, size FROM snapshot_extents UNION ALL SELECT blob, size FROM snapshot_parts
                     ) GROUP BY blob)
                 """))
     }
 }
 
 extension Catalog {
-    /// The greatest upload id in progress (byte order is initiation order).
+    /// The greatest upload id in progress or saved in a snapshot (byte order is initiation order): a restore
+    /// brings a snapshot's uploads back, so new ids must not repeat theirs either.
     func latestUploadID() throws -> String? {
-        let statement = try database.prepare("SELECT MAX(upload_id) FROM uploads")
+        let statement = try database.prepare(
+            "SELECT MAX(upload_id) FROM (SELECT upload_id FROM uploads UNION ALL SELECT upload_id FROM snapshot_uploads)"
+        )
         guard try statement.step() else { return nil }
         return statement.optionalText(0)
     }

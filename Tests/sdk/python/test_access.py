@@ -197,18 +197,15 @@ def test_unimplemented_subresources_never_touch_the_object(server, bucket, clien
     bucket.created_keys.add("keep.txt")
     name = bucket.bucket_name
     # oss2 and pyv2 calls whose sub-resources LocalOSS does not implement yet.
-    assert_oss_error(400, "NotImplemented", bucket.delete_object_tagging, "keep.txt")
-    assert_oss_error(400, "NotImplemented", bucket.put_object_tagging, "keep.txt",
-                     oss2.models.Tagging(oss2.models.TaggingRule()))
-    assert_oss_error(400, "NotImplemented", bucket.put_symlink, "keep.txt", "keep.txt")
+    assert_oss_error(400, "NotImplemented", bucket.restore_object, "keep.txt")
     assert_oss_error(400, "NotImplemented", bucket.get_bucket_worm)
     assert_oss_error(400, "NotImplemented", bucket.get_bucket_replication)
-    assert_service_error(400, "NotImplemented", client.delete_object_tagging,
-                         oss.DeleteObjectTaggingRequest(bucket=name, key="keep.txt"))
+    assert_service_error(400, "NotImplemented", client.restore_object,
+                         oss.RestoreObjectRequest(bucket=name, key="keep.txt"))
     assert_service_error(400, "NotImplemented", client.get_bucket_inventory,
                          oss.GetBucketInventoryRequest(bucket=name, inventory_id="x"))
     for method, query in [("DELETE", "partNumber=1"), ("PUT", "live"), ("PUT", "objectMeta"),
-                          ("PUT", "location"), ("DELETE", "tagging"), ("POST", "restore")]:
+                          ("PUT", "location"), ("DELETE", "live"), ("POST", "restore")]:
         resp = raw_request(server.endpoint, method, name, "keep.txt", query=[tuple(query.split("=")) if "=" in query
                                                                              else (query, None)], data=b"junk")
         assert resp.status_code in (400, 405), (method, query, resp.status_code)

@@ -30,6 +30,10 @@ enum RouteTable {
             .bucket("POST") { bucket, _ in .unimplemented(UnimplementedRequest(bucket: bucket, feature: "PostObject"))
             },
             // Browsers preflight any request, sub-resources included (a multipart upload preflights `?uploads`).
+            // Bucket tags; each row keeps PutBucket, DeleteBucket and ListObjects away from `?tagging`.
+            .bucket("GET", ["tagging"]) { bucket, _ in .getBucketTags(bucket) },
+            .bucket("PUT", ["tagging"]) { bucket, _ in .putBucketTags(bucket) },
+            .bucket("DELETE", ["tagging"]) { bucket, _ in .deleteBucketTags(bucket) },
             .bucket("OPTIONS", partners: SubresourceCatalog.all) { bucket, _ in .preflight(bucket, key: nil) },
 
             // Objects.
@@ -64,6 +68,12 @@ enum RouteTable {
             .object("DELETE", ["uploadId"]) { address, request in
                 .abortMultipartUpload(address, uploadID: request.query["uploadId"]!)
             },
+            // Object tags and symlinks; these rows keep PutObject, GetObject and DeleteObject away from the object.
+            .object("GET", ["tagging"]) { address, _ in .getObjectTagging(address) },
+            .object("PUT", ["tagging"]) { address, _ in .putObjectTagging(address) },
+            .object("DELETE", ["tagging"]) { address, _ in .deleteObjectTagging(address) },
+            .object("PUT", ["symlink"]) { address, _ in .putSymlink(address) },
+            .object("GET", ["symlink"]) { address, _ in .getSymlink(address) },
             .object("OPTIONS", partners: SubresourceCatalog.all) { address, _ in
                 .preflight(address.bucket, key: address.key)
             },

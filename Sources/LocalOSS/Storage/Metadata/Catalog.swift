@@ -51,9 +51,19 @@ struct Catalog {
         return false
     }
 
-    func buckets(prefix: String?, after marker: String?, limit: Int) throws -> [BucketRecord] {
+    /// `tag`: ListBuckets' `tag-key` (and `tag-value`) filter, applied in SQL so that pages stay full.
+    func buckets(prefix: String?, after marker: String?, limit: Int, tag: (key: String, value: String?)? = nil) throws
+        -> [BucketRecord]
+    {
         var conditions: [String] = []
         var values: [StatementValue?] = []
+        if let tag {
+            conditions.append(
+                "EXISTS (SELECT 1 FROM bucket_tags WHERE bucket = name AND key = ?"
+                    + (tag.value == nil ? ")" : " AND value = ?)"))
+            values.append(.string(tag.key))
+            if let value = tag.value { values.append(.string(value)) }
+        }
         if let prefix, !prefix.isEmpty {
             conditions.append("name >= ? AND name < ?")
             values += [.string(prefix), .text(ListingWalker.upperBound(of: prefix))]
@@ -191,6 +201,12 @@ struct Catalog {
         ).bind(
             .integer(object.size + extent.size), .unsigned(crc64), .string(etag), .integer(lastModified),
             .string(acl.rawValue), .integer(object.id)
+        ).run()
+    }
+
+    func setStorageClass(id: Int64, _ storageClass: StorageClass) throws {
+        try database.prepare("UPDATE objects SET storage_class = ? WHERE id = ?").bind(
+            .string(storageClass.rawValue), .integer(id)
         ).run()
     }
 
@@ -339,8 +355,7 @@ struct Catalog {
     /// Inline blobs among them are deleted here, in the same transaction: their bytes are rows, and a reader
     /// copied what it needed inside its snapshot, so nothing waits for the commit.
     func unreferenced(_ names: [String]) throws -> [String] {
-        let statement = try database.prepare(
-            "SELECT EXISTS (SELECT 1 FROM extents WHERE blob = ?1) OR EXISTS (SELECT 1 FROM parts WHERE blob = ?1)")
+        let statement = try database.prepare("SELECT " + Self.isReferenced("?1"))
         var seen = Set<String>()
         var result: [String] = []
         for name in names where seen.insert(name).inserted {
@@ -364,6 +379,15 @@ struct Catalog {
         let statement = try database.prepare("SELECT document FROM bucket_configurations WHERE bucket = ? AND name = ?")
         statement.bind(.string(bucket), .string(name))
         return try statement.step() ? statement.text(0) : nil
+    }
+
+    /// Every configuration document of a bucket, by name.
+    func configurations(bucket: String) throws -> [String: String] {
+        let statement = try database.prepare("SELECT name, document FROM bucket_configurations WHERE bucket = ?")
+        statement.bind(.string(bucket))
+        var documents: [String: String] = [:]
+        while try statement.step() { documents[statement.text(0)] = statement.text(1) }
+        return documents
     }
 
     func setConfiguration(bucket: String, name: String, document: String) throws {
@@ -417,11 +441,20 @@ struct Catalog {
         return statement.blob(0)
     }
 
+    /// The tables whose `blob` column names a blob: live objects' extents and uploads' parts, and their copies in
+    /// snapshots (a snapshot names blobs instead of copying them, so they must outlive it).
+    static let blobReferences = ["extents", "parts", "snapshot_extents", "snapshot_parts"]
+
+    /// SQL that is true when a row of `blobReferences` names `name` (an expression or a parameter).
+    static func isReferenced(_ name: String) -> String {
+        blobReferences.map { "EXISTS (SELECT 1 FROM \($0) WHERE blob = \(name))" }.joined(separator: " OR ")
+    }
+
     /// Every blob a committed row points at.
     func referencedBlobs() throws -> Set<String> {
         var names = Set<String>()
-        for sql in ["SELECT blob FROM extents", "SELECT blob FROM parts"] {
-            let statement = try database.prepare(sql)
+        for table in Self.blobReferences {
+            let statement = try database.prepare("SELECT blob FROM \(table)")
             while try statement.step() { names.insert(statement.text(0)) }
         }
         return names

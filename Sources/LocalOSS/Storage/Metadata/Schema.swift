@@ -87,7 +87,61 @@ enum Schema {
             PRIMARY KEY (bucket, name)
         ) WITHOUT ROWID;
         """,
-        // 7: configurations of the account rather than of a bucket (service-level `?publicAccessBlock`).
+        // 7: named snapshots of the state (`/_localoss/snapshots`). Each `snapshot_<table>` holds copies of the live
+        // table's rows tagged with the snapshot's name; blobs are named, never copied, so the blob columns count as
+        // references (`Catalog.blobReferences`). Made from the live tables, so they have their columns; a column a
+        // later migration adds to a live table is added to its copy when a snapshot is next taken (`StateTables`).
+        """
+        CREATE TABLE snapshots (
+            name TEXT PRIMARY KEY, created INTEGER NOT NULL, buckets INTEGER NOT NULL, objects INTEGER NOT NULL,
+            uploads INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        CREATE TABLE snapshot_buckets AS SELECT CAST(NULL AS TEXT) AS snapshot, * FROM buckets WHERE 0;
+        CREATE TABLE snapshot_objects AS SELECT CAST(NULL AS TEXT) AS snapshot, * FROM objects WHERE 0;
+        CREATE TABLE snapshot_extents AS SELECT CAST(NULL AS TEXT) AS snapshot, * FROM extents WHERE 0;
+        CREATE TABLE snapshot_uploads AS SELECT CAST(NULL AS TEXT) AS snapshot, * FROM uploads WHERE 0;
+        CREATE TABLE snapshot_parts AS SELECT CAST(NULL AS TEXT) AS snapshot, * FROM parts WHERE 0;
+        CREATE TABLE snapshot_bucket_configurations AS
+            SELECT CAST(NULL AS TEXT) AS snapshot, * FROM bucket_configurations WHERE 0;
+        CREATE INDEX snapshot_buckets_by_snapshot ON snapshot_buckets (snapshot);
+        CREATE INDEX snapshot_objects_by_snapshot ON snapshot_objects (snapshot);
+        CREATE INDEX snapshot_extents_by_snapshot ON snapshot_extents (snapshot);
+        CREATE INDEX snapshot_uploads_by_snapshot ON snapshot_uploads (snapshot);
+        CREATE INDEX snapshot_parts_by_snapshot ON snapshot_parts (snapshot);
+        CREATE INDEX snapshot_bucket_configurations_by_snapshot ON snapshot_bucket_configurations (snapshot);
+        CREATE INDEX snapshot_extents_by_blob ON snapshot_extents (blob);
+        CREATE INDEX snapshot_parts_by_blob ON snapshot_parts (blob);
+        """,
+        // 8: object, upload and bucket tags, and symlink targets, in rows of their own keyed by their owner: a
+        // replaced or deleted object (or upload, or bucket) loses them by cascade. `seq` keeps the order as sent.
+        """
+        CREATE TABLE object_tags (
+            object_id INTEGER NOT NULL REFERENCES objects(id) ON DELETE CASCADE,
+            seq INTEGER NOT NULL,
+            key TEXT NOT NULL,
+            value TEXT NOT NULL,
+            PRIMARY KEY (object_id, seq)
+        ) WITHOUT ROWID;
+        CREATE TABLE upload_tags (
+            upload_id TEXT NOT NULL REFERENCES uploads(upload_id) ON DELETE CASCADE,
+            seq INTEGER NOT NULL,
+            key TEXT NOT NULL,
+            value TEXT NOT NULL,
+            PRIMARY KEY (upload_id, seq)
+        ) WITHOUT ROWID;
+        CREATE TABLE bucket_tags (
+            bucket TEXT NOT NULL REFERENCES buckets(name) ON DELETE CASCADE,
+            seq INTEGER NOT NULL,
+            key TEXT NOT NULL,
+            value TEXT NOT NULL,
+            PRIMARY KEY (bucket, seq)
+        ) WITHOUT ROWID;
+        CREATE TABLE symlinks (
+            object_id INTEGER PRIMARY KEY REFERENCES objects(id) ON DELETE CASCADE,
+            target TEXT NOT NULL
+        );
+        """,
+        // 9: configurations of the account rather than of a bucket (service-level `?publicAccessBlock`).
         """
         CREATE TABLE account_configurations (name TEXT PRIMARY KEY, document TEXT NOT NULL) WITHOUT ROWID;
         """,

@@ -1,0 +1,20 @@
+/// `x-oss-expiration` on GET and HEAD of an object an expiration rule of its bucket covers:
+/// `expiry-date="Sat, 25 Dec 2016 00:00:00 GMT", rule-id="delete logs"` (protocol notes §4.1; the syntax is
+/// OSS's documented example). The earliest expiry wins when several rules cover the key.
+struct ExpirationHeader {
+    let objects: ObjectStore
+
+    func decorate(_ response: inout HTTPResponse, bucket: String, key: String) {
+        guard response.status == 200 || response.status == 206 || response.status == 304,
+            let lastModified = response.headers["Last-Modified"].flatMap(HTTPDate.parseRFC1123),
+            let document = try? objects.configurations.document(LifecycleSweeper.subresource, bucket: bucket)
+        else { return }
+        let size = response.headers["Content-Length"].flatMap { Int64($0) } ?? 0
+        let due = LifecycleRule.parse(document).compactMap { rule -> (Int64, String)? in
+            guard let expiration = rule.expiration, rule.covers(key: key, size: size) else { return nil }
+            return (expiration.dueDate(created: lastModified), rule.id)
+        }
+        guard let (date, id) = due.min(by: { $0.0 < $1.0 }) else { return }
+        response.headers.set("x-oss-expiration", "expiry-date=\"\(HTTPDate.rfc1123(date))\", rule-id=\"\(id)\"")
+    }
+}

@@ -1,0 +1,102 @@
+import Foundation
+import Logging
+import Testing
+
+@testable import LocalOSS
+
+/// Lifecycle rules read from a stored document and applied by a sweep on a controlled clock, without sockets.
+@Suite struct LifecycleTests {
+    /// 2026-03-10T15:00:00Z.
+    static let modified: Int64 = 1_773_154_800
+    static let day: Int64 = 86_400
+
+    @Test func daysCountFromTheNextMidnightAfterTheLastModification() {
+        let thirty = LifecycleRule.Timing.days(30)
+        // Modified at 15:00 on the 10th: the days start at 00:00 on the 11th.
+        let due = Self.modified - 15 * 3600 + Self.day + 30 * Self.day
+        #expect(thirty.dueDate(created: Self.modified) == due)
+        #expect(!thirty.isDue(created: Self.modified, now: due - 1))
+        #expect(thirty.isDue(created: Self.modified, now: due))
+        // Exactly at midnight: nothing to round.
+        let midnight = Self.modified - 15 * 3600
+        #expect(LifecycleRule.Timing.days(1).dueDate(created: midnight) == midnight + Self.day)
+        let before = LifecycleRule.Timing.before(Self.modified)
+        #expect(before.isDue(created: Self.modified - 1, now: 0))
+        #expect(!before.isDue(created: Self.modified, now: .max))
+    }
+
+    @Test func rulesAreReadFromTheStoredDocument() throws {
+        let rules = LifecycleRule.parse(
+            """
+            <LifecycleConfiguration><Rule><ID>logs</ID><Prefix>logs/</Prefix><Status>Enabled</Status>
+            <Filter><Not><Prefix>logs/keep/</Prefix></Not><ObjectSizeGreaterThan>10</ObjectSizeGreaterThan></Filter>
+            <Expiration><Days>30</Days></Expiration>
+            <Transition><Days>10</Days><StorageClass>IA</StorageClass></Transition>
+            <AbortMultipartUpload><CreatedBeforeDate>2026-01-01T00:00:00.000Z</CreatedBeforeDate></AbortMultipartUpload>
+            </Rule><Rule><ID>off</ID><Prefix></Prefix><Status>Disabled</Status>
+            <Expiration><Date>2015-11-11T00:00:00.000Z</Date></Expiration></Rule></LifecycleConfiguration>
+            """)
+        #expect(rules.count == 2)
+        let logs = rules[0]
+        #expect(logs.id == "logs" && logs.prefix == "logs/" && logs.enabled)
+        #expect(logs.expiration == .days(30))
+        #expect(logs.transitions == [.init(timing: .days(10), storageClass: .ia)])
+        #expect(logs.abortUploads == .before(1_767_225_600))
+        #expect(logs.covers(key: "logs/a", size: 11))
+        #expect(!logs.covers(key: "logs/a", size: 10))  // strictly greater
+        #expect(!logs.covers(key: "logs/keep/a", size: 11))
+        #expect(!logs.covers(key: "other/a", size: 11))
+        #expect(!rules[1].enabled)
+        #expect(rules[1].expiration == .before(1_447_200_000))
+    }
+
+    @Test func aSweepExpiresTransitionsAndAbortsWhatIsDueOnTheClock() throws {
+        let stores = try StoreTests.Stores()
+        let clock = ServerClock()
+        clock.freeze(true)
+        clock.set(micros: Self.modified * 1_000_000)
+        var objects = stores.objects
+        objects.clock = clock
+        var multipart = stores.multipart
+        multipart.clock = clock
+        for key in ["logs/old", "logs/keep/old", "data/x"] {
+            _ = try objects.putObject(
+                try stores.address(key), body: InMemoryBytes(bytes: Array(repeating: 7, count: 100)),
+                options: ObjectStore.PutOptions(
+                    metadata: ObjectMetadata(contentType: "application/octet-stream", headers: []),
+                    expected: ExpectedDigests(), acl: .default, storageClass: nil, forbidOverwrite: false))
+        }
+        let upload = try multipart.initiate(
+            try stores.address("logs/upload"),
+            options: .init(
+                metadata: ObjectMetadata(contentType: "application/octet-stream", headers: []), storageClass: nil,
+                acl: .default, forbidOverwrite: false))
+        try objects.configurations.setDocument(
+            """
+            <LifecycleConfiguration><Rule><ID>logs</ID><Prefix>logs/</Prefix><Status>Enabled</Status>
+            <Filter><Not><Prefix>logs/keep/</Prefix></Not></Filter>
+            <Expiration><Days>30</Days></Expiration><AbortMultipartUpload><Days>7</Days></AbortMultipartUpload>
+            </Rule><Rule><ID>data</ID><Prefix>data/</Prefix><Status>Enabled</Status>
+            <Transition><Days>10</Days><StorageClass>IA</StorageClass></Transition>
+            <Transition><Days>20</Days><StorageClass>Archive</StorageClass></Transition></Rule></LifecycleConfiguration>
+            """, name: "lifecycle", bucket: stores.bucket.value)
+        let sweeper = LifecycleSweeper(
+            objects: objects, multipart: multipart, clock: clock, logger: Logger(label: "test"))
+        #expect(sweeper.sweep() == .init())  // nothing due yet
+        clock.advance(micros: 8 * Self.day * 1_000_000)
+        #expect(sweeper.sweep() == .init(expiredObjects: 0, transitionedObjects: 0, abortedUploads: 1))
+        #expect(throws: OSSError.self) {
+            _ = try multipart.listParts(
+                try stores.address("logs/upload"), uploadID: upload.uploadID, after: 0, maxParts: 10)
+        }
+        clock.advance(micros: 3 * Self.day * 1_000_000)  // day 11: data/x to IA
+        #expect(sweeper.sweep() == .init(expiredObjects: 0, transitionedObjects: 1, abortedUploads: 0))
+        #expect(try objects.object(try stores.address("data/x")).storageClass == .ia)
+        clock.advance(micros: 20 * Self.day * 1_000_000)  // day 31: logs/old expires, data/x to Archive
+        #expect(sweeper.sweep() == .init(expiredObjects: 1, transitionedObjects: 1, abortedUploads: 0))
+        #expect(throws: OSSError.self) { _ = try objects.object(try stores.address("logs/old")) }
+        #expect(try objects.object(try stores.address("logs/keep/old")).size == 100)
+        #expect(try objects.object(try stores.address("data/x")).storageClass == .archive)
+        #expect(sweeper.sweep() == .init())  // nothing left to do
+    }
+}
