@@ -125,7 +125,25 @@ final class Service: Sendable {
             objectACL: { [objects] bucket, key in try objects.objectACL(bucket: bucket, key: key) },
             bucketACL: { [objects] bucket in try objects.existingBucket(bucket)?.acl })
         access.symlinkTarget = { [objects] bucket, key in try objects.symlinkTarget(bucket: bucket, key: key) }
-        if verdict.isAnonymous { try access.authorize(operation, bucketACL: bucketRecord?.acl) }
+        let readable: (ObjectAddress) throws -> Bool = { address in
+            guard verdict.isAnonymous else { return true }
+            return (try? access.authorize(.getObject(address), bucketACL: bucketRecord?.acl)) != nil
+        }
+        if verdict.isAnonymous {
+            do {
+                try access.authorize(operation, bucketACL: bucketRecord?.acl)
+            } catch let denied as OSSError {
+                // A website answers an anonymous GET of a missing key with its redirect, index or error document
+                // even when the bucket is private: those objects need a public ACL of their own (`readable`).
+                guard let website, case .getObject(let address) = operation,
+                    try objects.objectACL(bucket: address.bucket.value, key: address.key.value) == nil,
+                    let answer = try website.missing(
+                        address, readable: readable, serve: { try dispatch(.getObject($0), context) })
+                else { throw denied }
+                try checkReferer(bucket: address.bucket.value, head)
+                return answer
+            }
+        }
         context.expectedSHA256 = verdict.payloadSHA256
         if let bucket, key != nil, head.headers["Authorization"] == nil { try checkReferer(bucket: bucket, head) }
         do {
@@ -133,10 +151,6 @@ final class Service: Sendable {
         } catch let error as OSSError where error.code == .noSuchKey {
             // A website answers a missing key with its redirect, index or error document.
             guard let website, case .getObject(let address) = operation else { throw error }
-            let readable: (ObjectAddress) throws -> Bool = { address in
-                guard verdict.isAnonymous else { return true }
-                return (try? access.authorize(.getObject(address), bucketACL: bucketRecord?.acl)) != nil
-            }
             let answer = try website.missing(address, readable: readable) { address in
                 try dispatch(.getObject(address), context)
             }
