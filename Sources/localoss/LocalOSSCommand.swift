@@ -116,6 +116,13 @@ struct Serve: ParsableCommand {
     var minPartSize: Int64 = env("LOCALOSS_MIN_PART_SIZE").flatMap { Int64($0) } ?? Configuration().minimumPartSize
 
     @Option(
+        help:
+            "Seconds a RestoreObject of an Archive, ColdArchive or DeepColdArchive object takes until it is readable, measured on the server clock (env LOCALOSS_RESTORE_DELAY)."
+    )
+    var restoreDelay: Int64 =
+        env("LOCALOSS_RESTORE_DELAY").flatMap { Int64($0) } ?? Configuration().restoreDelaySeconds
+
+    @Option(
         name: .customLong("fault"),
         help:
             "A fault rule in force from the start, as the JSON POST /_localoss/faults takes; repeatable (env LOCALOSS_FAULTS, a JSON array)."
@@ -195,6 +202,8 @@ struct Serve: ParsableCommand {
         configuration.deterministicSeed = deterministic
         guard minPartSize >= 0 else { throw ValidationError("--min-part-size must be 0 or more bytes") }
         configuration.minimumPartSize = minPartSize
+        guard restoreDelay >= 0 else { throw ValidationError("--restore-delay must be 0 or more seconds") }
+        configuration.restoreDelaySeconds = restoreDelay
         configuration.faultRules = faults
         configuration.seedDirectory = seedDir.flatMap { $0.isEmpty ? nil : $0 }
         for text in credentials { configuration.extraCredentials.merge(try Credentials.parse(text)) { $1 } }

@@ -213,30 +213,6 @@ import Testing
         }
     }
 
-    @Test func encryptionRules() throws {
-        func rule(_ inner: String) -> String {
-            "<ServerSideEncryptionRule><ApplyServerSideEncryptionByDefault>\(inner)</ApplyServerSideEncryptionByDefault></ServerSideEncryptionRule>"
-        }
-        #expect(
-            try accept(
-                EncryptionConfiguration.kind, rule("<SSEAlgorithm>KMS</SSEAlgorithm><KMSMasterKeyID></KMSMasterKeyID>"))
-                == Self.declaration + rule("<SSEAlgorithm>KMS</SSEAlgorithm>"))
-        #expect(
-            refusal(EncryptionConfiguration.kind, rule("<SSEAlgorithm>random</SSEAlgorithm>"))?.code
-                == .invalidEncryptionAlgorithm)
-        #expect(
-            refusal(
-                EncryptionConfiguration.kind,
-                rule("<SSEAlgorithm>AES256</SSEAlgorithm><KMSMasterKeyID>k</KMSMasterKeyID>"))?
-                .code == .invalidArgument)
-        guard case .error(let absent) = EncryptionConfiguration.kind.absent else {
-            Issue.record("encryption has a default")
-            return
-        }
-        #expect(absent.code == .noSuchServerSideEncryptionRule && absent.ec == "0005-00000004")
-        #expect(absent.status == 404)
-    }
-
     @Test func singleValueConfigurations() throws {
         #expect(
             try accept(

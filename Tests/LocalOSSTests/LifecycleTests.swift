@@ -99,4 +99,35 @@ import Testing
         #expect(try objects.object(try stores.address("data/x")).storageClass == .archive)
         #expect(sweeper.sweep() == .init())  // nothing left to do
     }
+
+    @Test func aRuleWithTagsExpiresOnlyObjectsCarryingAllOfThem() throws {
+        let stores = try StoreTests.Stores()
+        let clock = ServerClock()
+        clock.freeze(true)
+        clock.set(micros: Self.modified * 1_000_000)
+        var objects = stores.objects
+        objects.clock = clock
+        for key in ["both", "one", "none"] {
+            _ = try objects.putObject(
+                try stores.address(key), body: InMemoryBytes(bytes: [1]),
+                options: ObjectStore.PutOptions(
+                    metadata: ObjectMetadata(contentType: "application/octet-stream", headers: []),
+                    expected: ExpectedDigests(), acl: .default, storageClass: nil, forbidOverwrite: false))
+        }
+        try objects.setObjectTags(try stores.address("both"), [Tag(key: "a", value: "1"), Tag(key: "b", value: "2")])
+        try objects.setObjectTags(try stores.address("one"), [Tag(key: "a", value: "1")])
+        try objects.configurations.setDocument(
+            """
+            <LifecycleConfiguration><Rule><ID>tagged</ID><Prefix></Prefix><Status>Enabled</Status>
+            <Tag><Key>a</Key><Value>1</Value></Tag><Tag><Key>b</Key><Value>2</Value></Tag>
+            <Expiration><Days>1</Days></Expiration></Rule></LifecycleConfiguration>
+            """, name: "lifecycle", bucket: stores.bucket.value)
+        let sweeper = LifecycleSweeper(
+            objects: objects, multipart: stores.multipart, clock: clock, logger: Logger(label: "test"))
+        clock.advance(micros: 3 * Self.day * 1_000_000)
+        #expect(sweeper.sweep() == .init(expiredObjects: 1, transitionedObjects: 0, abortedUploads: 0))
+        #expect(throws: OSSError.self) { _ = try objects.object(try stores.address("both")) }
+        #expect(try objects.object(try stores.address("one")).size == 1)
+        #expect(try objects.object(try stores.address("none")).size == 1)
+    }
 }

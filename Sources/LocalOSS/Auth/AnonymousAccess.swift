@@ -83,7 +83,7 @@ struct AnonymousAccess {
         case .putObject(let address), .appendObject(let address), .deleteObject(let address),
             .initiateMultipartUpload(let address), .uploadPart(let address, _, _),
             .completeMultipartUpload(let address, _), .abortMultipartUpload(let address, _),
-            .listParts(let address, _):
+            .listParts(let address, _), .restoreObject(let address), .cleanRestoredObject(let address):
             .writeObject(address)
         case .copyObject(let address, let source), .uploadPartCopy(let address, _, _, let source):
             .copyObject(address, source: source)
@@ -95,9 +95,10 @@ struct AnonymousAccess {
         case .unimplemented(let request): request.key == nil ? .manageBucket : .manageObject
         case .listBuckets, .createBucket, .deleteBucket, .getBucketInfo, .getBucketLocation, .getBucketACL,
             .putBucketACL, .listLiveChannels, .getBucketConfiguration, .putBucketConfiguration,
-            .deleteBucketConfiguration, .getBucketTags, .putBucketTags, .deleteBucketTags, .getBucketStat,
-            .getBucketPolicyStatus, .describeRegions, .getUserQoSInfo, .getPublicAccessBlock, .putPublicAccessBlock,
-            .deletePublicAccessBlock:
+            .deleteBucketConfiguration, .getBucketTags, .putBucketTags, .deleteBucketTags, .putBucketEncryption,
+            .getBucketEncryption, .deleteBucketEncryption, .putBucketArchiveDirectRead, .getBucketArchiveDirectRead,
+            .getBucketStat, .getBucketPolicyStatus, .describeRegions, .getUserQoSInfo, .getPublicAccessBlock,
+            .putPublicAccessBlock, .deletePublicAccessBlock:
             .manageBucket
         }
     }

@@ -69,7 +69,10 @@ struct BucketHandler {
                 redundancy = text
             }
         }
+        // `x-oss-server-side-encryption` (with a KMS key id / data cipher) on PutBucket sets its default encryption.
+        let encryption = try ServerSideEncryption.requested(by: context.headers)
         try objects.createBucket(bucket, acl: acl, storageClass: storageClass, redundancy: redundancy)
+        if let encryption { try objects.setBucketEncryption(bucket, encryption) }
         var headers = HTTPHeaders()
         headers.add("Location", "/\(bucket.value)")
         return HTTPResponse(status: 200, headers: headers)
@@ -131,11 +134,7 @@ struct BucketHandler {
         xml.element("Grant", record.acl.rawValue)
         xml.close("AccessControlList")
         xml.element("Comment", "")
-        xml.open("ServerSideEncryptionRule")
-        xml.element("SSEAlgorithm", summary.encryption.algorithm)
-        if let data = summary.encryption.dataEncryption { xml.element("KMSDataEncryption", data) }
-        if let key = summary.encryption.keyID { xml.element("KMSMasterKeyID", key) }
-        xml.close("ServerSideEncryptionRule")
+        EncryptionHandler.writeBucketInfoRule(try objects.bucketEncryption(bucket), to: &xml)
         xml.open("BucketPolicy")
         xml.element("LogBucket", summary.logBucket)
         xml.element("LogPrefix", summary.logPrefix)
@@ -219,6 +218,9 @@ struct BucketHandler {
                 xml.element("NextMarker", context.listedKey(last.key))
             }
         }
+        // RestoreInfo of the page's archived objects that are being or have been restored.
+        let restoreInfo = try objects.restoreInfo(
+            bucket, keys: page.rows.filter { $0.storageClass.needsRestore }.map(\.key))
         for object in page.rows {
             xml.open("Contents")
             xml.element("Key", context.listedKey(object.key))
@@ -227,6 +229,7 @@ struct BucketHandler {
             xml.element("Type", object.type.rawValue)
             xml.element("Size", object.size)
             xml.element("StorageClass", object.storageClass.rawValue)
+            if let info = restoreInfo[object.key] { xml.element("RestoreInfo", info) }
             if fetchOwner { Self.writeOwner(&xml) }
             xml.close("Contents")
         }

@@ -26,7 +26,7 @@ struct MultipartHandler {
         xml.element("UploadId", upload.uploadID)
         xml.close("InitiateMultipartUploadResult")
         var headers = HTTPHeaders()
-        ObjectHandler.addEncryption(options.metadata, to: &headers)
+        ObjectHandler.addEncryption(upload.metadata, to: &headers)
         return .xml(xml.finish(), headers: headers)
     }
 
@@ -37,12 +37,14 @@ struct MultipartHandler {
             throw OSSError(.missingContentLength, "You must provide the Content-Length HTTP header.")
         }
         try TrafficLimit.applyToBody(context)
-        let stored = try multipart.uploadPart(
+        try ServerSideEncryption.refuseOnPart(context.headers)
+        let (stored, upload) = try multipart.uploadPartOfUpload(
             address, uploadID: uploadID, part: part, body: context.body, expected: try context.expectedDigests())
         var headers = HTTPHeaders()
         headers.add("ETag", stored.etag)
         headers.add("Content-MD5", Encoding.base64(stored.md5))
         headers.add("x-oss-hash-crc64ecma", String(stored.crc64))
+        ObjectHandler.addEncryption(upload.metadata, to: &headers)
         return HTTPResponse(status: 200, headers: headers)
     }
 
@@ -68,6 +70,7 @@ struct MultipartHandler {
     }
 
     func complete(_ address: ObjectAddress, uploadID: String, _ context: RequestContext) throws -> HTTPResponse {
+        try ServerSideEncryption.refuseOnPart(context.headers)
         let body = try context.smallBody(limit: Self.maxCompleteBodySize)
         let selection: MultipartStore.PartSelection
         if context.headers["x-oss-complete-all"]?.lowercased() == "yes" {

@@ -229,6 +229,18 @@ final class Service: Sendable {
         case .deleteObjectTagging(let address): return try objectHandler.deleteObjectTagging(address, context)
         case .putSymlink(let address): return try objectHandler.putSymlink(address, context)
         case .getSymlink(let address): return try objectHandler.getSymlink(address, context)
+        case .putBucketEncryption(let bucket):
+            return try EncryptionHandler(objects: objects).putBucketEncryption(bucket, context)
+        case .getBucketEncryption(let bucket):
+            return try EncryptionHandler(objects: objects).getBucketEncryption(bucket)
+        case .deleteBucketEncryption(let bucket):
+            return try EncryptionHandler(objects: objects).deleteBucketEncryption(bucket)
+        case .putBucketArchiveDirectRead(let bucket):
+            return try ArchiveHandler(objects: objects).putArchiveDirectRead(bucket, context)
+        case .getBucketArchiveDirectRead(let bucket):
+            return try ArchiveHandler(objects: objects).getArchiveDirectRead(bucket)
+        case .restoreObject(let address): return try ArchiveHandler(objects: objects).restoreObject(address, context)
+        case .cleanRestoredObject(let address): return try ArchiveHandler(objects: objects).cleanRestoredObject(address)
         case .preflight(let bucket, _): return try CORSResponder(objects: objects).preflight(bucket: bucket, context)
         case .unimplemented(let request):
             throw OSSError(
@@ -282,7 +294,7 @@ extension Operation {
         switch self {
         case .createBucket, .putObject, .appendObject, .putBucketConfiguration, .deleteMultipleObjects,
             .initiateMultipartUpload, .uploadPart, .completeMultipartUpload, .putObjectTagging, .putBucketTags,
-            .putPublicAccessBlock:
+            .putBucketEncryption, .putBucketArchiveDirectRead, .restoreObject, .putPublicAccessBlock:
             true
         default: false
         }

@@ -88,8 +88,11 @@ final class LifecycleSweeper: @unchecked Sendable {
         let now = clock.now()
         for rule in rules where rule.expiration != nil || !rule.transitions.isEmpty {
             try forEachObject(bucket, prefix: rule.prefix) { summary in
-                guard rule.covers(key: summary.key, size: summary.size) else { return }
                 let address = ObjectAddress(bucket: bucket, key: try ObjectKey(validating: summary.key))
+                // Tags are read only for the rules that filter on them.
+                let tags =
+                    rule.tags.isEmpty ? [] : try objects.objectTags(address).map { (key: $0.key, value: $0.value) }
+                guard rule.covers(key: summary.key, size: summary.size, tags: tags) else { return }
                 if let expiration = rule.expiration, expiration.isDue(created: summary.lastModified, now: now) {
                     try objects.deleteObject(address)
                     report.expiredObjects += 1

@@ -22,6 +22,7 @@ enum OSSErrorCode: String, Sendable {
     case invalidRequest = "InvalidRequest"
     case invalidTargetBucketForLogging = "InvalidTargetBucketForLogging"
     case invalidObjectName = "InvalidObjectName"
+    case invalidObjectState = "InvalidObjectState"
     case invalidPart = "InvalidPart"
     case invalidPartOrder = "InvalidPartOrder"
     case invalidRange = "InvalidRange"
@@ -39,7 +40,6 @@ enum OSSErrorCode: String, Sendable {
     case noSuchLifecycle = "NoSuchLifecycle"
     case noSuchWebsiteConfiguration = "NoSuchWebsiteConfiguration"
     case noSuchBucketPolicy = "NoSuchBucketPolicy"
-    case noSuchServerSideEncryptionRule = "NoSuchServerSideEncryptionRule"
     case noSuchOverwriteConfiguration = "NoSuchOverwriteConfiguration"
     case noSuchRegion = "NoSuchRegion"
     case resourceGroupIdPreCheckError = "ResourceGroupIdPreCheckError"
@@ -47,6 +47,10 @@ enum OSSErrorCode: String, Sendable {
     case notImplemented = "NotImplemented"
     case notSymlink = "NotSymlink"
     case objectNotAppendable = "ObjectNotAppendable"
+    case operationNotSupported = "OperationNotSupported"
+    case restoreAlreadyInProgress = "RestoreAlreadyInProgress"
+    case archiveRestoreNotFinished = "ArchiveRestoreNotFinished"
+    case noSuchServerSideEncryptionRule = "NoSuchServerSideEncryptionRule"
     case positionNotEqualToLength = "PositionNotEqualToLength"
     case preconditionFailed = "PreconditionFailed"
     case requestHeaderTooLarge = "RequestHeaderTooLarge"
@@ -60,6 +64,9 @@ enum OSSErrorCode: String, Sendable {
     var status: Int {
         switch self {
         case .accessDenied, .accessForbidden, .invalidAccessKeyId, .requestTimeTooSkewed, .signatureDoesNotMatch: 403
+        case .invalidObjectState: 403
+        case .restoreAlreadyInProgress, .archiveRestoreNotFinished: 409
+        case .noSuchServerSideEncryptionRule: 404
         case .bucketAlreadyExists, .bucketNotEmpty, .fileAlreadyExists, .objectNotAppendable,
             .positionNotEqualToLength:
             409
@@ -70,8 +77,7 @@ enum OSSErrorCode: String, Sendable {
         case .missingContentLength: 411
         case .noSuchBucket, .noSuchKey, .noSuchUpload, .noSuchCORSConfiguration,
             .noSuchTransferAccelerationConfiguration, .symlinkTargetNotExist, .noSuchLifecycle,
-            .noSuchWebsiteConfiguration, .noSuchBucketPolicy, .noSuchServerSideEncryptionRule,
-            .noSuchOverwriteConfiguration, .noSuchRegion:
+            .noSuchWebsiteConfiguration, .noSuchBucketPolicy, .noSuchOverwriteConfiguration, .noSuchRegion:
             404
         case .preconditionFailed: 412
         case .invalidRange: 416
@@ -100,6 +106,7 @@ enum OSSErrorCode: String, Sendable {
         case .objectNotAppendable: "0026-00000015"
         case .symlinkTargetNotExist: "0026-00000012"
         case .invalidTargetType: "0026-00000011"
+        case .invalidEncryptionAlgorithm: "0005-00000003"
         default: "0000-00000000"
         }
     }

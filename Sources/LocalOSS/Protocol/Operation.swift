@@ -42,6 +42,11 @@ enum Operation: Sendable {
     case getBucketTags(BucketName)
     case putBucketTags(BucketName)
     case deleteBucketTags(BucketName)
+    case putBucketEncryption(BucketName)
+    case getBucketEncryption(BucketName)
+    case deleteBucketEncryption(BucketName)
+    case putBucketArchiveDirectRead(BucketName)
+    case getBucketArchiveDirectRead(BucketName)
     /// Computed, not stored: GetBucketStat, GetBucketPolicyStatus, DescribeRegions (`nil`: every region).
     case getBucketStat(BucketName)
     case getBucketPolicyStatus(BucketName)
@@ -66,6 +71,8 @@ enum Operation: Sendable {
     case deleteObjectTagging(ObjectAddress)
     case putSymlink(ObjectAddress)
     case getSymlink(ObjectAddress)
+    case restoreObject(ObjectAddress)
+    case cleanRestoredObject(ObjectAddress)
 
     case initiateMultipartUpload(ObjectAddress)
     case uploadPart(ObjectAddress, uploadID: String, part: PartNumber)
@@ -103,6 +110,13 @@ enum Operation: Sendable {
         case .deleteObjectTagging: "DeleteObjectTagging"
         case .putSymlink: "PutSymlink"
         case .getSymlink: "GetSymlink"
+        case .putBucketEncryption: "PutBucketEncryption"
+        case .getBucketEncryption: "GetBucketEncryption"
+        case .deleteBucketEncryption: "DeleteBucketEncryption"
+        case .putBucketArchiveDirectRead: "PutBucketArchiveDirectRead"
+        case .getBucketArchiveDirectRead: "GetBucketArchiveDirectRead"
+        case .restoreObject: "RestoreObject"
+        case .cleanRestoredObject: "CleanRestoredObject"
         case .getBucketStat: "GetBucketStat"
         case .getBucketPolicyStatus: "GetBucketPolicyStatus"
         case .describeRegions: "DescribeRegions"
@@ -144,11 +158,14 @@ extension Operation {
             .listLiveChannels(let bucket), .getBucketConfiguration(let bucket, _),
             .putBucketConfiguration(let bucket, _), .deleteBucketConfiguration(let bucket, _),
             .getBucketTags(let bucket), .putBucketTags(let bucket), .deleteBucketTags(let bucket),
+            .putBucketEncryption(let bucket), .getBucketEncryption(let bucket), .deleteBucketEncryption(let bucket),
+            .putBucketArchiveDirectRead(let bucket), .getBucketArchiveDirectRead(let bucket),
             .getBucketStat(let bucket), .getBucketPolicyStatus(let bucket):
             (bucket.value, nil)
         case .putObject(let address), .copyObject(let address, _), .appendObject(let address), .getObject(let address),
             .headObject(let address), .getObjectMeta(let address),
             .deleteObject(let address), .getObjectACL(let address), .putObjectACL(let address),
+            .restoreObject(let address), .cleanRestoredObject(let address),
             .initiateMultipartUpload(let address), .uploadPart(let address, _, _),
             .uploadPartCopy(let address, _, _, _),
             .completeMultipartUpload(let address, _), .abortMultipartUpload(let address, _), .listParts(let address, _),

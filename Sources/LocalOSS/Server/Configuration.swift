@@ -44,6 +44,10 @@ public struct Configuration: Sendable {
     public var deterministicSeed: String?
     /// CompleteMultipartUpload's minimum size of every part but the last (OSS: 100 KiB).
     public var minimumPartSize: Int64 = 102_400
+    /// Seconds from a RestoreObject until the archived object is readable, the same for every archive class and
+    /// tier (OSS takes minutes to hours; 0 restores at once). Long enough by default that a client's immediate
+    /// second restore or HEAD sees the restore in progress, as the SDKs' suites expect.
+    public var restoreDelaySeconds: Int64 = 2
     /// Fault rules in force from the start, as JSON: each text one rule object or an array of them (the bodies
     /// `POST /_localoss/faults` takes).
     public var faultRules: [String] = []

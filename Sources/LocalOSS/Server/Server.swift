@@ -63,7 +63,9 @@ public final class Server: @unchecked Sendable {
             path: configuration.dataDirectory + "/metadata.sqlite", durable: configuration.durable)
         let clock = ServerClock()
         let identifiers = configuration.deterministicSeed.map { Identifiers(seed: $0) } ?? Identifiers()
-        let objects = ObjectStore(metadata: metadata, blobs: blobs, clock: clock)
+        var configuredObjects = ObjectStore(metadata: metadata, blobs: blobs, clock: clock)
+        configuredObjects.restoreDelay = configuration.restoreDelaySeconds
+        let objects = configuredObjects
         var multipart = MultipartStore(metadata: metadata, blobs: blobs, objects: objects)
         multipart.clock = clock
         multipart.minimumPartSize = configuration.minimumPartSize

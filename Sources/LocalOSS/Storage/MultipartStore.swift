@@ -30,7 +30,8 @@ struct MultipartStore: Sendable {
             let bucket = try catalog.requireBucket(address.bucket.value)
             let upload = UploadRecord(
                 uploadID: uploadIDs.next(), bucket: address.bucket.value, key: address.key.value,
-                initiated: clock.now(), metadata: options.metadata,
+                initiated: clock.now(),
+                metadata: try options.metadata.withBucketDefault { try catalog.bucketEncryption(bucket.name) },
                 storageClass: options.storageClass ?? bucket.storageClass, acl: options.acl,
                 forbidOverwrite: options.forbidOverwrite, sequential: options.sequential)
             try catalog.insertUpload(upload)
@@ -42,10 +43,17 @@ struct MultipartStore: Sendable {
     func uploadPart(
         _ address: ObjectAddress, uploadID: String, part: PartNumber, body: some ByteSource, expected: ExpectedDigests
     ) throws -> PartRecord {
+        try uploadPartOfUpload(address, uploadID: uploadID, part: part, body: body, expected: expected).part
+    }
+
+    /// UploadPart, also giving the upload it belongs to (its reply echoes the upload's server-side encryption).
+    func uploadPartOfUpload(
+        _ address: ObjectAddress, uploadID: String, part: PartNumber, body: some ByteSource, expected: ExpectedDigests
+    ) throws -> (part: PartRecord, upload: UploadRecord) {
         let notFoundEC = "0042-00000104"
-        _ = try metadata.read { try requireUpload($0, address, uploadID, ec: notFoundEC) }
+        let upload = try metadata.read { try requireUpload($0, address, uploadID, ec: notFoundEC) }
         let (staged, summary) = try BodyIngest(blobs: blobs).ingest(body, expected: expected)
-        return try store(staged, summary, address: address, uploadID: uploadID, part: part, ec: notFoundEC)
+        return (try store(staged, summary, address: address, uploadID: uploadID, part: part, ec: notFoundEC), upload)
     }
 
     /// Copies a byte range of an existing object into a part. `check` sees the source first (copy conditions).
@@ -65,6 +73,7 @@ struct MultipartStore: Sendable {
                     .invalidArgument, "A symlink can not be the source of UploadPartCopy.", ec: "0042-00000308")
             }
             try check(object)
+            try objects.requireReadable(object, catalog)
             let selection: ByteSelection =
                 try range(object).map { .range(offset: $0.offset, length: $0.length) } ?? .all
             return ((), selection, object.id)

@@ -3,8 +3,10 @@
 struct ObjectStore: Sendable {
     let metadata: MetadataStore
     let blobs: BlobStore
-    /// Bucket creation and Last-Modified times.
+    /// Bucket creation and Last-Modified times, and when restores of archived objects finish and expire.
     var clock = ServerClock.system
+    /// Seconds a RestoreObject takes until the copy is readable (`--restore-delay`), for every archive class.
+    var restoreDelay: Int64 = 2
 
     /// The buckets' configurations (CORS, …).
     var configurations: BucketConfigurationStore { BucketConfigurationStore(metadata: metadata) }
@@ -98,20 +100,23 @@ struct ObjectStore: Sendable {
             let (staged, large) = try ingest.ingest(body, expected: options.expected)
             (blob, summary) = (try blobs.commit(staged), large)
         }
-        let record = ObjectRecord(
+        var record = ObjectRecord(
             bucket: address.bucket.value, key: address.key.value, type: .normal, size: Int64(summary.length),
             etag: summary.etag, crc64: summary.crc64, contentMD5: summary.contentMD5, lastModified: clock.now(),
             metadata: options.metadata, storageClass: options.storageClass ?? bucket.storageClass, acl: options.acl)
         do {
-            let released = try metadata.write { catalog in
+            let released: [String]
+            (record, released) = try metadata.write { catalog in
                 _ = try catalog.requireBucket(address.bucket.value)
+                var record = record
+                record.metadata = try record.metadata.withBucketDefault { try catalog.bucketEncryption(record.bucket) }
                 if options.forbidOverwrite, try catalog.object(bucket: record.bucket, key: record.key) != nil {
                     throw Self.fileAlreadyExists
                 }
                 if let inlineBytes { try catalog.insertInlineBlob(blob, inlineBytes) }
                 let replaced = try catalog.replaceObject(record, extents: [Extent(blob: blob, size: record.size)])
                 if !options.tags.isEmpty { try Self.attach(tags: options.tags, to: record, catalog) }
-                return try catalog.unreferenced(replaced)
+                return (record, try catalog.unreferenced(replaced))
             }
             FaultInjection.reach(.objectCommitted)
             blobs.remove(released)
@@ -129,6 +134,7 @@ struct ObjectStore: Sendable {
     ) {
         try pinnedRead { catalog in
             let object = try Self.readableObject(address, catalog)
+            try requireReadable(object, catalog, directRead: true)
             return (object, try select(object), object.id)
         }
     }
@@ -186,6 +192,10 @@ extension ObjectStore {
     struct CopyOptions {
         /// New metadata (`REPLACE`), or nil to keep the source's (`COPY`).
         var replacement: MetadataReplacement?
+        /// The request's server-side encryption: a copy never inherits its source's (oss2's suite, test_copy_object).
+        var encryption: ServerSideEncryption?
+        /// `x-oss-storage-class` of the copy; nil keeps the source's.
+        var storageClass: StorageClass? = nil
         var acl: CannedACL
         var forbidOverwrite: Bool
         /// `x-oss-tagging-directive: Replace`: these tags; nil (`Copy`): the source's.
@@ -203,6 +213,7 @@ extension ObjectStore {
             _ = try catalog.requireBucket(destination.bucket.value)
             let original = try catalog.copySource(source)
             try check(original)
+            try requireReadable(original, catalog)
             let isSelf = original.bucket == destination.bucket.value && original.key == destination.key.value
             if options.forbidOverwrite, !isSelf,
                 try catalog.object(bucket: destination.bucket.value, key: destination.key.value) != nil
@@ -218,8 +229,11 @@ extension ObjectStore {
                 type: original.type == .appendable ? .normal : original.type, size: original.size,
                 etag: original.etag, crc64: original.crc64, contentMD5: original.contentMD5,
                 lastModified: clock.now(),
-                metadata: options.replacement?.applied(to: original.metadata) ?? original.metadata,
-                storageClass: original.storageClass, acl: options.acl)
+                metadata: try
+                    (options.replacement?.applied(to: original.metadata)
+                    ?? original.metadata.encrypted(with: options.encryption))
+                    .withBucketDefault { try catalog.bucketEncryption(destination.bucket.value) },
+                storageClass: options.storageClass ?? original.storageClass, acl: options.acl)
             let replaced = try catalog.replaceObject(record, extents: extents)
             if !tags.isEmpty || target != nil {
                 try Self.attach(tags: tags, symlinkTarget: target, to: record, catalog)
@@ -252,7 +266,8 @@ extension ObjectStore {
                     let record = ObjectRecord(
                         bucket: address.bucket.value, key: address.key.value, type: .appendable, size: extent.size,
                         etag: summary.etag, crc64: summary.crc64, contentMD5: nil, lastModified: clock.now(),
-                        metadata: newMetadata, storageClass: storageClass ?? bucket.storageClass, acl: acl ?? .default)
+                        metadata: try newMetadata.withBucketDefault { try catalog.bucketEncryption(bucket.name) },
+                        storageClass: storageClass ?? bucket.storageClass, acl: acl ?? .default)
                     _ = try catalog.replaceObject(record, extents: [extent])
                     // Only the append that creates the object sets tags; later appends ignore x-oss-tagging.
                     if !tags.isEmpty { try Self.attach(tags: tags, to: record, catalog) }

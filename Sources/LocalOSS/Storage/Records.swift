@@ -8,11 +8,11 @@ enum ObjectType: String, Sendable {
 }
 
 /// Headers stored with an object and returned on GET/HEAD: Content-Type, the standard representation headers
-/// and `x-oss-meta-*`, captured at PutObject or InitiateMultipartUpload.
+/// and `x-oss-meta-*`, captured at PutObject or InitiateMultipartUpload, plus the applied server-side encryption
+/// (`x-oss-server-side-*`, see `ServerSideEncryption`).
 struct ObjectMetadata: Sendable, Equatable {
     static let storedHeaderNames: Set<String> = [
         "cache-control", "content-disposition", "content-encoding", "content-language", "expires",
-        "x-oss-server-side-encryption", "x-oss-server-side-data-encryption", "x-oss-server-side-encryption-key-id",
     ]
 
     var contentType: String
@@ -71,7 +71,7 @@ struct ObjectRecord: Sendable {
     /// Base64 MD5 of the bytes, known for single-request writes only.
     let contentMD5: String?
     let lastModified: Int64
-    let metadata: ObjectMetadata
+    var metadata: ObjectMetadata
     let storageClass: StorageClass
     var acl: CannedACL
     /// The number of tags (`x-oss-tagging-count`); filled by the lookups that answer GET and HEAD.
@@ -91,7 +91,7 @@ struct UploadRecord: Sendable {
     let bucket: String
     let key: String
     let initiated: Int64
-    let metadata: ObjectMetadata
+    var metadata: ObjectMetadata
     let storageClass: StorageClass
     let acl: CannedACL
     let forbidOverwrite: Bool

@@ -197,21 +197,20 @@ def test_unimplemented_subresources_never_touch_the_object(server, bucket, clien
     bucket.created_keys.add("keep.txt")
     name = bucket.bucket_name
     # oss2 and pyv2 calls whose sub-resources LocalOSS does not implement yet.
-    assert_oss_error(400, "NotImplemented", bucket.restore_object, "keep.txt")
-    assert_oss_error(400, "NotImplemented", bucket.get_bucket_worm)
     assert_oss_error(400, "NotImplemented", bucket.get_bucket_replication)
-    assert_service_error(400, "NotImplemented", client.restore_object,
-                         oss.RestoreObjectRequest(bucket=name, key="keep.txt"))
-    assert_service_error(400, "NotImplemented", client.get_bucket_inventory,
-                         oss.GetBucketInventoryRequest(bucket=name, inventory_id="x"))
+    assert_oss_error(400, "NotImplemented", bucket.delete_bucket_replication, "rule-1")
+    assert_oss_error(400, "NotImplemented", bucket.get_bucket_worm)
+    assert_service_error(400, "NotImplemented", client.get_bucket_replication,
+                         oss.GetBucketReplicationRequest(bucket=name))
+    assert_service_error(400, "NotImplemented", client.get_bucket_worm, oss.GetBucketWormRequest(bucket=name))
     for method, query in [("DELETE", "partNumber=1"), ("PUT", "live"), ("PUT", "objectMeta"),
-                          ("PUT", "location"), ("DELETE", "live"), ("POST", "restore")]:
+                          ("PUT", "location"), ("DELETE", "live"), ("POST", "seal")]:
         resp = raw_request(server.endpoint, method, name, "keep.txt", query=[tuple(query.split("=")) if "=" in query
                                                                              else (query, None)], data=b"junk")
         assert resp.status_code in (400, 405), (method, query, resp.status_code)
         assert parse_error(resp)["Code"] in ("NotImplemented", "MethodNotAllowed")
     assert bucket.get_object("keep.txt").read() == b"keep me"
-    resp = raw_request(server.endpoint, "GET", name, query={"worm": None})
+    resp = raw_request(server.endpoint, "GET", name, query={"replication": None})
     assert_error(resp, 400, "NotImplemented")
     assert bucket.get_bucket_acl().acl == "private"
 

@@ -1,8 +1,8 @@
 /// The configuration values GetBucketInfo reports, read from the stored documents (each kind's default when none).
+/// Default encryption has its own table (`EncryptionHandler`).
 struct BucketConfigurationSummary {
     var accessMonitor = "Disabled"
     var transferAcceleration = "Disabled"
-    var encryption: (algorithm: String, dataEncryption: String?, keyID: String?) = ("None", nil, nil)
     var logBucket = ""
     var logPrefix = ""
     var resourceGroupID = SwitchConfigurations.defaultResourceGroup
@@ -19,11 +19,6 @@ struct BucketConfigurationSummary {
         }
         if try root(BucketConfigurationKind.named("transferAcceleration")!)?.child("Enabled")?.boolValue == true {
             transferAcceleration = "Enabled"
-        }
-        if let rule = try root(EncryptionConfiguration.kind)?.child("ApplyServerSideEncryptionByDefault"),
-            let algorithm = rule.child("SSEAlgorithm")?.text
-        {
-            encryption = (algorithm, rule.child("KMSDataEncryption")?.text, rule.child("KMSMasterKeyID")?.text)
         }
         if let enabled = try root(LoggingConfiguration.kind)?.child("LoggingEnabled") {
             logBucket = enabled.child("TargetBucket")?.text ?? ""

@@ -24,14 +24,6 @@ enum SwitchConfigurations {
             return XMLDocumentWriter.document("AccessMonitorConfiguration") { $0.element("Status", status) }
         })
 
-    /// `PUT|GET ?bucketArchiveDirectRead`: off by default; no DELETE.
-    static let archiveDirectRead = BucketConfigurationKind(
-        "bucketArchiveDirectRead", stem: "BucketArchiveDirectRead",
-        absent: .document(boolDocument("ArchiveDirectReadConfiguration", "Enabled", false)), deletable: false,
-        accept: { body throws(OSSError) in
-            try boolDocument(body, root: "ArchiveDirectReadConfiguration", element: "Enabled")
-        })
-
     /// `PUT|GET ?resourceGroup`: a bucket belongs to the account's default group until moved; the emulated account
     /// has no other group, so any other id fails the precheck as an unknown one does on OSS.
     static let defaultResourceGroup = "rg-default-id"

@@ -26,6 +26,11 @@ enum RouteTable {
             .bucket("PUT", ["acl"]) { bucket, _ in .putBucketACL(bucket) },
             .bucket("DELETE") { bucket, _ in .deleteBucket(bucket) },
             .bucket("POST", ["delete"]) { bucket, _ in .deleteMultipleObjects(bucket) },
+            .bucket("PUT", ["encryption"]) { bucket, _ in .putBucketEncryption(bucket) },
+            .bucket("GET", ["encryption"]) { bucket, _ in .getBucketEncryption(bucket) },
+            .bucket("DELETE", ["encryption"]) { bucket, _ in .deleteBucketEncryption(bucket) },
+            .bucket("PUT", ["bucketArchiveDirectRead"]) { bucket, _ in .putBucketArchiveDirectRead(bucket) },
+            .bucket("GET", ["bucketArchiveDirectRead"]) { bucket, _ in .getBucketArchiveDirectRead(bucket) },
             // A POST without a sub-resource is a browser form upload (PostObject), never a batch delete.
             .bucket("POST") { bucket, _ in .unimplemented(UnimplementedRequest(bucket: bucket, feature: "PostObject"))
             },
@@ -64,6 +69,8 @@ enum RouteTable {
                 .completeMultipartUpload(address, uploadID: request.query["uploadId"]!)
             },
             .object("POST", ["append"], partners: ["position"]) { address, _ in .appendObject(address) },
+            .object("POST", ["restore"]) { address, _ in .restoreObject(address) },
+            .object("POST", ["cleanRestoredObject"]) { address, _ in .cleanRestoredObject(address) },
             .object("DELETE") { address, _ in .deleteObject(address) },
             .object("DELETE", ["uploadId"]) { address, request in
                 .abortMultipartUpload(address, uploadID: request.query["uploadId"]!)

@@ -19,11 +19,16 @@ enum StateTables {
         // A bucket's settings (CORS, …): a reset of one bucket keeps them with the bucket.
         StateTable(name: "bucket_configurations", namesBlobs: false, bucketFilter: nil),
         StateTable(name: "bucket_tags", namesBlobs: false, bucketFilter: nil),
+        StateTable(name: "bucket_encryption", namesBlobs: false, bucketFilter: nil),
+        StateTable(name: "bucket_archive_direct_read", namesBlobs: false, bucketFilter: nil),
         StateTable(name: "objects", namesBlobs: false, bucketFilter: "bucket = ?1"),
         StateTable(
             name: "extents", namesBlobs: true, bucketFilter: "object_id IN (SELECT id FROM objects WHERE bucket = ?1)"),
         StateTable(
             name: "object_tags", namesBlobs: false,
+            bucketFilter: "object_id IN (SELECT id FROM objects WHERE bucket = ?1)"),
+        StateTable(
+            name: "object_restores", namesBlobs: false,
             bucketFilter: "object_id IN (SELECT id FROM objects WHERE bucket = ?1)"),
         StateTable(
             name: "symlinks", namesBlobs: false, bucketFilter: "object_id IN (SELECT id FROM objects WHERE bucket = ?1)"

@@ -141,7 +141,30 @@ enum Schema {
             target TEXT NOT NULL
         );
         """,
-        // 9: configurations of the account rather than of a bucket (service-level `?publicAccessBlock`).
+        // 9: archive restores (one row per object; its state is derived from these times and the server clock),
+        // bucket default encryption (`?encryption`) and archive direct read (`?bucketArchiveDirectRead`). Each goes
+        // with its object or bucket.
+        """
+        CREATE TABLE object_restores (
+            object_id INTEGER PRIMARY KEY REFERENCES objects(id) ON DELETE CASCADE,
+            requested_at INTEGER NOT NULL,
+            ready_at INTEGER NOT NULL,
+            expires_at INTEGER NOT NULL,
+            days INTEGER NOT NULL,
+            tier TEXT
+        );
+        CREATE TABLE bucket_encryption (
+            bucket TEXT PRIMARY KEY REFERENCES buckets(name) ON DELETE CASCADE,
+            algorithm TEXT NOT NULL,
+            key_id TEXT,
+            data_encryption TEXT
+        ) WITHOUT ROWID;
+        CREATE TABLE bucket_archive_direct_read (
+            bucket TEXT PRIMARY KEY REFERENCES buckets(name) ON DELETE CASCADE,
+            enabled INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        """,
+        // 10: configurations of the account rather than of a bucket (service-level `?publicAccessBlock`).
         """
         CREATE TABLE account_configurations (name TEXT PRIMARY KEY, document TEXT NOT NULL) WITHOUT ROWID;
         """,
