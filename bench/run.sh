@@ -91,4 +91,10 @@ objects=10000
 for a in "${args[@]}"; do [ "$a" = --quick ] && objects=1000; done
 echo "[run.sh] state operations on $objects objects" >&2
 python3 "$root/bench/state_ops.py" --binary "$bin/localoss" --objects "$objects" || status=1
+
+# One ListObjectVersions page of 1,000 among many versions (figures only; fewer versions in the short mode).
+versions=100000
+for a in "${args[@]}"; do [ "$a" = --quick ] && versions=20000; done
+echo "[run.sh] ListObjectVersions page among $versions versions" >&2
+python3 "$root/bench/list_versions.py" --binary "$bin/localoss" --versions "$versions" || status=1
 exit $status

@@ -116,9 +116,12 @@ import Testing
         #expect(plain.bucket == "src-bucket")
         #expect(plain.key == "src dir/s+1")
         #expect(plain.alternateKey == "src dir/s 1")
-        let encoded = try Router.copySource("/src-bucket/src%20dir%2Fs%2B1?versionId=v")
+        let encoded = try Router.copySource("/src-bucket/src%20dir%2Fs%2B1?versionId=null")
         #expect(encoded.key == "src dir/s+1")
         #expect(encoded.alternateKey == nil)
+        #expect(encoded.version == .null)
+        // A version id this server could not have issued is refused before anything is read.
+        #expect(throws: OSSError.self) { try Router.copySource("/src-bucket/k?versionId=v") }
         #expect(throws: OSSError.self) { try Router.copySource("src-bucket/k") }
     }
 

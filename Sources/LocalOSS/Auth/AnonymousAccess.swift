@@ -87,7 +87,7 @@ struct AnonymousAccess {
             .writeObject(address)
         case .copyObject(let address, let source), .uploadPartCopy(let address, _, _, let source):
             .copyObject(address, source: source)
-        case .listObjects, .listMultipartUploads, .headBucket: .listBucket
+        case .listObjects, .listMultipartUploads, .headBucket, .listObjectVersions: .listBucket
         case .deleteMultipleObjects: .writeBucket
         case .getObjectACL, .putObjectACL, .getObjectTagging, .putObjectTagging, .deleteObjectTagging: .manageObject
         case .getSymlink(let address): .readObject(address)
@@ -97,8 +97,8 @@ struct AnonymousAccess {
             .putBucketACL, .listLiveChannels, .getBucketConfiguration, .putBucketConfiguration,
             .deleteBucketConfiguration, .getBucketTags, .putBucketTags, .deleteBucketTags, .putBucketEncryption,
             .getBucketEncryption, .deleteBucketEncryption, .putBucketArchiveDirectRead, .getBucketArchiveDirectRead,
-            .getBucketStat, .getBucketPolicyStatus, .describeRegions, .getUserQoSInfo, .getPublicAccessBlock,
-            .putPublicAccessBlock, .deletePublicAccessBlock:
+            .putBucketVersioning, .getBucketVersioning, .getBucketStat, .getBucketPolicyStatus, .describeRegions,
+            .getUserQoSInfo, .getPublicAccessBlock, .putPublicAccessBlock, .deletePublicAccessBlock:
             .manageBucket
         }
     }

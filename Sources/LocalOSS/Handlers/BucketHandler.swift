@@ -129,6 +129,8 @@ struct BucketHandler {
         xml.element("DataRedundancyType", record.redundancy)
         xml.element("Name", record.name)
         xml.element("ResourceGroupId", summary.resourceGroupID)
+        // Absent until versioning is first enabled (oss2's test_bucket_info expects none on a new bucket).
+        if let versioning = record.versioning { xml.element("Versioning", versioning.rawValue) }
         writeOwner(&xml)
         xml.open("AccessControlList")
         xml.element("Grant", record.acl.rawValue)

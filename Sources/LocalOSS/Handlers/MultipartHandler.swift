@@ -13,7 +13,7 @@ struct MultipartHandler {
             // OSS's InitiateMultipartUpload reference lists no ACL header (Go SDK 1.5's suite expects `default` after an
             // Initiate that sent one); the object's ACL is set by CompleteMultipartUpload's x-oss-object-acl.
             acl: .default,
-            forbidOverwrite: context.bool("x-oss-forbid-overwrite"),
+            forbidOverwrite: try context.forbidOverwrite(),
             sequential: context.query.has("sequential"),
             tags: try TaggingDocument.objectTags(header: context.headers["x-oss-tagging"]) ?? [])
         _ = try context.smallBody(limit: 64 * 1024)
@@ -54,10 +54,14 @@ struct MultipartHandler {
         // The copy moves bytes between local files, never over the client's connection: only validated.
         _ = try TrafficLimit.parse(context)
         let rangeHeader = context.headers["x-oss-copy-source-range"]
+        var sourceVersion: String?
         let stored = try multipart.uploadPartCopy(
             address, uploadID: uploadID, part: part, source: source,
             range: { object in try rangeHeader.map { try Self.copyRange($0, size: object.size) } },
-            check: { object in try Self.checkCopyConditions(object, context.headers) })
+            check: { object in
+                try Self.checkCopyConditions(object, context.headers)
+                sourceVersion = object.versionName
+            })
         var xml = XMLWriter()
         xml.open("CopyPartResult")
         xml.element("LastModified", HTTPDate.iso8601(stored.lastModified))
@@ -66,6 +70,9 @@ struct MultipartHandler {
         var headers = HTTPHeaders()
         headers.add("ETag", stored.etag)
         headers.add("x-oss-hash-crc64ecma", String(stored.crc64))
+        if let sourceVersion, try objects.isVersioned(source.bucket) {
+            headers.add("x-oss-copy-source-version-id", sourceVersion)
+        }
         return .xml(xml.finish(), headers: headers)
     }
 
@@ -88,7 +95,7 @@ struct MultipartHandler {
         }
         let object = try multipart.complete(
             address, uploadID: uploadID, selection: selection,
-            forbidOverwrite: context.bool("x-oss-forbid-overwrite"), acl: acl)
+            forbidOverwrite: try context.forbidOverwrite(), acl: acl)
         var xml = XMLWriter()
         xml.open("CompleteMultipartUploadResult")
         if context.query.wantsURLEncoding { xml.element("EncodingType", "url") }
@@ -103,6 +110,7 @@ struct MultipartHandler {
         headers.add("ETag", object.etag)
         headers.add("x-oss-hash-crc64ecma", String(object.crc64))
         ObjectHandler.addEncryption(object.metadata, to: &headers)
+        try ObjectHandler(objects: objects).addVersion(object, to: &headers)
         return .xml(xml.finish(), headers: headers)
     }
 

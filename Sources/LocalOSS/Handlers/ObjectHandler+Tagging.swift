@@ -61,8 +61,12 @@ extension ObjectHandler {
 /// has one version, `null`, the current one, which an absent, empty or `null` id selects. Other ids are served as
 /// the current version too until versions exist: resolving them (or answering NoSuchVersion) is the one change to
 /// make here once buckets keep versions.
-enum VersionSelector {
-    static func currentOnly(_ query: QueryParameters) throws(OSSError) {}
+extension VersionSelector {
+    /// Tags and symlinks are kept for current objects only: a `versionId` is checked for its shape and then read
+    /// as the current version (a noncurrent version's tags are not kept).
+    static func currentOnly(_ query: QueryParameters) throws(OSSError) {
+        _ = try parse(query["versionId"])
+    }
 }
 
 extension ObjectHandler {

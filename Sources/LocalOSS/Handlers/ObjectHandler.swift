@@ -15,7 +15,7 @@ struct ObjectHandler {
             metadata: try ObjectMetadata.from(context.headers), expected: try context.expectedDigests(),
             acl: try CannedACL(header: context.headers["x-oss-object-acl"], allowDefault: true),
             storageClass: try StorageClass.parse(header: context.headers["x-oss-storage-class"]),
-            forbidOverwrite: context.bool("x-oss-forbid-overwrite"),
+            forbidOverwrite: try context.forbidOverwrite(),
             tags: try TaggingDocument.objectTags(header: context.headers["x-oss-tagging"]) ?? [])
         let object = try objects.putObject(address, body: context.body, options: options)
         var headers = HTTPHeaders()
@@ -23,6 +23,7 @@ struct ObjectHandler {
         headers.add("x-oss-hash-crc64ecma", String(object.crc64))
         if let md5 = object.contentMD5 { headers.add("Content-MD5", md5) }
         Self.addEncryption(object.metadata, to: &headers)
+        try addVersion(object, to: &headers)
         return HTTPResponse(status: 200, headers: headers)
     }
 
@@ -42,9 +43,11 @@ struct ObjectHandler {
             encryption: try ServerSideEncryption.requested(by: context.headers),
             storageClass: try StorageClass.parse(header: context.headers["x-oss-storage-class"]),
             acl: try CannedACL(header: context.headers["x-oss-object-acl"], allowDefault: true),
-            forbidOverwrite: context.bool("x-oss-forbid-overwrite"), tags: try Self.copiedTags(context))
+            forbidOverwrite: try context.forbidOverwrite(), tags: try Self.copiedTags(context))
+        var sourceVersion: String?
         let object = try objects.copyObject(from: source, to: address, options: options) { source in
             try MultipartHandler.checkCopyConditions(source, context.headers)
+            sourceVersion = source.versionName
         }
         var xml = XMLWriter()
         xml.open("CopyObjectResult")
@@ -55,10 +58,20 @@ struct ObjectHandler {
         headers.add("ETag", object.etag)
         headers.add("x-oss-hash-crc64ecma", String(object.crc64))
         Self.addEncryption(object.metadata, to: &headers)
+        if let sourceVersion, try objects.isVersioned(source.bucket) {
+            headers.add("x-oss-copy-source-version-id", sourceVersion)
+        }
+        try addVersion(object, to: &headers)
         return .xml(xml.finish(), headers: headers)
     }
 
     func appendObject(_ address: ObjectAddress, _ context: RequestContext) throws -> HTTPResponse {
+        if let version = context.query["versionId"] {
+            // EC 0016-00000504: an append always goes to the current version.
+            throw OSSError(
+                .invalidArgument, "versionId is not supported by AppendObject.",
+                details: [("ArgumentName", "versionId"), ("ArgumentValue", version)], ec: "0016-00000504")
+        }
         guard let text = context.query["position"], let position = Int64(text), position >= 0 else {
             throw OSSError.invalidArgument(
                 "position must be a non-negative integer.", name: "position", value: context.query["position"] ?? "")
@@ -94,6 +107,7 @@ struct ObjectHandler {
         // The creating append fixed the encryption; every reply echoes it (oss2's suite,
         // test_append_object_with_encryption).
         Self.addEncryption(object.metadata, to: &headers)
+        try addVersion(object, to: &headers)
         return HTTPResponse(status: 200, headers: headers)
     }
 
@@ -108,21 +122,32 @@ struct ObjectHandler {
             try context.smallBody(limit: 2 * 1024 * 1024), allowingControlCharacters: true)
         let entries = root.children("Object")
         guard root.name == "Delete", (1...1000).contains(entries.count) else { throw OSSError.malformedXML }
-        let keys = try entries.map { entry throws(OSSError) in
+        let requested = try entries.map { entry throws(OSSError) in
             guard let key = entry.child("Key")?.text else {
                 throw OSSError(
                     .malformedXML, "Every Object in a Delete request needs a Key.", ec: "0016-00000613")
             }
-            return try ObjectKey(validating: key).value
+            // A malformed VersionId fails the whole request, before anything is deleted.
+            return (
+                key: try ObjectKey(validating: key).value,
+                version: try VersionSelector.parse(entry.child("VersionId")?.text)
+            )
         }
-        try objects.deleteObjects(bucket, keys: keys)
+        let outcomes = try objects.deleteObjects(bucket, entries: requested)
         var xml = XMLWriter()
         xml.open("DeleteResult")
         if context.query.wantsURLEncoding { xml.element("EncodingType", "url") }
         if root.child("Quiet")?.text.lowercased() != "true" {
-            for key in keys {
+            for (entry, outcome) in zip(requested, outcomes) {
                 xml.open("Deleted")
-                xml.element("Key", context.listedKey(key))
+                xml.element("Key", context.listedKey(entry.key))
+                // OSS's element order: VersionId when one was named, then the marker fields when a marker was made
+                // (no VersionId) or deleted (both, the same id).
+                if entry.version != nil, let version = outcome.versionID { xml.element("VersionId", version) }
+                if outcome.deleteMarker, let version = outcome.versionID {
+                    xml.element("DeleteMarker", "true")
+                    xml.element("DeleteMarkerVersionId", version)
+                }
                 xml.close("Deleted")
             }
         }
@@ -134,7 +159,8 @@ struct ObjectHandler {
         let trafficLimit = try TrafficLimit.parse(context)
         var notModified: HTTPResponse?
         var range: Range<Int64>?
-        let (object, reader) = try objects.openObject(address) { object in
+        let version = try VersionSelector.parse(context.query["versionId"])
+        let (object, reader) = try objects.openObject(address, version: version) { object in
             // Conditions and the range are judged on the record, before any extent is fetched or opened.
             notModified = try Self.evaluateConditions(object, context.headers)
             if notModified != nil { return .nothing }
@@ -147,6 +173,7 @@ struct ObjectHandler {
         if object.storageClass.needsRestore {
             Self.addRestore(try objects.restoreState(of: object), object, to: &headers)
         }
+        try addVersion(object, to: &headers)
         var status = 200
         if let range {
             status = 206
@@ -161,9 +188,11 @@ struct ObjectHandler {
     }
 
     func headObject(_ address: ObjectAddress, _ context: RequestContext) throws -> HTTPResponse {
-        let object = try objects.readableObject(address)
+        let object = try objects.readableObject(
+            address, version: try VersionSelector.parse(context.query["versionId"]))
         if let notModified = try Self.evaluateConditions(object, context.headers) { return notModified }
         var headers = Self.objectHeaders(object)
+        try addVersion(object, to: &headers)
         headers.add("Content-Length", String(object.size))
         Self.addRestore(try objects.restoreState(of: object), object, to: &headers)
         return HTTPResponse(status: 200, headers: headers)
@@ -171,9 +200,10 @@ struct ObjectHandler {
 
     /// OSS's GetObjectMeta reference lists only these headers (no `x-oss-object-type`), and for a symlink they are
     /// the link's own: the link is not followed.
-    func getObjectMeta(_ address: ObjectAddress) throws -> HTTPResponse {
-        let object = try objects.object(address)
+    func getObjectMeta(_ address: ObjectAddress, _ context: RequestContext) throws -> HTTPResponse {
+        let object = try objects.object(address, version: try VersionSelector.parse(context.query["versionId"]))
         var headers = HTTPHeaders()
+        try addVersion(object, to: &headers)
         headers.add("Content-Length", String(object.size))
         headers.add("ETag", object.etag)
         headers.add("Last-Modified", HTTPDate.rfc1123(object.lastModified))
@@ -181,19 +211,35 @@ struct ObjectHandler {
         return HTTPResponse(status: 200, headers: headers)
     }
 
-    func deleteObject(_ address: ObjectAddress) throws -> HTTPResponse {
-        try objects.deleteObject(address)
-        return HTTPResponse(status: 204)
+    func deleteObject(_ address: ObjectAddress, _ context: RequestContext) throws -> HTTPResponse {
+        let outcome = try objects.deleteObject(
+            address, version: try VersionSelector.parse(context.query["versionId"]))
+        var response = HTTPResponse(status: 204)
+        // oss2 reads x-oss-delete-marker with bool(): the header is sent only as `true`.
+        if outcome.deleteMarker { response.headers.add("x-oss-delete-marker", "true") }
+        if let version = outcome.versionID { response.headers.add("x-oss-version-id", version) }
+        return response
     }
 
-    func getObjectACL(_ address: ObjectAddress) throws -> HTTPResponse {
-        .xml(BucketHandler.accessControlPolicy(try objects.object(address).acl))
+    func getObjectACL(_ address: ObjectAddress, _ context: RequestContext) throws -> HTTPResponse {
+        let object = try objects.object(address, version: try VersionSelector.parse(context.query["versionId"]))
+        var headers = HTTPHeaders()
+        try addVersion(object, to: &headers)
+        return .xml(BucketHandler.accessControlPolicy(object.acl), headers: headers)
     }
 
     func putObjectACL(_ address: ObjectAddress, _ context: RequestContext) throws -> HTTPResponse {
-        try objects.setObjectACL(
-            address, try CannedACL(header: context.headers["x-oss-object-acl"] ?? "", allowDefault: true))
-        return HTTPResponse(status: 200)
+        let object = try objects.setObjectACL(
+            address, version: try VersionSelector.parse(context.query["versionId"]),
+            try CannedACL(header: context.headers["x-oss-object-acl"] ?? "", allowDefault: true))
+        var response = HTTPResponse(status: 200)
+        try addVersion(object, to: &response.headers)
+        return response
+    }
+
+    /// `x-oss-version-id` of the version a reply is about, once the bucket has had versioning enabled.
+    func addVersion(_ object: ObjectRecord, to headers: inout HTTPHeaders) throws {
+        if try objects.isVersioned(object.bucket) { headers.add("x-oss-version-id", object.versionName) }
     }
 
     // MARK: Response pieces

@@ -36,6 +36,20 @@ struct RequestContext {
 
     func bool(_ header: String) -> Bool { headers[header]?.lowercased() == "true" }
 
+    /// `x-oss-forbid-overwrite`: `true` or `false` only; anything else is refused (EC 0017-00000279; OSS's code is
+    /// not documented, InvalidArgument as for other bad header values).
+    func forbidOverwrite() throws(OSSError) -> Bool {
+        guard let value = headers["x-oss-forbid-overwrite"] else { return false }
+        switch value.lowercased() {
+        case "true": return true
+        case "false": return false
+        default:
+            throw OSSError(
+                .invalidArgument, "x-oss-forbid-overwrite must be true or false.",
+                details: [("ArgumentName", "x-oss-forbid-overwrite"), ("ArgumentValue", value)], ec: "0017-00000279")
+        }
+    }
+
     /// `max-keys`-style parameters: absent or empty → `defaultValue`, above `maximum` → `maximum`,
     /// anything but a positive integer → InvalidArgument.
     func limit(_ name: String, defaultValue: Int, maximum: Int) throws(OSSError) -> Int {

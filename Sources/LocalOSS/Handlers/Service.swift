@@ -200,15 +200,18 @@ final class Service: Sendable {
         case .putBucketACL(let bucket): return try buckets.putBucketACL(bucket, context)
         case .listObjects(let bucket, let version): return try buckets.listObjects(bucket, version: version, context)
         case .listMultipartUploads(let bucket): return try multipartHandler.listUploads(bucket, context)
+        case .putBucketVersioning(let bucket): return try buckets.putBucketVersioning(bucket, context)
+        case .getBucketVersioning(let bucket): return try buckets.getBucketVersioning(bucket)
+        case .listObjectVersions(let bucket): return try buckets.listObjectVersions(bucket, context)
         case .putObject(let address): return try objectHandler.putObject(address, context)
         case .copyObject(let address, let source): return try objectHandler.copyObject(address, source: source, context)
         case .appendObject(let address): return try objectHandler.appendObject(address, context)
         case .deleteMultipleObjects(let bucket): return try objectHandler.deleteMultipleObjects(bucket, context)
         case .getObject(let address): return try objectHandler.getObject(address, context)
         case .headObject(let address): return try objectHandler.headObject(address, context)
-        case .getObjectMeta(let address): return try objectHandler.getObjectMeta(address)
-        case .deleteObject(let address): return try objectHandler.deleteObject(address)
-        case .getObjectACL(let address): return try objectHandler.getObjectACL(address)
+        case .getObjectMeta(let address): return try objectHandler.getObjectMeta(address, context)
+        case .deleteObject(let address): return try objectHandler.deleteObject(address, context)
+        case .getObjectACL(let address): return try objectHandler.getObjectACL(address, context)
         case .putObjectACL(let address): return try objectHandler.putObjectACL(address, context)
         case .initiateMultipartUpload(let address): return try multipartHandler.initiate(address, context)
         case .uploadPart(let address, let uploadID, let part):
@@ -294,7 +297,8 @@ extension Operation {
         switch self {
         case .createBucket, .putObject, .appendObject, .putBucketConfiguration, .deleteMultipleObjects,
             .initiateMultipartUpload, .uploadPart, .completeMultipartUpload, .putObjectTagging, .putBucketTags,
-            .putBucketEncryption, .putBucketArchiveDirectRead, .restoreObject, .putPublicAccessBlock:
+            .putBucketEncryption, .putBucketArchiveDirectRead, .restoreObject, .putBucketVersioning,
+            .putPublicAccessBlock:
             true
         default: false
         }

@@ -19,7 +19,6 @@ enum OSSErrorCode: String, Sendable {
     case invalidDigest = "InvalidDigest"
     case invalidEncryptionAlgorithm = "InvalidEncryptionAlgorithmError"
     case invalidPolicyDocument = "InvalidPolicyDocument"
-    case invalidRequest = "InvalidRequest"
     case invalidTargetBucketForLogging = "InvalidTargetBucketForLogging"
     case invalidObjectName = "InvalidObjectName"
     case invalidObjectState = "InvalidObjectState"
@@ -44,6 +43,8 @@ enum OSSErrorCode: String, Sendable {
     case noSuchRegion = "NoSuchRegion"
     case resourceGroupIdPreCheckError = "ResourceGroupIdPreCheckError"
     case noSuchUpload = "NoSuchUpload"
+    case noSuchVersion = "NoSuchVersion"
+    case invalidRequest = "InvalidRequest"
     case notImplemented = "NotImplemented"
     case notSymlink = "NotSymlink"
     case objectNotAppendable = "ObjectNotAppendable"
@@ -76,7 +77,7 @@ enum OSSErrorCode: String, Sendable {
         case .methodNotAllowed: 405
         case .missingContentLength: 411
         case .noSuchBucket, .noSuchKey, .noSuchUpload, .noSuchCORSConfiguration,
-            .noSuchTransferAccelerationConfiguration, .symlinkTargetNotExist, .noSuchLifecycle,
+            .noSuchTransferAccelerationConfiguration, .symlinkTargetNotExist, .noSuchVersion, .noSuchLifecycle,
             .noSuchWebsiteConfiguration, .noSuchBucketPolicy, .noSuchOverwriteConfiguration, .noSuchRegion:
             404
         case .preconditionFailed: 412
@@ -148,6 +149,12 @@ extension OSSError {
 
     static func noSuchKey(_ key: String) -> OSSError {
         OSSError(.noSuchKey, "The specified key does not exist.", details: [("Key", key)])
+    }
+
+    /// A well-formed `versionId` that names no version of the key (S3's message; OSS's is not documented).
+    static func noSuchVersion(_ key: String, version: String) -> OSSError {
+        OSSError(
+            .noSuchVersion, "The specified version does not exist.", details: [("Key", key), ("VersionId", version)])
     }
 
     static func noSuchUpload(_ uploadID: String, ec: String? = nil) -> OSSError {

@@ -10,6 +10,8 @@ struct CopySource: Sendable {
     /// The key as sent, percent-decoded; `alternateKey` is the `+`-as-space reading (Go v1 `QueryEscape`).
     let key: String
     let alternateKey: String?
+    /// `?versionId=` after the key: that version, not the current one.
+    var version: VersionSelector? = nil
 }
 
 /// A request for an operation OSS defines but LocalOSS does not implement: answered `NotImplemented` once the
@@ -47,6 +49,9 @@ enum Operation: Sendable {
     case deleteBucketEncryption(BucketName)
     case putBucketArchiveDirectRead(BucketName)
     case getBucketArchiveDirectRead(BucketName)
+    case putBucketVersioning(BucketName)
+    case getBucketVersioning(BucketName)
+    case listObjectVersions(BucketName)
     /// Computed, not stored: GetBucketStat, GetBucketPolicyStatus, DescribeRegions (`nil`: every region).
     case getBucketStat(BucketName)
     case getBucketPolicyStatus(BucketName)
@@ -117,6 +122,9 @@ enum Operation: Sendable {
         case .getBucketArchiveDirectRead: "GetBucketArchiveDirectRead"
         case .restoreObject: "RestoreObject"
         case .cleanRestoredObject: "CleanRestoredObject"
+        case .putBucketVersioning: "PutBucketVersioning"
+        case .getBucketVersioning: "GetBucketVersioning"
+        case .listObjectVersions: "ListObjectVersions"
         case .getBucketStat: "GetBucketStat"
         case .getBucketPolicyStatus: "GetBucketPolicyStatus"
         case .describeRegions: "DescribeRegions"
@@ -160,6 +168,7 @@ extension Operation {
             .getBucketTags(let bucket), .putBucketTags(let bucket), .deleteBucketTags(let bucket),
             .putBucketEncryption(let bucket), .getBucketEncryption(let bucket), .deleteBucketEncryption(let bucket),
             .putBucketArchiveDirectRead(let bucket), .getBucketArchiveDirectRead(let bucket),
+            .putBucketVersioning(let bucket), .getBucketVersioning(let bucket), .listObjectVersions(let bucket),
             .getBucketStat(let bucket), .getBucketPolicyStatus(let bucket):
             (bucket.value, nil)
         case .putObject(let address), .copyObject(let address, _), .appendObject(let address), .getObject(let address),

@@ -63,9 +63,11 @@ public final class Server: @unchecked Sendable {
             path: configuration.dataDirectory + "/metadata.sqlite", durable: configuration.durable)
         let clock = ServerClock()
         let identifiers = configuration.deterministicSeed.map { Identifiers(seed: $0) } ?? Identifiers()
-        var configuredObjects = ObjectStore(metadata: metadata, blobs: blobs, clock: clock)
-        configuredObjects.restoreDelay = configuration.restoreDelaySeconds
-        let objects = configuredObjects
+        var objectStore = ObjectStore(metadata: metadata, blobs: blobs, clock: clock)
+        objectStore.restoreDelay = configuration.restoreDelaySeconds
+        objectStore.versionIDs = VersionIDGenerator(
+            nowMilliseconds: { clock.nowMicroseconds() / 1000 }, random: identifiers.versions)
+        let objects = objectStore
         var multipart = MultipartStore(metadata: metadata, blobs: blobs, objects: objects)
         multipart.clock = clock
         multipart.minimumPartSize = configuration.minimumPartSize

@@ -76,7 +76,7 @@ struct MultipartStore: Sendable {
             try objects.requireReadable(object, catalog)
             let selection: ByteSelection =
                 try range(object).map { .range(offset: $0.offset, length: $0.length) } ?? .all
-            return ((), selection, object.id)
+            return ((), selection, object.extentOwner)
         }
         let (staged, summary) = try BodyIngest(blobs: blobs).ingest(copying: reader)
         return try store(staged, summary, address: address, uploadID: uploadID, part: part, ec: notFoundEC)
@@ -118,6 +118,7 @@ struct MultipartStore: Sendable {
         let precomputed = sequentialDigest(address, uploadID: uploadID, selection: selection)
         let (object, released) = try metadata.write { catalog in
             let upload = try requireUpload(catalog, address, uploadID, ec: "0042-00000002")
+            let bucket = try catalog.requireBucket(address.bucket.value)
             let uploaded = try catalog.parts(uploadID: uploadID, after: 0, limit: PartNumber.range.upperBound)
             let chosen = try Self.choose(selection, from: uploaded)
             for part in chosen.dropLast() where part.size < minimumPartSize {
@@ -125,7 +126,7 @@ struct MultipartStore: Sendable {
                     .entityTooSmall, "Your proposed upload is smaller than the minimum allowed size.",
                     details: [("PartNumber", String(part.number)), ("MinSizeAllowed", String(minimumPartSize))])
             }
-            if upload.forbidOverwrite || forbidOverwrite,
+            if upload.forbidOverwrite || forbidOverwrite, bucket.versioning == nil,
                 try catalog.object(bucket: upload.bucket, key: upload.key) != nil
             {
                 throw ObjectStore.fileAlreadyExists
@@ -139,11 +140,11 @@ struct MultipartStore: Sendable {
                     contentMD5 = try wholeContentMD5(chosen)
                 }
             }
-            let object = Self.assemble(
+            var object = Self.assemble(
                 upload, parts: chosen, acl: acl, contentMD5: contentMD5, lastModified: clock.now())
             let tags = try catalog.uploadTags(uploadID: uploadID)
-            var released = try catalog.replaceObject(
-                object, extents: chosen.map { Extent(blob: $0.blob, size: $0.size) })
+            var released = try objects.installVersion(
+                &object, extents: chosen.map { Extent(blob: $0.blob, size: $0.size) }, bucket: bucket, catalog)
             if !tags.isEmpty { try ObjectStore.attach(tags: tags, to: object, catalog) }
             let kept = Set(chosen.map(\.blob))
             released += try catalog.deleteUpload(uploadID).filter { !kept.contains($0) }

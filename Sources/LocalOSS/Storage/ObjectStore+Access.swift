@@ -3,21 +3,21 @@ extension ObjectStore {
     /// cannot unlink them before the reader is done. If a blob went between the snapshot and the pin, a fresh
     /// snapshot gives the current answer (usually NoSuchKey).
     /// `body` finds the object and says which of its bytes are wanted.
-    func pinnedRead<T>(_ body: (Catalog) throws -> (T, ByteSelection, objectID: Int64)) throws -> (T, ObjectReader) {
+    func pinnedRead<T>(_ body: (Catalog) throws -> (T, ByteSelection, owner: ExtentOwner)) throws -> (T, ObjectReader) {
         for _ in 0..<3 {
             let generation = blobs.removalGeneration
             let (value, extents, cut, inline) = try metadata.read { catalog in
-                let (value, selection, objectID) = try body(catalog)
+                let (value, selection, owner) = try body(catalog)
                 let extents: [Extent]
                 let cut: (offset: Int64, length: Int64)
                 switch selection {
                 case .nothing:
                     (extents, cut) = ([], (0, 0))
                 case .all:
-                    extents = try catalog.extents(objectID: objectID)
+                    extents = try catalog.extents(of: owner)
                     cut = (0, extents.reduce(0) { $0 + $1.size })
                 case .range(let offset, let length):
-                    let (found, start) = try catalog.extents(objectID: objectID, covering: offset, length: length)
+                    let (found, start) = try catalog.extents(of: owner, covering: offset, length: length)
                     (extents, cut) = (found, (offset - start, length))
                 }
                 var inline: [String: [UInt8]] = [:]

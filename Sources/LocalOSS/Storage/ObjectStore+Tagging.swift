@@ -104,14 +104,16 @@ extension ObjectStore {
     }
 
     /// HeadObject: the object as GetObject would serve it.
-    func readableObject(_ address: ObjectAddress) throws -> ObjectRecord {
-        try metadata.read { try Self.readableObject(address, $0) }
+    func readableObject(_ address: ObjectAddress, version: VersionSelector? = nil) throws -> ObjectRecord {
+        try metadata.read { try Self.readableObject(address, $0, version: version) }
     }
 
     /// The object with its tag count; a symlink is followed to its target in the same bucket (one level: a link
     /// to a link is `InvalidTargetType`), and the result has the target's bytes under the link's name.
-    static func readableObject(_ address: ObjectAddress, _ catalog: Catalog) throws -> ObjectRecord {
-        let object = try catalog.withTagsAndTarget(try existingObject(address, catalog))
+    static func readableObject(_ address: ObjectAddress, _ catalog: Catalog, version: VersionSelector? = nil) throws
+        -> ObjectRecord
+    {
+        let object = try catalog.withTagsAndTarget(try existingVersion(address, version, catalog))
         guard object.type == .symlink else { return object }
         guard let targetKey = object.symlinkTarget,
             let target = try catalog.object(bucket: address.bucket.value, key: targetKey)

@@ -7,6 +7,8 @@ struct ObjectStore: Sendable {
     var clock = ServerClock.system
     /// Seconds a RestoreObject takes until the copy is readable (`--restore-delay`), for every archive class.
     var restoreDelay: Int64 = 2
+    /// Ids of new versions in versioned buckets.
+    var versionIDs = VersionIDGenerator()
 
     /// The buckets' configurations (CORS, …).
     var configurations: BucketConfigurationStore { BucketConfigurationStore(metadata: metadata) }
@@ -79,7 +81,10 @@ struct ObjectStore: Sendable {
         if options.forbidOverwrite {
             bucket = try metadata.read { catalog in
                 let bucket = try catalog.requireBucket(address.bucket.value)
-                if try catalog.object(bucket: address.bucket.value, key: address.key.value) != nil {
+                // A versioned bucket keeps what a write replaces: x-oss-forbid-overwrite has no effect there.
+                if bucket.versioning == nil,
+                    try catalog.object(bucket: address.bucket.value, key: address.key.value) != nil
+                {
                     throw Self.fileAlreadyExists
                 }
                 return bucket
@@ -107,14 +112,17 @@ struct ObjectStore: Sendable {
         do {
             let released: [String]
             (record, released) = try metadata.write { catalog in
-                _ = try catalog.requireBucket(address.bucket.value)
+                let bucket = try catalog.requireBucket(address.bucket.value)
                 var record = record
                 record.metadata = try record.metadata.withBucketDefault { try catalog.bucketEncryption(record.bucket) }
-                if options.forbidOverwrite, try catalog.object(bucket: record.bucket, key: record.key) != nil {
+                if options.forbidOverwrite, bucket.versioning == nil,
+                    try catalog.object(bucket: record.bucket, key: record.key) != nil
+                {
                     throw Self.fileAlreadyExists
                 }
                 if let inlineBytes { try catalog.insertInlineBlob(blob, inlineBytes) }
-                let replaced = try catalog.replaceObject(record, extents: [Extent(blob: blob, size: record.size)])
+                let replaced = try installVersion(
+                    &record, extents: [Extent(blob: blob, size: record.size)], bucket: bucket, catalog)
                 if !options.tags.isEmpty { try Self.attach(tags: options.tags, to: record, catalog) }
                 return (record, try catalog.unreferenced(replaced))
             }
@@ -135,7 +143,7 @@ struct ObjectStore: Sendable {
         try pinnedRead { catalog in
             let object = try Self.readableObject(address, catalog)
             try requireReadable(object, catalog, directRead: true)
-            return (object, try select(object), object.id)
+            return (object, try select(object), object.extentOwner)
         }
     }
 
@@ -159,15 +167,6 @@ struct ObjectStore: Sendable {
             }
             try catalog.setObjectACL(id: object.id, acl)
         }
-    }
-
-    func deleteObject(_ address: ObjectAddress) throws {
-        let released = try metadata.write { catalog in
-            _ = try catalog.requireBucket(address.bucket.value)
-            return try catalog.unreferenced(
-                try catalog.deleteObject(bucket: address.bucket.value, key: address.key.value))
-        }
-        blobs.remove(released)
     }
 
     func listObjects(
@@ -210,21 +209,21 @@ extension ObjectStore {
         check: (ObjectRecord) throws -> Void
     ) throws -> ObjectRecord {
         let (record, released) = try metadata.write { catalog in
-            _ = try catalog.requireBucket(destination.bucket.value)
+            let bucket = try catalog.requireBucket(destination.bucket.value)
             let original = try catalog.copySource(source)
             try check(original)
             try requireReadable(original, catalog)
             let isSelf = original.bucket == destination.bucket.value && original.key == destination.key.value
-            if options.forbidOverwrite, !isSelf,
+            if options.forbidOverwrite, !isSelf, bucket.versioning == nil,
                 try catalog.object(bucket: destination.bucket.value, key: destination.key.value) != nil
             {
                 throw Self.fileAlreadyExists
             }
-            let extents = try catalog.extents(objectID: original.id)
+            let extents = try catalog.extents(of: original.extentOwner)
             let tags = try options.tags ?? catalog.objectTags(objectID: original.id)
             // A symlink source copies the link, not its target's bytes (OSS's copy-object reference).
             let target = original.type == .symlink ? try catalog.symlinkTarget(objectID: original.id) : nil
-            let record = ObjectRecord(
+            var record = ObjectRecord(
                 bucket: destination.bucket.value, key: destination.key.value,
                 type: original.type == .appendable ? .normal : original.type, size: original.size,
                 etag: original.etag, crc64: original.crc64, contentMD5: original.contentMD5,
@@ -234,7 +233,7 @@ extension ObjectStore {
                     ?? original.metadata.encrypted(with: options.encryption))
                     .withBucketDefault { try catalog.bucketEncryption(destination.bucket.value) },
                 storageClass: options.storageClass ?? original.storageClass, acl: options.acl)
-            let replaced = try catalog.replaceObject(record, extents: extents)
+            let replaced = try installVersion(&record, extents: extents, bucket: bucket, catalog)
             if !tags.isEmpty || target != nil {
                 try Self.attach(tags: tags, symlinkTarget: target, to: record, catalog)
             }
@@ -258,28 +257,31 @@ extension ObjectStore {
         let blob = try blobs.commit(staged)
         let extent = Extent(blob: blob, size: Int64(summary.length))
         do {
-            return try metadata.write { catalog in
+            let (record, released) = try metadata.write { catalog in
                 let bucket = try catalog.requireBucket(address.bucket.value)
                 let existing = try catalog.object(bucket: address.bucket.value, key: address.key.value)
                 try Self.checkAppendable(existing, position)
                 guard let existing else {
-                    let record = ObjectRecord(
+                    var record = ObjectRecord(
                         bucket: address.bucket.value, key: address.key.value, type: .appendable, size: extent.size,
                         etag: summary.etag, crc64: summary.crc64, contentMD5: nil, lastModified: clock.now(),
                         metadata: try newMetadata.withBucketDefault { try catalog.bucketEncryption(bucket.name) },
                         storageClass: storageClass ?? bucket.storageClass, acl: acl ?? .default)
-                    _ = try catalog.replaceObject(record, extents: [extent])
+                    // The key is absent or its current version is a delete marker: nothing is replaced.
+                    let released = try installVersion(&record, extents: [extent], bucket: bucket, catalog)
                     // Only the append that creates the object sets tags; later appends ignore x-oss-tagging.
                     if !tags.isEmpty { try Self.attach(tags: tags, to: record, catalog) }
-                    return record
+                    return (record, try catalog.unreferenced(released))
                 }
                 // OSS does not document an appendable object's ETag; this one changes with every append.
                 let etag = "\"\(Encoding.upperHex(EVPDigest.hash(.md5, Array(existing.etag.utf8) + summary.md5)))\""
                 let crc = CRC64.combine(existing.crc64, summary.crc64, secondLength: summary.length)
                 try catalog.appendExtent(
                     to: existing, extent, crc64: crc, etag: etag, acl: acl ?? existing.acl, lastModified: clock.now())
-                return try catalog.object(bucket: existing.bucket, key: existing.key)!
+                return (try catalog.object(bucket: existing.bucket, key: existing.key)!, [])
             }
+            blobs.remove(released)
+            return record
         } catch {
             blobs.remove([blob])
             throw error
@@ -315,13 +317,25 @@ extension ObjectStore {
         }
     }
 
-    /// Deletes each key (missing keys count as deleted, as OSS reports them).
-    func deleteObjects(_ bucket: BucketName, keys: [String]) throws {
-        let released = try metadata.write { catalog in
-            _ = try catalog.requireBucket(bucket.value)
-            return try catalog.unreferenced(
-                try keys.flatMap { try catalog.deleteObject(bucket: bucket.value, key: $0) })
+    /// Deletes each key, or the version named with it (missing keys and versions count as deleted, as OSS reports
+    /// them), in one transaction.
+    func deleteObjects(_ bucket: BucketName, entries: [(key: String, version: VersionSelector?)]) throws
+        -> [DeleteOutcome]
+    {
+        let (outcomes, released) = try metadata.write { catalog in
+            let record = try catalog.requireBucket(bucket.value)
+            var outcomes: [DeleteOutcome] = []
+            var released: [String] = []
+            let now = clock.now()
+            for entry in entries {
+                let (outcome, blobs) = try Self.delete(
+                    entry.key, version: entry.version, in: record, catalog, versionIDs: versionIDs, now: now)
+                outcomes.append(outcome)
+                released += blobs
+            }
+            return (outcomes, try catalog.unreferenced(released))
         }
         blobs.remove(released)
+        return outcomes
     }
 }

@@ -65,11 +65,14 @@ enum RandomBytes {
 struct Identifiers: Sendable {
     let requests: SplitMixSequence
     let uploads: SplitMixSequence
+    /// The random half of version ids.
+    let versions: SplitMixSequence
 
     /// From the system generator.
     init() {
         requests = SplitMixSequence()
         uploads = SplitMixSequence()
+        versions = SplitMixSequence()
     }
 
     /// From `--deterministic SEED`: any text, hashed (FNV-1a) into the sequences' seeds.
@@ -81,6 +84,7 @@ struct Identifiers: Sendable {
         }
         requests = SplitMixSequence(seed: SplitMixSequence.mix(hash ^ 1))
         uploads = SplitMixSequence(seed: SplitMixSequence.mix(hash ^ 2))
+        versions = SplitMixSequence(seed: SplitMixSequence.mix(hash ^ 3))
     }
 
     /// OSS's shape: 24 uppercase hex characters.

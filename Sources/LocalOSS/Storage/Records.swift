@@ -57,6 +57,14 @@ struct BucketRecord: Sendable {
     var acl: CannedACL
     let storageClass: StorageClass
     let redundancy: String
+    /// nil until versioning is first enabled; a bucket never returns to nil.
+    var versioning: VersioningState? = nil
+}
+
+/// PutBucketVersioning's two states (`<Status>`).
+enum VersioningState: String, Sendable {
+    case enabled = "Enabled"
+    case suspended = "Suspended"
 }
 
 struct ObjectRecord: Sendable {
@@ -78,6 +86,52 @@ struct ObjectRecord: Sendable {
     var tagCount = 0
     /// The target key of a symlink; filled with `tagCount`.
     var symlinkTarget: String?
+    /// nil: the `null` version (every object of a bucket that never enabled versioning).
+    var versionID: String? = nil
+    /// Orders the versions of one key, newest greatest.
+    var versionSeq: Int64 = 0
+    /// Stored in `object_versions` (a noncurrent version): its extents are in `version_extents`.
+    var isNoncurrent = false
+
+    /// `x-oss-version-id`: "null" for the null version.
+    var versionName: String { versionID ?? VersionID.null }
+    var extentOwner: ExtentOwner { ExtentOwner(id: id, noncurrent: isNoncurrent) }
+}
+
+/// Whose extents to read: a current object's (`extents`) or a noncurrent version's (`version_extents`).
+struct ExtentOwner: Sendable {
+    let id: Int64
+    let noncurrent: Bool
+}
+
+/// A delete marker: a version without data that makes its key read as absent while it is current.
+struct DeleteMarkerRecord: Sendable {
+    let id: Int64
+    let bucket: String
+    let key: String
+    let versionID: String?
+    let versionSeq: Int64
+    let lastModified: Int64
+
+    var versionName: String { versionID ?? VersionID.null }
+}
+
+/// One entry of ListObjectVersions: an object version or a delete marker.
+struct VersionSummary: Sendable, ListingRow {
+    let key: String
+    let versionID: String?
+    let versionSeq: Int64
+    let isDeleteMarker: Bool
+    let lastModified: Int64
+    let etag: String
+    let type: ObjectType
+    let size: Int64
+    let storageClass: StorageClass
+
+    var listingKey: String { key }
+    /// The listing position within the key: the sequence number, as text (parsed back by the catalog).
+    var listingID: String? { String(versionSeq) }
+    var versionName: String { versionID ?? VersionID.null }
 }
 
 /// A piece of an object's bytes: a whole immutable blob file. Completed uploads have one extent per part.

@@ -23,7 +23,8 @@ extension Catalog {
                 SELECT COALESCE(SUM(size), 0) FROM (
                     SELECT blob, MAX(size) AS size FROM (
                         SELECT blob, size FROM extents UNION ALL SELECT blob, size FROM parts
-                        UNION ALL SELECT blob, size FROM snapshot_extents UNION ALL SELECT blob, size FROM snapshot_parts
+                        UNION ALL SELECT blob, size FROM snapshot_extents UNION ALL SELECT blob, size FROM snapshot_parts UNION ALL SELECT blob, size FROM version_extents
+                        UNION ALL SELECT blob, size FROM snapshot_version_extents
                     ) GROUP BY blob)
                 """))
     }

@@ -19,6 +19,10 @@ enum RouteTable {
             .bucket("GET", ["location"]) { bucket, _ in .getBucketLocation(bucket) },
             .bucket("GET", ["bucketInfo"]) { bucket, _ in .getBucketInfo(bucket) },
             .bucket("GET", ["live"]) { bucket, _ in .listLiveChannels(bucket) },
+            // Versioning: `versionId` on object requests is a modifier read by the handlers, never a route.
+            .bucket("PUT", ["versioning"]) { bucket, _ in .putBucketVersioning(bucket) },
+            .bucket("GET", ["versioning"]) { bucket, _ in .getBucketVersioning(bucket) },
+            .bucket("GET", ["versions"]) { bucket, _ in .listObjectVersions(bucket) },
             .bucket("GET", ["stat"]) { bucket, _ in .getBucketStat(bucket) },
             .bucket("GET", ["policyStatus"]) { bucket, _ in .getBucketPolicyStatus(bucket) },
             .bucket("HEAD") { bucket, _ in .headBucket(bucket) },

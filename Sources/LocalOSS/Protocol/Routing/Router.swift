@@ -78,7 +78,11 @@ struct Router: Sendable {
                 name: "x-oss-copy-source", value: header)
         }
         var value = header.dropFirst()
-        if let mark = value.range(of: "?versionId=") { value = value[..<mark.lowerBound] }
+        var version: VersionSelector?
+        if let mark = value.range(of: "?versionId=") {
+            version = try VersionSelector.parse(String(value[mark.upperBound...]))
+            value = value[..<mark.lowerBound]
+        }
         guard let slash = value.firstIndex(of: "/"), slash != value.startIndex else {
             throw OSSError.invalidArgument(
                 "Copy Source must mention the source bucket and key: /sourcebucket/sourcekey.",
@@ -90,7 +94,7 @@ struct Router: Sendable {
         let alternate =
             rawKey.contains("+")
             ? String(decoding: Encoding.percentDecode(rawKey, plusIsSpace: true), as: UTF8.self) : nil
-        return CopySource(bucket: bucket, key: key, alternateKey: alternate)
+        return CopySource(bucket: bucket, key: key, alternateKey: alternate, version: version)
     }
 
     private static func decode(_ text: Substring) -> String {

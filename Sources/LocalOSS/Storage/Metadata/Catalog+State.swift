@@ -33,6 +33,11 @@ enum StateTables {
         StateTable(
             name: "symlinks", namesBlobs: false, bucketFilter: "object_id IN (SELECT id FROM objects WHERE bucket = ?1)"
         ),
+        // Noncurrent versions and delete markers (versioning), with their extents.
+        StateTable(name: "object_versions", namesBlobs: false, bucketFilter: "bucket = ?1"),
+        StateTable(
+            name: "version_extents", namesBlobs: true,
+            bucketFilter: "object_id IN (SELECT id FROM object_versions WHERE bucket = ?1)"),
         StateTable(name: "uploads", namesBlobs: false, bucketFilter: "bucket = ?1"),
         StateTable(
             name: "parts", namesBlobs: true,

@@ -9,12 +9,13 @@ struct Catalog {
 
     func bucket(_ name: String) throws -> BucketRecord? {
         let statement = try database.prepare(
-            "SELECT name, created, acl, storage_class, redundancy FROM buckets WHERE name = ?")
+            "SELECT name, created, acl, storage_class, redundancy, versioning FROM buckets WHERE name = ?")
         statement.bind(.string(name))
         guard try statement.step() else { return nil }
         return BucketRecord(
             name: statement.text(0), created: statement.int(1), acl: CannedACL(rawValue: statement.text(2)) ?? .private,
-            storageClass: StorageClass(rawValue: statement.text(3)) ?? .standard, redundancy: statement.text(4))
+            storageClass: StorageClass(rawValue: statement.text(3)) ?? .standard, redundancy: statement.text(4),
+            versioning: statement.optionalText(5).flatMap(VersioningState.init(rawValue:)))
     }
 
     func requireBucket(_ name: String) throws -> BucketRecord {
@@ -38,14 +39,23 @@ struct Catalog {
             .run()
     }
 
+    func setBucketVersioning(_ name: String, _ state: VersioningState) throws {
+        database.bucketsChanged = true
+        try database.prepare("UPDATE buckets SET versioning = ? WHERE name = ?").bind(
+            .string(state.rawValue), .string(name)
+        ).run()
+    }
+
     func deleteBucket(_ name: String) throws {
         database.bucketsChanged = true
         try database.prepare("DELETE FROM buckets WHERE name = ?").bind(.string(name)).run()
     }
 
     func bucketHoldsAnything(_ name: String) throws -> Bool {
-        for sql in ["SELECT 1 FROM objects WHERE bucket = ? LIMIT 1", "SELECT 1 FROM uploads WHERE bucket = ? LIMIT 1"]
-        {
+        for sql in [
+            "SELECT 1 FROM objects WHERE bucket = ? LIMIT 1", "SELECT 1 FROM uploads WHERE bucket = ? LIMIT 1",
+            "SELECT 1 FROM object_versions WHERE bucket = ? LIMIT 1",
+        ] {
             if try database.prepare(sql).bind(.string(name)).step() { return true }
         }
         return false
@@ -74,7 +84,8 @@ struct Catalog {
         }
         let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
         let statement = try database.prepare(
-            "SELECT name, created, acl, storage_class, redundancy FROM buckets \(filter) ORDER BY name LIMIT ?")
+            "SELECT name, created, acl, storage_class, redundancy, versioning FROM buckets \(filter) ORDER BY name LIMIT ?"
+        )
         bindAll(statement, values + [.int(limit)])
         var result: [BucketRecord] = []
         while try statement.step() {
@@ -82,16 +93,16 @@ struct Catalog {
                 BucketRecord(
                     name: statement.text(0), created: statement.int(1),
                     acl: CannedACL(rawValue: statement.text(2)) ?? .private,
-                    storageClass: StorageClass(rawValue: statement.text(3)) ?? .standard, redundancy: statement.text(4))
-            )
+                    storageClass: StorageClass(rawValue: statement.text(3)) ?? .standard, redundancy: statement.text(4),
+                    versioning: statement.optionalText(5).flatMap(VersioningState.init(rawValue:))))
         }
         return result
     }
 
     // MARK: Objects
 
-    private static let objectColumns =
-        "id, bucket, key, type, size, etag, crc64, content_md5, last_modified, content_type, headers, storage_class, acl"
+    static let objectColumns =
+        "id, bucket, key, type, size, etag, crc64, content_md5, last_modified, content_type, headers, storage_class, acl, version_id, version_seq"
 
     func object(bucket: String, key: String) throws -> ObjectRecord? {
         let statement = try database.prepare("SELECT \(Self.objectColumns) FROM objects WHERE bucket = ? AND key = ?")
@@ -103,6 +114,17 @@ struct Catalog {
     /// The object an `x-oss-copy-source` names: its key as decoded, else the `+`-as-space reading Go v1 sends.
     func copySource(_ source: CopySource) throws -> ObjectRecord {
         _ = try requireBucket(source.bucket)
+        if let version = source.version {
+            switch try self.version(bucket: source.bucket, key: source.key, version) {
+            case .object(let object): return object
+            case .marker:
+                // EC 0016-00000307; OSS's code is not documented, S3 answers 400 InvalidRequest.
+                throw OSSError(
+                    .invalidRequest, "The source of a copy request may not specifically refer to a delete marker.",
+                    ec: "0016-00000307")
+            case nil: throw OSSError.noSuchVersion(source.key, version: version.name)
+            }
+        }
         guard
             let object = try object(bucket: source.bucket, key: source.key)
                 ?? source.alternateKey.flatMap({ try object(bucket: source.bucket, key: $0) })
@@ -111,8 +133,14 @@ struct Catalog {
     }
 
     func extents(objectID: Int64) throws -> [Extent] {
-        let statement = try database.prepare("SELECT blob, size FROM extents WHERE object_id = ? ORDER BY seq")
-        statement.bind(.integer(objectID))
+        try extents(of: ExtentOwner(id: objectID, noncurrent: false))
+    }
+
+    func extents(of owner: ExtentOwner) throws -> [Extent] {
+        let statement = try database.prepare(
+            "SELECT blob, size FROM \(owner.noncurrent ? "version_extents" : "extents") WHERE object_id = ? ORDER BY seq"
+        )
+        statement.bind(.integer(owner.id))
         var extents: [Extent] = []
         while try statement.step() { extents.append(Extent(blob: statement.text(0), size: statement.int(1))) }
         return extents
@@ -120,15 +148,18 @@ struct Catalog {
 
     /// The extents holding the bytes `offset..<offset+length` of an object, and where the first of them starts:
     /// two index range scans, however many extents the object has.
-    func extents(objectID: Int64, covering offset: Int64, length: Int64) throws -> (extents: [Extent], start: Int64) {
+    func extents(of owner: ExtentOwner, covering offset: Int64, length: Int64) throws -> (
+        extents: [Extent], start: Int64
+    ) {
+        let table = owner.noncurrent ? "version_extents" : "extents"
         let statement = try database.prepare(
             """
-            SELECT blob, size, start FROM extents
+            SELECT blob, size, start FROM \(table)
             WHERE object_id = ?1 AND start < ?3
-              AND start >= (SELECT MAX(start) FROM extents WHERE object_id = ?1 AND start <= ?2)
+              AND start >= (SELECT MAX(start) FROM \(table) WHERE object_id = ?1 AND start <= ?2)
             ORDER BY start, seq
             """)
-        statement.bind(.integer(objectID), .integer(offset), .integer(offset + length))
+        statement.bind(.integer(owner.id), .integer(offset), .integer(offset + length))
         var extents: [Extent] = []
         var start: Int64?
         while try statement.step() {
@@ -143,17 +174,19 @@ struct Catalog {
     /// Inserts the object, replacing any object of that key; returns the blobs the replaced object no longer needs.
     func replaceObject(_ object: ObjectRecord, extents: [Extent]) throws -> [String] {
         let released = try deleteObject(bucket: object.bucket, key: object.key)
+        // The id is new in both tables: a version keeps its id as it moves between them (see `demote`).
         try database.prepare(
             """
-            INSERT INTO objects (bucket, key, type, size, etag, crc64, content_md5, last_modified, content_type, headers,
-                storage_class, acl) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO objects (id, bucket, key, type, size, etag, crc64, content_md5, last_modified, content_type,
+                headers, storage_class, acl, version_id, version_seq)
+            VALUES (\(Self.nextID), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """
         ).bind(
             .string(object.bucket), .string(object.key), .string(object.type.rawValue), .integer(object.size),
             .string(object.etag), .unsigned(object.crc64), object.contentMD5.map { .string($0) },
             .integer(object.lastModified), .string(object.metadata.contentType),
             .string(Self.encode(object.metadata.headers)), .string(object.storageClass.rawValue),
-            .string(object.acl.rawValue)
+            .string(object.acl.rawValue), object.versionID.map { .string($0) }, .integer(object.versionSeq)
         ).run()
         let objectID = try lastInsertID()
         let insert = try database.prepare(
@@ -238,7 +271,7 @@ struct Catalog {
         return result
     }
 
-    private func objectRecord(_ statement: Statement) -> ObjectRecord {
+    func objectRecord(_ statement: Statement) -> ObjectRecord {
         ObjectRecord(
             id: statement.int(0), bucket: statement.text(1), key: statement.text(2),
             type: ObjectType(rawValue: statement.text(3)) ?? .normal, size: statement.int(4), etag: statement.text(5),
@@ -246,7 +279,8 @@ struct Catalog {
             lastModified: statement.int(8),
             metadata: ObjectMetadata(contentType: statement.text(9), headers: Self.decode(statement.text(10))),
             storageClass: StorageClass(rawValue: statement.text(11)) ?? .standard,
-            acl: CannedACL(rawValue: statement.text(12)) ?? .default)
+            acl: CannedACL(rawValue: statement.text(12)) ?? .default, versionID: statement.optionalText(13),
+            versionSeq: statement.int(14))
     }
 
     // MARK: Uploads and parts
@@ -443,7 +477,9 @@ struct Catalog {
 
     /// The tables whose `blob` column names a blob: live objects' extents and uploads' parts, and their copies in
     /// snapshots (a snapshot names blobs instead of copying them, so they must outlive it).
-    static let blobReferences = ["extents", "parts", "snapshot_extents", "snapshot_parts"]
+    static let blobReferences = [
+        "extents", "parts", "snapshot_extents", "snapshot_parts", "version_extents", "snapshot_version_extents",
+    ]
 
     /// SQL that is true when a row of `blobReferences` names `name` (an expression or a parameter).
     static func isReferenced(_ name: String) -> String {
@@ -506,22 +542,22 @@ struct Catalog {
         return (conditions, values)
     }
 
-    private func bindAll(_ statement: Statement, _ values: [StatementValue?]) {
+    func bindAll(_ statement: Statement, _ values: [StatementValue?]) {
         // `bind` is variadic; bind one by one through a tiny adapter to keep positions.
         for (offset, value) in values.enumerated() { statement.bind(at: Int32(offset + 1), value) }
     }
 
-    private func lastInsertID() throws -> Int64 { database.lastInsertRowID }
+    func lastInsertID() throws -> Int64 { database.lastInsertRowID }
 
     /// Most objects carry no user headers: "[]" without a round trip through JSONSerialization (a tenth of a
     /// small PutObject's instructions).
-    private static func encode(_ headers: [[String]]) -> String {
+    static func encode(_ headers: [[String]]) -> String {
         if headers.isEmpty { return "[]" }
         guard let data = try? JSONSerialization.data(withJSONObject: headers) else { return "[]" }
         return String(decoding: data, as: UTF8.self)
     }
 
-    private static func decode(_ text: String) -> [[String]] {
+    static func decode(_ text: String) -> [[String]] {
         if text == "[]" { return [] }
         return (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [[String]] ?? []
     }

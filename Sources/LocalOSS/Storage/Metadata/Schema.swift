@@ -164,7 +164,51 @@ enum Schema {
             enabled INTEGER NOT NULL
         ) WITHOUT ROWID;
         """,
-        // 10: configurations of the account rather than of a bucket (service-level `?publicAccessBlock`).
+        // 10: bucket versioning. `objects` keeps one row per key, its current version when that is an object, so
+        // every existing read and listing is unchanged; older versions and every delete marker live in
+        // `object_versions` (same columns, plus the marker flag) with their extents in `version_extents`. A version
+        // keeps its row id when it moves between the two tables. `version_seq` orders one key's versions (newest
+        // is greatest; 0 for objects written before versioning); `version_id` NULL is the `null` version.
+        """
+        ALTER TABLE buckets ADD COLUMN versioning TEXT;
+        ALTER TABLE objects ADD COLUMN version_id TEXT;
+        ALTER TABLE objects ADD COLUMN version_seq INTEGER NOT NULL DEFAULT 0;
+        CREATE TABLE object_versions (
+            id INTEGER PRIMARY KEY,
+            bucket TEXT NOT NULL REFERENCES buckets(name),
+            key TEXT NOT NULL,
+            type TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            etag TEXT NOT NULL,
+            crc64 INTEGER NOT NULL,
+            content_md5 TEXT,
+            last_modified INTEGER NOT NULL,
+            content_type TEXT NOT NULL,
+            headers TEXT NOT NULL,
+            storage_class TEXT NOT NULL,
+            acl TEXT NOT NULL,
+            version_id TEXT,
+            version_seq INTEGER NOT NULL,
+            delete_marker INTEGER NOT NULL
+        );
+        CREATE UNIQUE INDEX object_versions_by_key ON object_versions (bucket, key, version_seq DESC);
+        CREATE TABLE version_extents (
+            object_id INTEGER NOT NULL REFERENCES object_versions(id) ON DELETE CASCADE,
+            seq INTEGER NOT NULL,
+            blob TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            start INTEGER NOT NULL,
+            PRIMARY KEY (object_id, seq)
+        ) WITHOUT ROWID;
+        CREATE INDEX version_extents_by_blob ON version_extents (blob);
+        CREATE INDEX version_extents_by_start ON version_extents (object_id, start);
+        CREATE TABLE snapshot_object_versions AS SELECT CAST(NULL AS TEXT) AS snapshot, * FROM object_versions WHERE 0;
+        CREATE TABLE snapshot_version_extents AS SELECT CAST(NULL AS TEXT) AS snapshot, * FROM version_extents WHERE 0;
+        CREATE INDEX snapshot_object_versions_by_snapshot ON snapshot_object_versions (snapshot);
+        CREATE INDEX snapshot_version_extents_by_snapshot ON snapshot_version_extents (snapshot);
+        CREATE INDEX snapshot_version_extents_by_blob ON snapshot_version_extents (blob);
+        """,
+        // 11: configurations of the account rather than of a bucket (service-level `?publicAccessBlock`).
         """
         CREATE TABLE account_configurations (name TEXT PRIMARY KEY, document TEXT NOT NULL) WITHOUT ROWID;
         """,
