@@ -17,7 +17,7 @@ struct BucketInformationHandler {
             xml.element("LiveChannelCount", 0)
             xml.element("MultipartPartCount", figures.parts)
             xml.element("MultipartPartStorage", figures.partBytes)
-            xml.element("DeleteMarkerCount", 0)
+            xml.element("DeleteMarkerCount", figures.deleteMarkers)
             xml.element("LastModifiedTime", figures.lastModified)
             xml.element("StandardStorage", standard.bytes)
             xml.element("StandardObjectCount", standard.objects)

@@ -1,5 +1,6 @@
 /// What GetBucketStat reports for one bucket, counted from the catalog when asked (OSS serves an hourly snapshot,
-/// but the SDK suites expect a write to show at once).
+/// but the SDK suites expect a write to show at once). Objects and bytes include noncurrent versions; delete markers
+/// are counted apart.
 struct BucketStatistics: Sendable, Equatable {
     struct ClassFigures: Sendable, Equatable {
         var objects: Int64 = 0
@@ -14,6 +15,7 @@ struct BucketStatistics: Sendable, Equatable {
     var uploads: Int64 = 0
     var parts: Int64 = 0
     var partBytes: Int64 = 0
+    var deleteMarkers: Int64 = 0
     /// Unix seconds of the latest write that moved a figure; 0 for a bucket never written to.
     var lastModified: Int64 = 0
     var byClass: [StorageClass: ClassFigures] = [:]
@@ -28,9 +30,14 @@ extension Catalog {
         var figures = BucketStatistics()
         let byClass = try database.prepare(
             """
-            SELECT storage_class, COUNT(*), COALESCE(SUM(size), 0), COALESCE(SUM(MAX(size, ?)), 0),
+            SELECT storage_class, COUNT(*), COALESCE(SUM(size), 0), COALESCE(SUM(MAX(size, ?1)), 0),
                    COALESCE(MAX(last_modified), 0)
-            FROM objects WHERE bucket = ? GROUP BY storage_class
+            FROM (
+                SELECT storage_class, size, last_modified FROM objects WHERE bucket = ?2
+                UNION ALL
+                SELECT storage_class, size, last_modified FROM object_versions
+                WHERE bucket = ?2 AND delete_marker = 0
+            ) GROUP BY storage_class
             """
         ).bind(.integer(BucketStatistics.minimumBilledBytes), .string(bucket))
         while try byClass.step() {
@@ -42,6 +49,13 @@ extension Catalog {
             guard let storageClass = StorageClass(rawValue: byClass.text(0)) else { continue }
             figures.byClass[storageClass] = .init(
                 objects: count, bytes: bytes, billedBytes: storageClass == .standard ? bytes : byClass.int(3))
+        }
+        let markers = try database.prepare(
+            "SELECT COUNT(*), COALESCE(MAX(last_modified), 0) FROM object_versions WHERE bucket = ? AND delete_marker = 1"
+        ).bind(.string(bucket))
+        if try markers.step() {
+            figures.deleteMarkers = markers.int(0)
+            figures.lastModified = max(figures.lastModified, markers.int(1))
         }
         let uploads = try database.prepare(
             "SELECT COUNT(*), COALESCE(MAX(initiated), 0) FROM uploads WHERE bucket = ?"
