@@ -98,7 +98,8 @@ import Testing
         #expect(try classify("GET", "/b1b/k??objectMeta").name == "GetObject")
         #expect(try classify("GET", "/b1b/k?para1=test&encoding-type=url").name == "GetObject")
         #expect(try classify("HEAD", "/b1b/k?objectMeta").name == "GetObjectMeta")
-        #expect(try classify("GET", "/b1b/?lifecycle").name == "NotImplemented")
+        #expect(try classify("GET", "/b1b/?lifecycle").name == "GetBucketLifecycle")
+        #expect(try classify("GET", "/b1b/?worm").name == "NotImplemented")
         #expect(try classify("DELETE", "/b1b/k?tagging").name == "DeleteObjectTagging")
         #expect(try classify("DELETE", "/b1b/?tagging").name == "DeleteBucketTags")
         #expect(try classify("PUT", "/b1b/?tagging").name == "PutBucketTags")
@@ -106,7 +107,8 @@ import Testing
         #expect(try classify("PUT", "/b1b/k?symlink").name == "PutSymlink")
         #expect(try classify("GET", "/b1b/k?symlink&versionId=null").name == "GetSymlink")
         #expect(try classify("DELETE", "/b1b/k?live").name == "NotImplemented")
-        #expect(try classify("GET", "/?regions").name == "NotImplemented")
+        #expect(try classify("GET", "/?regions").name == "DescribeRegions")
+        #expect(try classify("GET", "/?redundancyTransition").name == "NotImplemented")
     }
 
     @Test func copySourceDecoding() throws {

@@ -97,7 +97,8 @@ struct AnonymousAccess {
             .putBucketACL, .listLiveChannels, .getBucketConfiguration, .putBucketConfiguration,
             .deleteBucketConfiguration, .getBucketTags, .putBucketTags, .deleteBucketTags, .putBucketEncryption,
             .getBucketEncryption, .deleteBucketEncryption, .putBucketArchiveDirectRead, .getBucketArchiveDirectRead,
-            .putBucketVersioning, .getBucketVersioning:
+            .putBucketVersioning, .getBucketVersioning, .getBucketStat, .getBucketPolicyStatus, .describeRegions,
+            .getUserQoSInfo, .getPublicAccessBlock, .putPublicAccessBlock, .deletePublicAccessBlock:
             .manageBucket
         }
     }

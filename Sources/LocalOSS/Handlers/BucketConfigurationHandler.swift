@@ -24,13 +24,43 @@ struct BucketConfigurationHandler {
         let body = try context.smallBody(limit: BucketConfigurationKind.maxDocumentBytes)
         // The bucket is checked before the document: NoSuchBucket wins over MalformedXML.
         _ = try objects.bucket(bucket)
-        let document = try kind.accept(body)
+        var headers: [String: String] = [:]
+        for name in BucketConfigurationPut.headerNames { headers[name] = context.headers[name] }
+        let objects = objects
+        let document = try kind.acceptRequest(
+            BucketConfigurationPut(
+                body: body, headers: headers,
+                bucketExists: { name in
+                    guard let bucket = try? BucketName(validating: name) else { return false }
+                    return (try? objects.bucket(bucket)) != nil
+                }))
         try objects.configurations.setDocument(document, name: kind.subresource, bucket: bucket.value)
         return HTTPResponse(status: 200)
     }
 
     func delete(_ kind: BucketConfigurationKind, of bucket: BucketName) throws -> HTTPResponse {
         try objects.configurations.deleteDocument(kind.subresource, bucket: bucket.value)
+        return HTTPResponse(status: 204)
+    }
+
+    // The account-level configurations (service level, no bucket) use the same codecs and defaults.
+
+    func getAccount(_ kind: BucketConfigurationKind) throws -> HTTPResponse {
+        var document = try objects.configurations.accountDocument(kind.subresource)
+        if document == nil, case .document(let fallback) = kind.absent { document = fallback }
+        var headers = HTTPHeaders()
+        headers.set("Content-Type", kind.contentType)
+        return HTTPResponse(status: 200, headers: headers, body: .bytes(Array((document ?? "").utf8)))
+    }
+
+    func putAccount(_ kind: BucketConfigurationKind, _ context: RequestContext) throws -> HTTPResponse {
+        let body = try context.smallBody(limit: BucketConfigurationKind.maxDocumentBytes)
+        try objects.configurations.setAccountDocument(try kind.accept(body), name: kind.subresource)
+        return HTTPResponse(status: 200)
+    }
+
+    func deleteAccount(_ kind: BucketConfigurationKind) throws -> HTTPResponse {
+        try objects.configurations.setAccountDocument(nil, name: kind.subresource)
         return HTTPResponse(status: 204)
     }
 }

@@ -113,19 +113,22 @@ struct BucketHandler {
 
     func getBucketInfo(_ bucket: BucketName) throws -> HTTPResponse {
         let record = try objects.bucket(bucket)
+        let configurations = objects.configurations
+        let summary = try BucketConfigurationSummary { try configurations.document($0, bucket: bucket.value) }
         var xml = XMLWriter()
         xml.open("BucketInfo")
         xml.open("Bucket")
-        xml.element("AccessMonitor", "Disabled")
+        xml.element("AccessMonitor", summary.accessMonitor)
         xml.element("CreationDate", HTTPDate.iso8601(record.created))
         xml.element("ExtranetEndpoint", region.extranetEndpoint)
         xml.element("IntranetEndpoint", region.intranetEndpoint)
         xml.element("Location", region.location)
         xml.element("StorageClass", record.storageClass.rawValue)
-        xml.element("TransferAcceleration", "Disabled")
+        xml.element("TransferAcceleration", summary.transferAcceleration)
         xml.element("CrossRegionReplication", "Disabled")
         xml.element("DataRedundancyType", record.redundancy)
         xml.element("Name", record.name)
+        xml.element("ResourceGroupId", summary.resourceGroupID)
         // Absent until versioning is first enabled (oss2's test_bucket_info expects none on a new bucket).
         if let versioning = record.versioning { xml.element("Versioning", versioning.rawValue) }
         writeOwner(&xml)
@@ -135,9 +138,10 @@ struct BucketHandler {
         xml.element("Comment", "")
         EncryptionHandler.writeBucketInfoRule(try objects.bucketEncryption(bucket), to: &xml)
         xml.open("BucketPolicy")
-        xml.element("LogBucket", "")
-        xml.element("LogPrefix", "")
+        xml.element("LogBucket", summary.logBucket)
+        xml.element("LogPrefix", summary.logPrefix)
         xml.close("BucketPolicy")
+        xml.element("BlockPublicAccess", summary.blockPublicAccess)
         xml.close("Bucket")
         xml.close("BucketInfo")
         return .xml(xml.finish())

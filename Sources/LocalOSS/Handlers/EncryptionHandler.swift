@@ -20,7 +20,7 @@ struct EncryptionHandler {
         guard let rule = try objects.bucketEncryption(bucket) else {
             throw OSSError(
                 .noSuchServerSideEncryptionRule, "The server side encryption configuration was not found",
-                details: [("BucketName", bucket.value)])
+                details: [("BucketName", bucket.value)], ec: "0005-00000004")
         }
         var xml = XMLWriter()
         xml.open("ServerSideEncryptionRule")

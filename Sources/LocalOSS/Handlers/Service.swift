@@ -125,7 +125,25 @@ final class Service: Sendable {
             objectACL: { [objects] bucket, key in try objects.objectACL(bucket: bucket, key: key) },
             bucketACL: { [objects] bucket in try objects.existingBucket(bucket)?.acl })
         access.symlinkTarget = { [objects] bucket, key in try objects.symlinkTarget(bucket: bucket, key: key) }
-        if verdict.isAnonymous { try access.authorize(operation, bucketACL: bucketRecord?.acl) }
+        let readable: (ObjectAddress) throws -> Bool = { address in
+            guard verdict.isAnonymous else { return true }
+            return (try? access.authorize(.getObject(address), bucketACL: bucketRecord?.acl)) != nil
+        }
+        if verdict.isAnonymous {
+            do {
+                try access.authorize(operation, bucketACL: bucketRecord?.acl)
+            } catch let denied as OSSError {
+                // A website answers an anonymous GET of a missing key with its redirect, index or error document
+                // even when the bucket is private: those objects need a public ACL of their own (`readable`).
+                guard let website, case .getObject(let address) = operation,
+                    try objects.objectACL(bucket: address.bucket.value, key: address.key.value) == nil,
+                    let answer = try website.missing(
+                        address, readable: readable, serve: { try dispatch(.getObject($0), context) })
+                else { throw denied }
+                try checkReferer(bucket: address.bucket.value, head)
+                return answer
+            }
+        }
         context.expectedSHA256 = verdict.payloadSHA256
         if let bucket, key != nil, head.headers["Authorization"] == nil { try checkReferer(bucket: bucket, head) }
         do {
@@ -133,10 +151,6 @@ final class Service: Sendable {
         } catch let error as OSSError where error.code == .noSuchKey {
             // A website answers a missing key with its redirect, index or error document.
             guard let website, case .getObject(let address) = operation else { throw error }
-            let readable: (ObjectAddress) throws -> Bool = { address in
-                guard verdict.isAnonymous else { return true }
-                return (try? access.authorize(.getObject(address), bucketACL: bucketRecord?.acl)) != nil
-            }
             let answer = try website.missing(address, readable: readable) { address in
                 try dispatch(.getObject(address), context)
             }
@@ -159,6 +173,7 @@ final class Service: Sendable {
         buckets.region = region
         let objectHandler = ObjectHandler(objects: objects)
         let configurations = BucketConfigurationHandler(objects: objects)
+        let information = BucketInformationHandler(objects: objects, region: region)
         let multipartHandler = MultipartHandler(multipart: multipart, objects: objects)
         if operation.readsBodyItself == false { try verifyEmptyBodyDigest(context) }
         switch operation {
@@ -171,6 +186,15 @@ final class Service: Sendable {
         case .getBucketConfiguration(let bucket, let kind): return try configurations.get(kind, of: bucket)
         case .putBucketConfiguration(let bucket, let kind): return try configurations.put(kind, of: bucket, context)
         case .deleteBucketConfiguration(let bucket, let kind): return try configurations.delete(kind, of: bucket)
+        case .getBucketStat(let bucket): return try information.stat(bucket)
+        case .getBucketPolicyStatus(let bucket): return try information.policyStatus(bucket)
+        case .describeRegions(let requested): return try information.describeRegions(requested)
+        case .getUserQoSInfo: return .xml(QoSConfiguration.userDocument(region: region))
+        case .getPublicAccessBlock: return try configurations.getAccount(SwitchConfigurations.publicAccessBlock)
+        case .putPublicAccessBlock:
+            return try configurations.putAccount(SwitchConfigurations.publicAccessBlock, context)
+        case .deletePublicAccessBlock:
+            return try configurations.deleteAccount(SwitchConfigurations.publicAccessBlock)
         case .getBucketLocation(let bucket): return try buckets.getBucketLocation(bucket)
         case .getBucketACL(let bucket): return try buckets.getBucketACL(bucket)
         case .putBucketACL(let bucket): return try buckets.putBucketACL(bucket, context)
@@ -247,7 +271,9 @@ extension Operation {
     /// may not exist yet.
     var decoratedByCORS: Bool {
         switch self {
-        case .preflight, .createBucket, .listBuckets: false
+        case .preflight, .createBucket, .listBuckets, .describeRegions, .getUserQoSInfo, .getPublicAccessBlock,
+            .putPublicAccessBlock, .deletePublicAccessBlock:
+            false
         default: true
         }
     }
@@ -271,7 +297,8 @@ extension Operation {
         switch self {
         case .createBucket, .putObject, .appendObject, .putBucketConfiguration, .deleteMultipleObjects,
             .initiateMultipartUpload, .uploadPart, .completeMultipartUpload, .putObjectTagging, .putBucketTags,
-            .putBucketEncryption, .putBucketArchiveDirectRead, .restoreObject, .putBucketVersioning:
+            .putBucketEncryption, .putBucketArchiveDirectRead, .restoreObject, .putBucketVersioning,
+            .putPublicAccessBlock:
             true
         default: false
         }

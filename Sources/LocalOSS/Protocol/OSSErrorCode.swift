@@ -18,6 +18,8 @@ enum OSSErrorCode: String, Sendable {
     case invalidBucketName = "InvalidBucketName"
     case invalidDigest = "InvalidDigest"
     case invalidEncryptionAlgorithm = "InvalidEncryptionAlgorithmError"
+    case invalidPolicyDocument = "InvalidPolicyDocument"
+    case invalidTargetBucketForLogging = "InvalidTargetBucketForLogging"
     case invalidObjectName = "InvalidObjectName"
     case invalidObjectState = "InvalidObjectState"
     case invalidPart = "InvalidPart"
@@ -34,6 +36,12 @@ enum OSSErrorCode: String, Sendable {
     case noSuchCORSConfiguration = "NoSuchCORSConfiguration"
     case noSuchKey = "NoSuchKey"
     case noSuchTransferAccelerationConfiguration = "NoSuchTransferAccelerationConfiguration"
+    case noSuchLifecycle = "NoSuchLifecycle"
+    case noSuchWebsiteConfiguration = "NoSuchWebsiteConfiguration"
+    case noSuchBucketPolicy = "NoSuchBucketPolicy"
+    case noSuchOverwriteConfiguration = "NoSuchOverwriteConfiguration"
+    case noSuchRegion = "NoSuchRegion"
+    case resourceGroupIdPreCheckError = "ResourceGroupIdPreCheckError"
     case noSuchUpload = "NoSuchUpload"
     case noSuchVersion = "NoSuchVersion"
     case invalidRequest = "InvalidRequest"
@@ -69,7 +77,8 @@ enum OSSErrorCode: String, Sendable {
         case .methodNotAllowed: 405
         case .missingContentLength: 411
         case .noSuchBucket, .noSuchKey, .noSuchUpload, .noSuchCORSConfiguration,
-            .noSuchTransferAccelerationConfiguration, .symlinkTargetNotExist, .noSuchVersion:
+            .noSuchTransferAccelerationConfiguration, .symlinkTargetNotExist, .noSuchVersion, .noSuchLifecycle,
+            .noSuchWebsiteConfiguration, .noSuchBucketPolicy, .noSuchOverwriteConfiguration, .noSuchRegion:
             404
         case .preconditionFailed: 412
         case .invalidRange: 416

@@ -52,6 +52,15 @@ enum Operation: Sendable {
     case putBucketVersioning(BucketName)
     case getBucketVersioning(BucketName)
     case listObjectVersions(BucketName)
+    /// Computed, not stored: GetBucketStat, GetBucketPolicyStatus, DescribeRegions (`nil`: every region).
+    case getBucketStat(BucketName)
+    case getBucketPolicyStatus(BucketName)
+    case describeRegions(String?)
+    case getUserQoSInfo
+    /// The account's Block Public Access (service level), with the bucket level's document shape.
+    case getPublicAccessBlock
+    case putPublicAccessBlock
+    case deletePublicAccessBlock
 
     case putObject(ObjectAddress)
     case copyObject(ObjectAddress, source: CopySource)
@@ -116,6 +125,13 @@ enum Operation: Sendable {
         case .putBucketVersioning: "PutBucketVersioning"
         case .getBucketVersioning: "GetBucketVersioning"
         case .listObjectVersions: "ListObjectVersions"
+        case .getBucketStat: "GetBucketStat"
+        case .getBucketPolicyStatus: "GetBucketPolicyStatus"
+        case .describeRegions: "DescribeRegions"
+        case .getUserQoSInfo: "GetUserQoSInfo"
+        case .getPublicAccessBlock: "GetPublicAccessBlock"
+        case .putPublicAccessBlock: "PutPublicAccessBlock"
+        case .deletePublicAccessBlock: "DeletePublicAccessBlock"
         case .copyObject: "CopyObject"
         case .appendObject: "AppendObject"
         case .putObject: "PutObject"
@@ -141,7 +157,9 @@ extension Operation {
     /// The bucket and key the request addresses, decoded: what signatures cover.
     var resource: (bucket: String?, key: String?) {
         switch self {
-        case .listBuckets: (nil, nil)
+        case .listBuckets, .describeRegions, .getUserQoSInfo, .getPublicAccessBlock, .putPublicAccessBlock,
+            .deletePublicAccessBlock:
+            (nil, nil)
         case .createBucket(let bucket), .deleteBucket(let bucket), .headBucket(let bucket), .getBucketInfo(let bucket),
             .getBucketLocation(let bucket), .getBucketACL(let bucket), .putBucketACL(let bucket),
             .listObjects(let bucket, _), .listMultipartUploads(let bucket), .deleteMultipleObjects(let bucket),
@@ -150,7 +168,8 @@ extension Operation {
             .getBucketTags(let bucket), .putBucketTags(let bucket), .deleteBucketTags(let bucket),
             .putBucketEncryption(let bucket), .getBucketEncryption(let bucket), .deleteBucketEncryption(let bucket),
             .putBucketArchiveDirectRead(let bucket), .getBucketArchiveDirectRead(let bucket),
-            .putBucketVersioning(let bucket), .getBucketVersioning(let bucket), .listObjectVersions(let bucket):
+            .putBucketVersioning(let bucket), .getBucketVersioning(let bucket), .listObjectVersions(let bucket),
+            .getBucketStat(let bucket), .getBucketPolicyStatus(let bucket):
             (bucket.value, nil)
         case .putObject(let address), .copyObject(let address, _), .appendObject(let address), .getObject(let address),
             .headObject(let address), .getObjectMeta(let address),

@@ -42,6 +42,16 @@ struct BucketConfigurationStore: Sendable {
         cache.invalidate()
     }
 
+    /// An account-level document (service `?publicAccessBlock`), or nil. Rarely read: not cached.
+    func accountDocument(_ name: String) throws -> String? {
+        try metadata.read { try $0.accountConfiguration(name: name) }
+    }
+
+    /// Stores an account-level document; nil deletes it.
+    func setAccountDocument(_ document: String?, name: String) throws {
+        try metadata.write { try $0.setAccountConfiguration(name: name, document: document) }
+    }
+
     /// Each bucket's documents by name (an empty dictionary: none stored). A value read before a write committed is not kept
     /// once that write has invalidated the cache (`generation`). `MetadataStore` also invalidates it whenever the
     /// buckets table changes, so a bucket deleted and made again starts without the old documents.

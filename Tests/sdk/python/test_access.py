@@ -210,9 +210,6 @@ def test_unimplemented_subresources_never_touch_the_object(server, bucket, clien
         assert resp.status_code in (400, 405), (method, query, resp.status_code)
         assert parse_error(resp)["Code"] in ("NotImplemented", "MethodNotAllowed")
     assert bucket.get_object("keep.txt").read() == b"keep me"
-    for query in ["qosInfo"]:
-        resp = raw_request(server.endpoint, "GET", query={query: None})
-        assert_error(resp, 400, "NotImplemented")
     resp = raw_request(server.endpoint, "GET", name, query={"replication": None})
     assert_error(resp, 400, "NotImplemented")
     assert bucket.get_bucket_acl().acl == "private"

@@ -17,6 +17,9 @@ struct BucketConfigurationKind: Sendable, Equatable {
     let operationStem: String
     /// Validates a PUT body; returns the document to store, which GET returns as it is. Throws OSS's error.
     let accept: @Sendable ([UInt8]) throws(OSSError) -> String
+    /// The same for codecs that also read a request header or look at other buckets (lifecycle's
+    /// `x-oss-allow-same-action-overlap`, logging's target bucket). Defaults to `accept` on the body.
+    let acceptRequest: @Sendable (BucketConfigurationPut) throws(OSSError) -> String
     let absent: Absence
     /// Whether OSS has a DELETE for it (a referer list, for one, is replaced, never deleted).
     let deletable: Bool
@@ -32,6 +35,23 @@ struct BucketConfigurationKind: Sendable, Equatable {
         self.deletable = deletable
         self.contentType = contentType
         self.accept = accept
+        acceptRequest = { put throws(OSSError) in try accept(put.body) }
+    }
+
+    init(
+        _ subresource: String, stem: String, absent: Absence, deletable: Bool = true,
+        contentType: String = "application/xml",
+        acceptRequest: @escaping @Sendable (BucketConfigurationPut) throws(OSSError) -> String
+    ) {
+        self.subresource = subresource
+        operationStem = stem
+        self.absent = absent
+        self.deletable = deletable
+        self.contentType = contentType
+        self.acceptRequest = acceptRequest
+        accept = { body throws(OSSError) in
+            try acceptRequest(BucketConfigurationPut(body: body, headers: [:], bucketExists: { _ in true }))
+        }
     }
 
     static func == (lhs: BucketConfigurationKind, rhs: BucketConfigurationKind) -> Bool {
@@ -57,6 +77,18 @@ struct BucketConfigurationKind: Sendable, Equatable {
                     .noSuchTransferAccelerationConfiguration,
                     "The bucket you specified does not have transfer acceleration configuration.")),
             accept: TransferAcceleration.accept),
+        LifecycleConfiguration.kind,
+        RefererConfiguration.kind,
+        WebsiteConfiguration.kind,
+        LoggingConfiguration.kind,
+        PolicyConfiguration.kind,
+        SwitchConfigurations.publicAccessBlock,
+        SwitchConfigurations.accessMonitor,
+        SwitchConfigurations.resourceGroup,
+        HTTPSConfiguration.kind,
+        OverwriteConfiguration.kind,
+        QoSConfiguration.bucketKind,
+        QoSConfiguration.capacityKind,
     ]
 
     static func named(_ subresource: String) -> BucketConfigurationKind? { all.first { $0.subresource == subresource } }
@@ -72,6 +104,18 @@ struct BucketConfigurationKind: Sendable, Equatable {
         }
         return rows
     }
+}
+
+/// What a codec that needs more than the body sees of a PUT: plain values, no HTTP types.
+struct BucketConfigurationPut: Sendable {
+    let body: [UInt8]
+    /// The request's headers the codecs read, by lower-cased name.
+    let headers: [String: String]
+    /// Whether a bucket of that name exists (logging's target must).
+    let bucketExists: @Sendable (String) -> Bool
+
+    /// Request headers a codec may read; the handler copies just these.
+    static let headerNames = ["x-oss-allow-same-action-overlap"]
 }
 
 /// Writes a whole XML reply document, declaration included.

@@ -5,6 +5,11 @@ enum RouteTable {
         [
             // Service. `regionList` (all regions) is the same listing here; `tagging` filters it.
             .service("GET", partners: ["regionList", "tagging"]) { _ in .listBuckets },
+            .service("GET", ["regions"]) { request in .describeRegions(request.query["regions"]) },
+            .service("GET", ["qosInfo"]) { _ in .getUserQoSInfo },
+            .service("GET", ["publicAccessBlock"]) { _ in .getPublicAccessBlock },
+            .service("PUT", ["publicAccessBlock"]) { _ in .putPublicAccessBlock },
+            .service("DELETE", ["publicAccessBlock"]) { _ in .deletePublicAccessBlock },
 
             // Buckets.
             .bucket("GET") { bucket, request in .listObjects(bucket, version: request.query["list-type"] == "2" ? 2 : 1)
@@ -18,6 +23,8 @@ enum RouteTable {
             .bucket("PUT", ["versioning"]) { bucket, _ in .putBucketVersioning(bucket) },
             .bucket("GET", ["versioning"]) { bucket, _ in .getBucketVersioning(bucket) },
             .bucket("GET", ["versions"]) { bucket, _ in .listObjectVersions(bucket) },
+            .bucket("GET", ["stat"]) { bucket, _ in .getBucketStat(bucket) },
+            .bucket("GET", ["policyStatus"]) { bucket, _ in .getBucketPolicyStatus(bucket) },
             .bucket("HEAD") { bucket, _ in .headBucket(bucket) },
             .bucket("PUT") { bucket, _ in .createBucket(bucket) },
             .bucket("PUT", ["acl"]) { bucket, _ in .putBucketACL(bucket) },

@@ -439,6 +439,25 @@ struct Catalog {
         ).run()
     }
 
+    func accountConfiguration(name: String) throws -> String? {
+        let statement = try database.prepare("SELECT document FROM account_configurations WHERE name = ?")
+        statement.bind(.string(name))
+        return try statement.step() ? statement.text(0) : nil
+    }
+
+    func setAccountConfiguration(name: String, document: String?) throws {
+        guard let document else {
+            try database.prepare("DELETE FROM account_configurations WHERE name = ?").bind(.string(name)).run()
+            return
+        }
+        try database.prepare(
+            """
+            INSERT INTO account_configurations (name, document) VALUES (?, ?)
+            ON CONFLICT (name) DO UPDATE SET document = excluded.document
+            """
+        ).bind(.string(name), .string(document)).run()
+    }
+
     // MARK: Inline blobs
 
     func insertInlineBlob(_ name: String, _ bytes: [UInt8]) throws {

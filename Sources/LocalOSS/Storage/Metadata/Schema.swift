@@ -208,6 +208,10 @@ enum Schema {
         CREATE INDEX snapshot_version_extents_by_snapshot ON snapshot_version_extents (snapshot);
         CREATE INDEX snapshot_version_extents_by_blob ON snapshot_version_extents (blob);
         """,
+        // 11: configurations of the account rather than of a bucket (service-level `?publicAccessBlock`).
+        """
+        CREATE TABLE account_configurations (name TEXT PRIMARY KEY, document TEXT NOT NULL) WITHOUT ROWID;
+        """,
     ]
 
     static var currentVersion: Int { migrations.count }

@@ -30,7 +30,7 @@ type listVersionsResult struct {
 	} `xml:",any"`
 }
 
-func do(t *testing.T, b *oss.Bucket, method, key, params string, body []byte) (*oss.Response, error) {
+func doVersioned(t *testing.T, b *oss.Bucket, method, key, params string, body []byte) (*oss.Response, error) {
 	t.Helper()
 	var data io.Reader
 	if body != nil {
@@ -42,7 +42,7 @@ func do(t *testing.T, b *oss.Bucket, method, key, params string, body []byte) (*
 func setVersioning(t *testing.T, b *oss.Bucket, status string) {
 	t.Helper()
 	body := []byte("<VersioningConfiguration><Status>" + status + "</Status></VersioningConfiguration>")
-	resp, err := do(t, b, "PUT", "", "versioning", body)
+	resp, err := doVersioned(t, b, "PUT", "", "versioning", body)
 	if err != nil {
 		t.Fatalf("PutBucketVersioning %s: %v", status, err)
 	}
@@ -80,7 +80,7 @@ func deleteAllVersions(t *testing.T, b *oss.Bucket) {
 	for {
 		page := listVersions(t, b, "max-keys=1000")
 		for _, e := range page.Entries {
-			if resp, err := do(t, b, "DELETE", e.Key, "versionId="+e.VersionID, nil); err == nil {
+			if resp, err := doVersioned(t, b, "DELETE", e.Key, "versionId="+e.VersionID, nil); err == nil {
 				resp.Body.Close()
 			} else {
 				t.Errorf("delete %s@%s: %v", e.Key, e.VersionID, err)
@@ -109,7 +109,7 @@ func TestVersioningGo(t *testing.T) {
 	defer deleteAllVersions(t, b)
 
 	// §1.1: a new bucket has no Status.
-	resp, err := do(t, b, "GET", "", "versioning", nil)
+	resp, err := doVersioned(t, b, "GET", "", "versioning", nil)
 	if err != nil {
 		t.Fatalf("GetBucketVersioning: %v", err)
 	}
@@ -129,7 +129,7 @@ func TestVersioningGo(t *testing.T) {
 	if !versionIDRE.MatchString(v1) || !versionIDRE.MatchString(v2) || v1 == v2 {
 		t.Fatalf("version ids %q %q: want two distinct OSS-shaped ids", v1, v2)
 	}
-	resp, err = do(t, b, "GET", "k", "versionId="+v1, nil)
+	resp, err = doVersioned(t, b, "GET", "k", "versionId="+v1, nil)
 	if err != nil {
 		t.Fatalf("GET k?versionId=v1: %v", err)
 	}
@@ -186,13 +186,13 @@ func TestVersioningGo(t *testing.T) {
 	}
 
 	// §1.4: an unknown version is NoSuchVersion; a malformed one InvalidArgument.
-	_, err = do(t, b, "DELETE", "k", "versionId="+v2, nil)
+	_, err = doVersioned(t, b, "DELETE", "k", "versionId="+v2, nil)
 	if err != nil {
 		t.Fatalf("DELETE k?versionId=v2: %v", err)
 	}
-	_, err = do(t, b, "GET", "k", "versionId="+v2, nil)
+	_, err = doVersioned(t, b, "GET", "k", "versionId="+v2, nil)
 	requireServiceError(t, err, 404, "NoSuchVersion", "GET of a deleted version")
-	_, err = do(t, b, "GET", "k", "versionId=IllegalVersion", nil)
+	_, err = doVersioned(t, b, "GET", "k", "versionId=IllegalVersion", nil)
 	requireServiceError(t, err, 400, "InvalidArgument", "GET with a malformed version id")
 
 	// The SDK's batch delete on a versioned bucket makes markers and reports every key.
