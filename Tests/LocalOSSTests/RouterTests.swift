@@ -53,6 +53,8 @@ import Testing
         // Go 1.5's negative test: a naive router would run PutBucket, DeleteBucket and ListObjects here.
         for (method, target) in [
             ("PUT", "/b1b/?partNumber=1&uploadId="), ("DELETE", "/b1b/?uploadId="), ("GET", "/b1b/?uploadId="),
+            // A version id names an object's version: on a bucket it must not reach DeleteBucket or PutBucket.
+            ("DELETE", "/b1b/?versionId=null"), ("PUT", "/b1b?versionId=x"),
         ] {
             do {
                 let operation = try classify(method, target)

@@ -41,10 +41,11 @@ struct Router: Sendable {
         let keyBytes = Encoding.percentDecode(target.rawKey, plusIsSpace: true)
         let key = keyBytes.isEmpty || bucket == nil ? nil : try ObjectKey(validating: keyBytes)
         let level: ResourceLevel = bucket == nil ? .service : key == nil ? .bucket : .object
-        if level == .bucket, let name = ["uploadId", "partNumber"].first(where: query.has) {
-            // Go 1.5's negative test: a naive router would run PutBucket, DeleteBucket or ListObjects here.
+        if level == .bucket, let name = ["uploadId", "partNumber", "versionId"].first(where: query.has) {
+            // Go 1.5's negative test: a naive router would run PutBucket, DeleteBucket or ListObjects here (and
+            // `DELETE /bucket?versionId=` would delete the bucket).
             throw OSSError.invalidArgument(
-                "uploadId and partNumber need an object key.", name: name, value: query[name] ?? "")
+                "uploadId, partNumber and versionId need an object key.", name: name, value: query[name] ?? "")
         }
         let named = query.pairs.map(\.name).filter(SubresourceCatalog.all.contains)
         guard let route = RouteTable.route(method: head.method, level: level, named: Set(named)) else {
