@@ -5,9 +5,10 @@ struct ExpirationHeader {
     let objects: ObjectStore
 
     func decorate(_ response: inout HTTPResponse, bucket: String, key: String) {
+        // The (cached) rules first: most buckets have none, and parsing the date cost a small GET a tenth.
         guard response.status == 200 || response.status == 206 || response.status == 304,
-            let lastModified = response.headers["Last-Modified"].flatMap(HTTPDate.parseRFC1123),
-            let document = try? objects.configurations.document(LifecycleSweeper.subresource, bucket: bucket)
+            let document = try? objects.configurations.document(LifecycleSweeper.subresource, bucket: bucket),
+            let lastModified = response.headers["Last-Modified"].flatMap(HTTPDate.parseRFC1123)
         else { return }
         let size = response.headers["Content-Length"].flatMap { Int64($0) } ?? 0
         let due = LifecycleRule.parse(document).compactMap { rule -> (Int64, String)? in

@@ -92,9 +92,23 @@ enum RouteTable {
 
     /// The most specific row that claims the request (ListParts' `uploadId` over GetObject's none).
     static func route(method: String, level: ResourceLevel, named: Set<String>) -> Route? {
-        routes.filter { $0.claims(method: method, level: level, named: named) }
-            .max { $0.subresources.count < $1.subresources.count }
+        // Only the rows of this method and level are tried; the common request names no sub-resource at all and
+        // matched a set operation against all 120 rows (a tenth of a small GET).
+        var best: Route?
+        for route in rowsByMethodAndLevel[RowKey(method: method, level: level)] ?? []
+        where route.claims(method: method, level: level, named: named) {
+            if best.map({ route.subresources.count > $0.subresources.count }) ?? true { best = route }
+        }
+        return best
     }
+
+    private struct RowKey: Hashable {
+        let method: String
+        let level: ResourceLevel
+    }
+
+    private static let rowsByMethodAndLevel: [RowKey: [Route]] = Dictionary(
+        grouping: routes, by: { RowKey(method: $0.method, level: $0.level) })
 
     /// The methods some row serves at a level: the `Allow` header of a `MethodNotAllowed` reply.
     static func methods(at level: ResourceLevel) -> [String] {
