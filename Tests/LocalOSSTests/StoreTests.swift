@@ -39,17 +39,7 @@ import Testing
 
         func read(_ key: String, _ selection: ByteSelection = .all) throws -> [UInt8] {
             let (_, reader) = try objects.openObject(try address(key)) { _ in selection }
-            var bytes: [UInt8] = []
-            try reader.forEachChunk { chunk in
-                switch chunk {
-                case .file(let fd, let offset, let length):
-                    var buffer = [UInt8](repeating: 0, count: Int(length))
-                    _ = pread(fd, &buffer, Int(length), off_t(offset))
-                    bytes += buffer
-                case .memory(let memory): bytes += memory
-                }
-            }
-            return bytes
+            return try reader.allBytes()
         }
     }
 

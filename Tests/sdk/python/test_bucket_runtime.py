@@ -111,7 +111,7 @@ def test_lifecycle_expires_objects_and_aborts_uploads_when_the_clock_moves(start
     bucket.create_bucket()
     bucket.put_object("logs/a", b"a")
     bucket.put_object("keep/b", b"b")
-    upload_id = bucket.init_multipart_upload("logs/big").upload_id
+    bucket.init_multipart_upload("logs/big")
     bucket.put_bucket_lifecycle(BucketLifecycle([
         LifecycleRule("expire-logs", "logs/", status=LifecycleRule.ENABLED,
                       expiration=LifecycleExpiration(days=2),
@@ -129,4 +129,3 @@ def test_lifecycle_expires_objects_and_aborts_uploads_when_the_clock_moves(start
     # The run endpoint reports what a sweep did.
     reply = srv.http.post(srv.url("lifecycle/run"), timeout=30).json()
     assert reply == {"expiredObjects": 0, "transitionedObjects": 0, "abortedUploads": 0}
-    assert upload_id
