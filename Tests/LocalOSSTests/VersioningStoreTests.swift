@@ -146,3 +146,73 @@ import Testing
         #expect(!plan.contains { $0.contains("TEMP B-TREE") || $0.hasPrefix("SCAN") })
     }
 }
+
+/// A version's tags and symlink target belong to the version (schema 12): they follow it into the noncurrent
+/// versions and back, and go when it goes.
+@Suite struct VersionRowsStoreTests {
+    typealias Stores = StoreTests.Stores
+    private typealias OSSTag = LocalOSS.Tag
+
+    private func link(_ stores: Stores, _ key: String, to target: String) throws -> ObjectRecord {
+        let options = ObjectStore.SymlinkOptions(
+            metadata: ObjectMetadata(contentType: "application/octet-stream", headers: []), acl: .default,
+            storageClass: nil, forbidOverwrite: false, tags: [])
+        return try stores.objects.putSymlink(try stores.address(key), target: target, options: options)
+    }
+
+    private func rows(_ stores: Stores, _ table: String) throws -> Int64 {
+        try stores.metadata.read { catalog in
+            let statement = try catalog.database.prepare("SELECT COUNT(*) FROM \(table)")
+            _ = try statement.step()
+            return statement.int(0)
+        }
+    }
+
+    @Test func tagsAndLinkTargetsStayWithTheirVersion() throws {
+        let stores = try Stores()
+        try stores.objects.setVersioning(stores.bucket, .enabled)
+        let address = try stores.address("k")
+        let first = try stores.put("k", [1])
+        try stores.objects.setObjectTags(address, [OSSTag(key: "v", value: "1")])
+        let second = try link(stores, "k", to: "target-two")
+        #expect(second.versionID != nil && second.versionID != first.versionID)
+        try stores.objects.setObjectTags(address, [OSSTag(key: "v", value: "2")])
+
+        let firstVersion = try VersionSelector.parse(first.versionID)
+        #expect(try stores.objects.objectTags(address, version: firstVersion).1 == [OSSTag(key: "v", value: "1")])
+        #expect(try stores.objects.objectTags(address).1 == [OSSTag(key: "v", value: "2")])
+        // Tagging a noncurrent version changes only that version.
+        try stores.objects.setObjectTags(address, version: firstVersion, [OSSTag(key: "old", value: "yes")])
+        #expect(try stores.objects.objectTags(address).1 == [OSSTag(key: "v", value: "2")])
+
+        // The link becomes noncurrent under a newer write and keeps its target.
+        _ = try stores.put("k", [3])
+        let secondVersion = try VersionSelector.parse(second.versionID)
+        #expect(try stores.objects.symlink(address, version: secondVersion).symlinkTarget == "target-two")
+        #expect(throws: OSSError.self) { try stores.objects.symlink(address) }
+
+        // Deleting the newest version for good makes the link current again, target and tags intact.
+        let third = try stores.objects.object(address, version: nil)
+        try stores.objects.deleteObject(address, version: try VersionSelector.parse(third.versionID))
+        #expect(try stores.objects.symlink(address).symlinkTarget == "target-two")
+        #expect(try stores.objects.objectTags(address).1 == [OSSTag(key: "v", value: "2")])
+
+        // Versions deleted for good take their rows with them.
+        try stores.objects.deleteObject(address, version: secondVersion)
+        try stores.objects.deleteObject(address, version: firstVersion)
+        #expect(try rows(stores, "object_tags") == 0)
+        #expect(try rows(stores, "symlinks") == 0)
+    }
+
+    @Test func anOverwriteWithoutVersioningDropsTheOldTags() throws {
+        let stores = try Stores()
+        let address = try stores.address("k")
+        _ = try stores.put("k", [1])
+        try stores.objects.setObjectTags(address, [OSSTag(key: "a", value: "1")])
+        _ = try link(stores, "k", to: "elsewhere")
+        _ = try stores.put("k", [2])
+        #expect(try stores.objects.objectTags(address).1 == [])
+        #expect(try rows(stores, "object_tags") == 0)
+        #expect(try rows(stores, "symlinks") == 0)
+    }
+}

@@ -72,6 +72,9 @@ extension BucketHandler {
                 xml.element("NextVersionIdMarker", "")
             }
         }
+        // RestoreInfo of the page's archived versions that are being or have been restored.
+        let restoreInfo = try objects.restoreInfo(
+            versionIDs: page.rows.filter { !$0.isDeleteMarker && $0.storageClass.needsRestore }.map(\.id))
         var previousKey: String?
         for entry in page.entries {
             guard case .row(let version) = entry else { continue }
@@ -90,6 +93,7 @@ extension BucketHandler {
                 xml.element("Type", version.type.rawValue)
                 xml.element("Size", version.size)
                 xml.element("StorageClass", version.storageClass.rawValue)
+                if let info = restoreInfo[version.id] { xml.element("RestoreInfo", info) }
             }
             Self.writeOwner(&xml)
             xml.close(element)

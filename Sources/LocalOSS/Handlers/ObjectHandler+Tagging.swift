@@ -1,23 +1,27 @@
 /// Object tagging (`?tagging`) and symlinks (`?symlink`) on an object.
 extension ObjectHandler {
     func getObjectTagging(_ address: ObjectAddress, _ context: RequestContext) throws -> HTTPResponse {
-        try VersionSelector.currentOnly(context.query)
-        return .xml(TaggingDocument.render(try objects.objectTags(address)))
+        let (object, tags) = try objects.objectTags(address, version: try context.versionSelector())
+        var response = HTTPResponse.xml(TaggingDocument.render(tags))
+        try addVersion(object, to: &response.headers)
+        return response
     }
 
     func putObjectTagging(_ address: ObjectAddress, _ context: RequestContext) throws -> HTTPResponse {
-        try VersionSelector.currentOnly(context.query)
+        let version = try context.versionSelector()
         let tags = try TaggingDocument.parse(try context.smallBody(limit: 64 * 1024))
         try TagRules.object.validate(tags)
-        try objects.setObjectTags(address, tags)
-        return HTTPResponse(status: 200)
+        var response = HTTPResponse(status: 200)
+        try addVersion(try objects.setObjectTags(address, version: version, tags), to: &response.headers)
+        return response
     }
 
     /// Removes the tags only: the object stays (the route table keeps DeleteObject away from `?tagging`).
     func deleteObjectTagging(_ address: ObjectAddress, _ context: RequestContext) throws -> HTTPResponse {
-        try VersionSelector.currentOnly(context.query)
-        try objects.setObjectTags(address, [])
-        return HTTPResponse(status: 204)
+        var response = HTTPResponse(status: 204)
+        let object = try objects.setObjectTags(address, version: try context.versionSelector(), [])
+        try addVersion(object, to: &response.headers)
+        return response
     }
 
     /// `PUT /K?symlink`, `x-oss-symlink-target` naming a key of the same bucket, URL-encoded by most SDKs
@@ -39,13 +43,13 @@ extension ObjectHandler {
         var headers = HTTPHeaders()
         headers.add("ETag", link.etag)
         headers.add("x-oss-hash-crc64ecma", String(link.crc64))
+        try addVersion(link, to: &headers)
         return HTTPResponse(status: 200, headers: headers)
     }
 
     /// `GET /K?symlink`: the link's own headers and its target, percent-encoded (oss2 and Go v1 decode it).
     func getSymlink(_ address: ObjectAddress, _ context: RequestContext) throws -> HTTPResponse {
-        try VersionSelector.currentOnly(context.query)
-        let link = try objects.symlink(address)
+        let link = try objects.symlink(address, version: try context.versionSelector())
         var headers = HTTPHeaders()
         headers.add("x-oss-symlink-target", Encoding.urlEncode(link.symlinkTarget ?? "", keepSlash: true))
         headers.add("ETag", link.etag)
@@ -53,19 +57,15 @@ extension ObjectHandler {
         for pair in link.metadata.headers where pair.count == 2 && pair[0].hasPrefix("x-oss-meta-") {
             headers.add(pair[0], pair[1])
         }
+        try addVersion(link, to: &headers)
         return HTTPResponse(status: 200, headers: headers)
     }
 }
 
-/// The `versionId` parameter of the operations that take one (tagging, GetSymlink). Without versioning every object
-/// has one version, `null`, the current one, which an absent, empty or `null` id selects. Other ids are served as
-/// the current version too until versions exist: resolving them (or answering NoSuchVersion) is the one change to
-/// make here once buckets keep versions.
-extension VersionSelector {
-    /// Tags and symlinks are kept for current objects only: a `versionId` is checked for its shape and then read
-    /// as the current version (a noncurrent version's tags are not kept).
-    static func currentOnly(_ query: QueryParameters) throws(OSSError) {
-        _ = try parse(query["versionId"])
+extension RequestContext {
+    /// The version a `versionId` parameter names (tagging, GetSymlink); nil without one: the current version.
+    func versionSelector() throws(OSSError) -> VersionSelector? {
+        try VersionSelector.parse(query["versionId"])
     }
 }
 

@@ -91,7 +91,7 @@ final class LifecycleSweeper: @unchecked Sendable {
                 let address = ObjectAddress(bucket: bucket, key: try ObjectKey(validating: summary.key))
                 // Tags are read only for the rules that filter on them.
                 let tags =
-                    rule.tags.isEmpty ? [] : try objects.objectTags(address).map { (key: $0.key, value: $0.value) }
+                    rule.tags.isEmpty ? [] : try objects.objectTags(address).1.map { (key: $0.key, value: $0.value) }
                 guard rule.covers(key: summary.key, size: summary.size, tags: tags) else { return }
                 if let expiration = rule.expiration, expiration.isDue(created: summary.lastModified, now: now) {
                     try objects.deleteObject(address)

@@ -66,6 +66,15 @@ extension ObjectStore {
         }
     }
 
+    /// `RestoreInfo` of listed versions, by row id.
+    func restoreInfo(versionIDs ids: [Int64]) throws -> [Int64: String] {
+        guard !ids.isEmpty else { return [:] }
+        let now = clock.now()
+        return try metadata.read { catalog in
+            try catalog.restores(versionIDs: ids).compactMapValues { RestoreState($0, now: now).headerValue }
+        }
+    }
+
     // MARK: Bucket settings
 
     func archiveDirectRead(_ bucket: BucketName) throws -> Bool {

@@ -4,16 +4,24 @@ import Foundation
 extension ObjectStore {
     // MARK: Object tags
 
-    func objectTags(_ address: ObjectAddress) throws -> [Tag] {
+    /// The tags of the current version, or of the one `version` names; returned with the version they belong to.
+    func objectTags(_ address: ObjectAddress, version: VersionSelector? = nil) throws -> (ObjectRecord, [Tag]) {
         try metadata.read { catalog in
-            try catalog.objectTags(objectID: try Self.existingObject(address, catalog).id)
+            let object = try Self.existingVersion(address, version, catalog)
+            return (object, try catalog.objectTags(objectID: object.id))
         }
     }
 
-    /// Replaces the tag set (`[]` deletes it). Tags never change Last-Modified (PutObjectTagging reference).
-    func setObjectTags(_ address: ObjectAddress, _ tags: [Tag]) throws {
+    /// Replaces one version's tag set (`[]` deletes it); returns that version. Tags never change Last-Modified
+    /// (PutObjectTagging reference).
+    @discardableResult
+    func setObjectTags(_ address: ObjectAddress, version: VersionSelector? = nil, _ tags: [Tag]) throws
+        -> ObjectRecord
+    {
         try metadata.write { catalog in
-            try catalog.setObjectTags(objectID: try Self.existingObject(address, catalog).id, tags)
+            let object = try Self.existingVersion(address, version, catalog)
+            try catalog.setObjectTags(objectID: object.id, tags)
+            return object
         }
     }
 
@@ -60,7 +68,7 @@ extension ObjectStore {
         var tags: [Tag]
     }
 
-    /// PutSymlink: a row without bytes. The target is not looked at (it may not exist yet, PutSymlink reference).
+    /// PutSymlink: a row without bytes, a version like any write. The target is not looked at (it may not exist yet, PutSymlink reference).
     /// OSS does not document a link's ETag; this one is the MD5 of the target key, so it changes with the target
     /// name and never equals the target's.
     func putSymlink(_ address: ObjectAddress, target: String, options: SymlinkOptions) throws -> ObjectRecord {
@@ -76,7 +84,7 @@ extension ObjectStore {
                 contentMD5: nil, lastModified: clock.now(), metadata: options.metadata,
                 storageClass: options.storageClass ?? bucket.storageClass, acl: options.acl)
             record.symlinkTarget = target
-            let replaced = try catalog.replaceObject(record, extents: [])
+            let replaced = try installVersion(&record, extents: [], bucket: bucket, catalog)
             try Self.attach(tags: options.tags, symlinkTarget: target, to: record, catalog)
             return (record, try catalog.unreferenced(replaced))
         }
@@ -84,10 +92,11 @@ extension ObjectStore {
         return record
     }
 
-    /// GetSymlink: the link itself; a key that is not a link is refused.
-    func symlink(_ address: ObjectAddress) throws -> ObjectRecord {
+    /// GetSymlink: the link itself (the current version or the one `version` names); a key that is not a link is
+    /// refused.
+    func symlink(_ address: ObjectAddress, version: VersionSelector? = nil) throws -> ObjectRecord {
         try metadata.read { catalog in
-            let object = try catalog.withTagsAndTarget(try Self.existingObject(address, catalog))
+            let object = try catalog.withTagsAndTarget(try Self.existingVersion(address, version, catalog))
             guard object.type == .symlink, object.symlinkTarget != nil else {
                 throw OSSError(.notSymlink, "The specified object is not a symlink.")
             }

@@ -118,6 +118,8 @@ struct DeleteMarkerRecord: Sendable {
 
 /// One entry of ListObjectVersions: an object version or a delete marker.
 struct VersionSummary: Sendable, ListingRow {
+    /// The version's row id (its restore and tags are keyed by it).
+    let id: Int64
     let key: String
     let versionID: String?
     let versionSeq: Int64

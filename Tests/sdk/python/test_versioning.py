@@ -462,3 +462,66 @@ def test_snapshot_and_restore_keep_every_version(tmp_path):
         b.delete_bucket()
     finally:
         srv.stop()
+
+
+def test_tags_belong_to_their_version(vbucket):
+    # §1.4: tagging with versionId reads and writes that version's tags; each reply names the version.
+    enabled(vbucket)
+    v1 = vbucket.put_object("k", b"one", headers={"x-oss-tagging": "gen=1"}).versionid
+    v2 = vbucket.put_object("k", b"two", headers={"x-oss-tagging": "gen=2"}).versionid
+    old = vbucket.get_object_tagging("k", params={"versionId": v1})
+    assert old.tag_set.tagging_rule == {"gen": "1"} and old.versionid == v1
+    assert vbucket.get_object_tagging("k").tag_set.tagging_rule == {"gen": "2"}
+    rule = oss2.models.TaggingRule()
+    rule.add("state", "archived")
+    put = vbucket.put_object_tagging("k", oss2.models.Tagging(rule), params={"versionId": v1})
+    assert put.versionid == v1
+    assert vbucket.get_object_tagging("k", params={"versionId": v1}).tag_set.tagging_rule == {"state": "archived"}
+    assert vbucket.get_object_tagging("k").tag_set.tagging_rule == {"gen": "2"}
+    # Deleting the current version for good brings v1 back as current, with its own tags.
+    vbucket.delete_object("k", params={"versionId": v2})
+    assert vbucket.get_object_tagging("k").tag_set.tagging_rule == {"state": "archived"}
+    gone = vbucket.delete_object_tagging("k", params={"versionId": v1})
+    assert gone.status == 204 and gone.versionid == v1
+    assert vbucket.get_object_tagging("k").tag_set.tagging_rule == {}
+
+
+def test_pyv2_tagging_of_a_noncurrent_version(client, vbucket):
+    enabled(vbucket)
+    name = vbucket.bucket_name
+    v1 = client.put_object(oss.PutObjectRequest(bucket=name, key="k", body=b"1", tagging="a=1")).version_id
+    client.put_object(oss.PutObjectRequest(bucket=name, key="k", body=b"2", tagging="a=2"))
+    got = client.get_object_tagging(oss.GetObjectTaggingRequest(bucket=name, key="k", version_id=v1))
+    assert [(t.key, t.value) for t in got.tag_set.tags] == [("a", "1")] and got.version_id == v1
+    # An id of another key's version names no version of this one.
+    other = client.put_object(oss.PutObjectRequest(bucket=name, key="other", body=b"o")).version_id
+    with pytest.raises(oss.exceptions.OperationError) as info:
+        client.get_object_tagging(oss.GetObjectTaggingRequest(bucket=name, key="k", version_id=other))
+    assert info.value.unwrap().code == "NoSuchVersion"
+
+
+def test_symlinks_are_versions(vbucket):
+    # §1.5: PutSymlink is a write like any other: a new version, its id in the reply; GetSymlink by version.
+    enabled(vbucket)
+    vbucket.put_object("a", b"A")
+    vbucket.put_object("b", b"B")
+    first = vbucket.put_symlink("a", "link")
+    second = vbucket.put_symlink("b", "link")
+    assert VERSION_ID.match(first.versionid) and VERSION_ID.match(second.versionid)
+    assert first.versionid != second.versionid
+    assert vbucket.get_symlink("link", params={"versionId": first.versionid}).target_key == "a"
+    assert vbucket.get_symlink("link").target_key == "b"
+    assert vbucket.get_object("link").read() == b"B"
+    assert vbucket.get_object("link", params={"versionId": first.versionid}).read() == b"A"
+    listed = [v.versionid for v in vbucket.list_object_versions(prefix="link").versions]
+    assert listed == [second.versionid, first.versionid]
+
+
+def test_list_versions_carries_restore_info(plain_bucket):
+    # Archive objects being restored show RestoreInfo in ListObjectVersions as in ListObjects (oss2's own suite).
+    plain_bucket.put_object("cold", b"a", headers={"x-oss-storage-class": "Archive"})
+    plain_bucket.put_object("warm", b"b")
+    plain_bucket.restore_object("cold")
+    versions = {v.key: v for v in plain_bucket.list_object_versions().versions}
+    assert versions["cold"].restore_info == 'ongoing-request="true"'
+    assert versions["warm"].restore_info is None

@@ -49,6 +49,25 @@ extension Catalog {
         return result
     }
 
+    /// The restore records of these versions (by row id) that have one (ListObjectVersions' `RestoreInfo`).
+    func restores(versionIDs ids: [Int64]) throws -> [Int64: RestoreRecord] {
+        guard !ids.isEmpty else { return [:] }
+        let placeholders = Array(repeating: "?", count: ids.count).joined(separator: ", ")
+        let statement = try database.prepare(
+            """
+            SELECT object_id, requested_at, ready_at, expires_at, days, tier FROM object_restores
+            WHERE object_id IN (\(placeholders))
+            """)
+        for (index, id) in ids.enumerated() { statement.bind(at: Int32(index + 1), .integer(id)) }
+        var result: [Int64: RestoreRecord] = [:]
+        while try statement.step() {
+            result[statement.int(0)] = RestoreRecord(
+                requestedAt: statement.int(1), readyAt: statement.int(2), expiresAt: statement.int(3),
+                days: Int(statement.int(4)), tier: statement.optionalText(5))
+        }
+        return result
+    }
+
     // MARK: Bucket default encryption
 
     func bucketEncryption(_ bucket: String) throws -> ServerSideEncryption? {

@@ -9,6 +9,10 @@ struct StateTable {
     let bucketFilter: String?
 
     var snapshotTable: String { "snapshot_" + name }
+
+    /// Rows keyed by the id of one of bucket `?1`'s versions, current or not.
+    static let versionsOfBucket =
+        "object_id IN (SELECT id FROM objects WHERE bucket = ?1 UNION ALL SELECT id FROM object_versions WHERE bucket = ?1)"
 }
 
 enum StateTables {
@@ -24,20 +28,16 @@ enum StateTables {
         StateTable(name: "objects", namesBlobs: false, bucketFilter: "bucket = ?1"),
         StateTable(
             name: "extents", namesBlobs: true, bucketFilter: "object_id IN (SELECT id FROM objects WHERE bucket = ?1)"),
-        StateTable(
-            name: "object_tags", namesBlobs: false,
-            bucketFilter: "object_id IN (SELECT id FROM objects WHERE bucket = ?1)"),
-        StateTable(
-            name: "object_restores", namesBlobs: false,
-            bucketFilter: "object_id IN (SELECT id FROM objects WHERE bucket = ?1)"),
-        StateTable(
-            name: "symlinks", namesBlobs: false, bucketFilter: "object_id IN (SELECT id FROM objects WHERE bucket = ?1)"
-        ),
         // Noncurrent versions and delete markers (versioning), with their extents.
         StateTable(name: "object_versions", namesBlobs: false, bucketFilter: "bucket = ?1"),
         StateTable(
             name: "version_extents", namesBlobs: true,
             bucketFilter: "object_id IN (SELECT id FROM object_versions WHERE bucket = ?1)"),
+        // A version's own rows, whichever table holds the version (schema 12): after both, so that a reset
+        // of one bucket, deleting in reverse order, still finds the versions' ids.
+        StateTable(name: "object_tags", namesBlobs: false, bucketFilter: StateTable.versionsOfBucket),
+        StateTable(name: "object_restores", namesBlobs: false, bucketFilter: StateTable.versionsOfBucket),
+        StateTable(name: "symlinks", namesBlobs: false, bucketFilter: StateTable.versionsOfBucket),
         StateTable(name: "uploads", namesBlobs: false, bucketFilter: "bucket = ?1"),
         StateTable(
             name: "parts", namesBlobs: true,

@@ -1,7 +1,7 @@
 /// Versions of objects. The invariant every function keeps: a key has a row in `objects` exactly when its newest
 /// version is an object (not a delete marker); every other version, and every marker, is a row of
-/// `object_versions`. A version moves between the two tables with its id (tags and other per-version rows keyed by
-/// object id follow it).
+/// `object_versions`. A version moves between the two tables with its id, so the rows keyed by object id (tags,
+/// symlink target, restore) follow it; they go when the version goes (`deleteVersionRows`).
 extension Catalog {
     /// An id unused in both tables.
     static let nextID =
@@ -161,9 +161,9 @@ extension Catalog {
         let columns = "key, version_id, version_seq, last_modified, etag, type, size, storage_class"
         let statement = try database.prepare(
             """
-            SELECT \(columns), 0 FROM objects WHERE \(filter)
+            SELECT \(columns), 0, id FROM objects WHERE \(filter)
             UNION ALL
-            SELECT \(columns), delete_marker FROM object_versions WHERE \(filter)
+            SELECT \(columns), delete_marker, id FROM object_versions WHERE \(filter)
             ORDER BY 1, 3 DESC LIMIT ?
             """)
         bindAll(statement, values + values + [.int(limit)])
@@ -171,7 +171,8 @@ extension Catalog {
         while try statement.step() {
             result.append(
                 VersionSummary(
-                    key: statement.text(0), versionID: statement.optionalText(1), versionSeq: statement.int(2),
+                    id: statement.int(9), key: statement.text(0), versionID: statement.optionalText(1),
+                    versionSeq: statement.int(2),
                     isDeleteMarker: statement.int(8) != 0, lastModified: statement.int(3), etag: statement.text(4),
                     type: ObjectType(rawValue: statement.text(5)) ?? .normal, size: statement.int(6),
                     storageClass: StorageClass(rawValue: statement.text(7)) ?? .standard))
@@ -207,6 +208,7 @@ extension Catalog {
         var blobs: [String] = []
         while try delete.step() { blobs.append(delete.text(0)) }
         try database.prepare("DELETE FROM object_versions WHERE id = ?").bind(.integer(id)).run()
+        try deleteVersionRows(id: id)
         return blobs
     }
 

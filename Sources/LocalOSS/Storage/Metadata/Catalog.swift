@@ -215,7 +215,16 @@ struct Catalog {
         var blobs: [String] = []
         while try delete.step() { blobs.append(delete.text(0)) }
         try database.prepare("DELETE FROM objects WHERE id = ?").bind(.integer(id)).run()
+        try deleteVersionRows(id: id)
         return blobs
+    }
+
+    /// Drops the rows that belong to a version, not to its place in `objects` or `object_versions` (schema 12):
+    /// called wherever a version goes for good.
+    func deleteVersionRows(id: Int64) throws {
+        for table in ["object_tags", "symlinks", "object_restores"] {
+            try database.prepare("DELETE FROM \(table) WHERE object_id = ?").bind(.integer(id)).run()
+        }
     }
 
     /// Adds a blob at the end of an appendable object and records its new size, CRC and ETag.

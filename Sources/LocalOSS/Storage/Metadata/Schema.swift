@@ -212,6 +212,37 @@ enum Schema {
         """
         CREATE TABLE account_configurations (name TEXT PRIMARY KEY, document TEXT NOT NULL) WITHOUT ROWID;
         """,
+        // 12: an object's tags, symlink target and restore belong to its version, not to its row in `objects`: a
+        // version keeps its id as it moves to `object_versions` and back, so these rows lose the foreign key that
+        // dropped them at the move, and the catalog deletes them with the version (`deleteVersionRows`).
+        """
+        CREATE TABLE object_tags_by_version (
+            object_id INTEGER NOT NULL,
+            seq INTEGER NOT NULL,
+            key TEXT NOT NULL,
+            value TEXT NOT NULL,
+            PRIMARY KEY (object_id, seq)
+        ) WITHOUT ROWID;
+        INSERT INTO object_tags_by_version SELECT object_id, seq, key, value FROM object_tags;
+        DROP TABLE object_tags;
+        ALTER TABLE object_tags_by_version RENAME TO object_tags;
+        CREATE TABLE symlinks_by_version (object_id INTEGER PRIMARY KEY, target TEXT NOT NULL);
+        INSERT INTO symlinks_by_version SELECT object_id, target FROM symlinks;
+        DROP TABLE symlinks;
+        ALTER TABLE symlinks_by_version RENAME TO symlinks;
+        CREATE TABLE object_restores_by_version (
+            object_id INTEGER PRIMARY KEY,
+            requested_at INTEGER NOT NULL,
+            ready_at INTEGER NOT NULL,
+            expires_at INTEGER NOT NULL,
+            days INTEGER NOT NULL,
+            tier TEXT
+        );
+        INSERT INTO object_restores_by_version
+            SELECT object_id, requested_at, ready_at, expires_at, days, tier FROM object_restores;
+        DROP TABLE object_restores;
+        ALTER TABLE object_restores_by_version RENAME TO object_restores;
+        """,
     ]
 
     static var currentVersion: Int { migrations.count }
