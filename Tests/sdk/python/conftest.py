@@ -196,6 +196,18 @@ def cleanup_bucket(endpoint, name, keys=()):
                 break
         for k in keys:
             raw_request(endpoint, "DELETE", name, k)
+        # A bucket that had versioning keeps versions and delete markers; each goes by its id.
+        for _ in range(50):
+            resp = raw_request(endpoint, "GET", name, query={"versions": "", "max-keys": "1000"})
+            if resp.status_code != 200:
+                break
+            root = xml_root(resp, "ListVersionsResult")
+            entries = root.findall("Version") + root.findall("DeleteMarker")
+            for entry in entries:
+                raw_request(endpoint, "DELETE", name, child_text(entry, "Key"),
+                            query={"versionId": child_text(entry, "VersionId")})
+            if not entries:
+                break
         resp = raw_request(endpoint, "DELETE", name)
         if resp.status_code not in (204, 404):
             warnings.warn("cleanup of bucket %s: DeleteBucket -> %d %r" % (name, resp.status_code, resp.content[:200]))
