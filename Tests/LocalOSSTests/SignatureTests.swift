@@ -197,4 +197,22 @@ import Testing
         #expect(verdict.isAnonymous)
         #expect(verdict.accessKeyID == nil)
     }
+
+    /// pyv2 and go2 sign an operation's own name where it is outside the union list (`policyStatus`), oss2 and Go v1
+    /// do not: either signature is accepted, and one over another parameter is not.
+    @Test func unlistedOperationNamesMaySignEitherWay() throws {
+        var authenticator = Authenticator(credentials: Credentials(["id": "secret"]), enabled: true, maxSkew: 900)
+        let date = "Wed, 02 Dec 2026 06:00:00 GMT"
+        authenticator.now = { HTTPDate.parseRFC1123(date)! }
+        func request(signing resource: String) -> SignedRequest {
+            let stringToSign = "GET\n\n\n\(date)\n\(resource)"
+            let signature = SignatureV1.signature(stringToSign, secret: "secret")
+            return SignedRequest(
+                method: "GET", headers: HTTPHeaders([("Date", date), ("Authorization", "OSS id:\(signature)")]),
+                query: QueryParameters(raw: "policyStatus"), bucket: "b", key: nil)
+        }
+        #expect(try authenticator.authenticate(request(signing: "/b/?policyStatus")).accessKeyID == "id")
+        #expect(try authenticator.authenticate(request(signing: "/b/")).accessKeyID == "id")
+        #expect(throws: OSSError.self) { try authenticator.authenticate(request(signing: "/b/?policy")) }
+    }
 }

@@ -58,12 +58,15 @@ struct Authenticator: Sendable {
         // oss2 and pyv2 sign x-oss-date instead of Date when both are sent; Go always signs Date.
         let dates = [request.headers["Date"], request.headers["x-oss-date"]].compactMap { $0 }
         guard let date = dates.first else { throw OSSError(.accessDenied, "The Date header is required.") }
+        let unlisted = SignatureV1.unlistedOperationNames(request)
         for candidate in dates {
-            let stringToSign = SignatureV1.stringToSign(request, date: candidate)
-            if ConstantTime.equal(provided, SignatureV1.signature(stringToSign, secret: secret)) {
-                // The time that was signed is the one that must be current, or an old request could be replayed.
-                try checkClock(HTTPDate.parseRFC1123(candidate), header: candidate)
-                return Verdict(accessKeyID: accessKeyID)
+            for alsoSigned in unlisted.isEmpty ? [[]] : [[], unlisted] {
+                let stringToSign = SignatureV1.stringToSign(request, date: candidate, alsoSigned: alsoSigned)
+                if ConstantTime.equal(provided, SignatureV1.signature(stringToSign, secret: secret)) {
+                    // The time that was signed is the one that must be current, or an old request could be replayed.
+                    try checkClock(HTTPDate.parseRFC1123(candidate), header: candidate)
+                    return Verdict(accessKeyID: accessKeyID)
+                }
             }
         }
         try checkClock(HTTPDate.parseRFC1123(date), header: date)
@@ -85,7 +88,16 @@ struct Authenticator: Sendable {
         }
         guard now() <= expiry else { throw OSSError(.accessDenied, "Request has expired.", ec: "0002-00000069") }
         let stringToSign = SignatureV1.stringToSign(request, date: expires)
-        guard ConstantTime.equal(provided, SignatureV1.signature(stringToSign, secret: secret)) else {
+        let unlisted = SignatureV1.unlistedOperationNames(request)
+        let matches =
+            [stringToSign]
+            + (unlisted.isEmpty
+                ? []
+                : [
+                    SignatureV1.stringToSign(request, date: expires, alsoSigned: unlisted)
+                ])
+        guard matches.contains(where: { ConstantTime.equal(provided, SignatureV1.signature($0, secret: secret)) })
+        else {
             throw signatureMismatch(stringToSign: stringToSign, provided: provided, accessKeyID: accessKeyID)
         }
         return Verdict(accessKeyID: accessKeyID)

@@ -23,23 +23,34 @@ enum SignatureV1 {
     ]
 
     /// `VERB\nContent-MD5\nContent-Type\nDate\n` + canonical `x-oss-*` headers + canonical resource.
-    static func stringToSign(_ request: SignedRequest, date: String) -> String {
+    /// `alsoSigned`: parameters to sign beyond the union list (see `unlistedOperationNames`).
+    static func stringToSign(_ request: SignedRequest, date: String, alsoSigned: Set<String> = []) -> String {
         var text = request.method + "\n"
         text += (request.headers["Content-MD5"] ?? "") + "\n"
         text += (request.headers["Content-Type"] ?? "") + "\n"
         text += date + "\n"
         for header in request.ossHeaders { text += "\(header.name):\(header.value)\n" }
-        text += canonicalResource(request)
+        text += canonicalResource(request, alsoSigned: alsoSigned)
         return text
     }
 
-    static func canonicalResource(_ request: SignedRequest) -> String {
+    /// The request's operation-naming parameters that the union list leaves out. pyv2 and go2 sign each
+    /// operation's own names (`policyStatus`, `overwriteConfig`, `accessmonitor` as go2 sends it, …) where oss2 and
+    /// Go v1 sign none of them, so a signature is accepted computed either way (protocol notes §1.1).
+    static func unlistedOperationNames(_ request: SignedRequest) -> Set<String> {
+        Set(request.query.pairs.map(\.name).filter { !signedSubresources.contains($0) && operationNames.contains($0) })
+    }
+
+    /// Every name that makes a request another operation (`SubresourceCatalog`), whichever SDK signs it.
+    private static let operationNames = SubresourceCatalog.all
+
+    static func canonicalResource(_ request: SignedRequest, alsoSigned: Set<String> = []) -> String {
         var resource = "/"
         if let bucket = request.bucket {
             resource += bucket + "/"
             if let key = request.key { resource += key }
         }
-        let signed = request.query.pairs.filter { signedSubresources.contains($0.name) }
+        let signed = request.query.pairs.filter { signedSubresources.contains($0.name) || alsoSigned.contains($0.name) }
             .sorted { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
         if !signed.isEmpty {
             resource +=
