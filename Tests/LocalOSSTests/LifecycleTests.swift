@@ -130,4 +130,57 @@ import Testing
         #expect(try objects.object(try stores.address("one")).size == 1)
         #expect(try objects.object(try stores.address("none")).size == 1)
     }
+
+    /// Noncurrent versions count their days from when the next version was written; a delete marker left alone
+    /// goes once the versions under it have.
+    @Test func noncurrentVersionRulesFollowTheTimeAVersionStoppedBeingCurrent() throws {
+        let stores = try StoreTests.Stores()
+        let clock = ServerClock()
+        clock.freeze(true)
+        clock.set(micros: Self.modified * 1_000_000)
+        var objects = stores.objects
+        objects.clock = clock
+        try objects.setVersioning(stores.bucket, .enabled)
+        func put(_ key: String) throws -> ObjectRecord {
+            try objects.putObject(
+                try stores.address(key), body: InMemoryBytes(bytes: [1, 2, 3]),
+                options: ObjectStore.PutOptions(
+                    metadata: ObjectMetadata(contentType: "application/octet-stream", headers: []),
+                    expected: ExpectedDigests(), acl: .default, storageClass: nil, forbidOverwrite: false))
+        }
+        let first = try put("k")
+        clock.advance(micros: 5 * Self.day * 1_000_000)  // day 5: the first version becomes noncurrent
+        let second = try put("k")
+        try objects.deleteObject(try stores.address("gone"))  // a lone delete marker (no version under it)
+        _ = try put("m")
+        try objects.deleteObject(try stores.address("m"))  // a marker over a version
+        try objects.configurations.setDocument(
+            """
+            <LifecycleConfiguration><Rule><ID>v</ID><Prefix></Prefix><Status>Enabled</Status>
+            <Expiration><ExpiredObjectDeleteMarker>true</ExpiredObjectDeleteMarker></Expiration>
+            <NoncurrentVersionTransition><NoncurrentDays>3</NoncurrentDays><StorageClass>IA</StorageClass>
+            </NoncurrentVersionTransition>
+            <NoncurrentVersionExpiration><NoncurrentDays>10</NoncurrentDays></NoncurrentVersionExpiration>
+            </Rule></LifecycleConfiguration>
+            """, name: "lifecycle", bucket: stores.bucket.value)
+        let sweeper = LifecycleSweeper(
+            objects: objects, multipart: stores.multipart, clock: clock, logger: Logger(label: "test"))
+        let address = try stores.address("k")
+        let firstVersion = try VersionSelector.parse(first.versionID)
+        // The lone marker goes at once; the marker over "m" stays while its version is there.
+        #expect(sweeper.sweep() == .init(removedDeleteMarkers: 1))
+        clock.advance(micros: 3 * Self.day * 1_000_000)  // day 8: noncurrent for 3 days, but days start at midnight
+        #expect(sweeper.sweep() == .init())
+        clock.advance(micros: 1 * Self.day * 1_000_000)  // day 9
+        #expect(sweeper.sweep() == .init(transitionedVersions: 2))  // k's first version and m's
+        #expect(try objects.object(address, version: firstVersion).storageClass == .ia)
+        #expect(try objects.object(address, version: nil).storageClass == .standard)  // current: untouched
+        clock.advance(micros: 7 * Self.day * 1_000_000)  // day 16: ten days after the midnight after day 5
+        #expect(sweeper.sweep() == .init(expiredVersions: 2))
+        #expect(throws: OSSError.self) { _ = try objects.object(address, version: firstVersion) }
+        #expect(try objects.object(address, version: nil).versionID == second.versionID)
+        // m's marker is now alone: the next sweep removes it.
+        #expect(sweeper.sweep() == .init(removedDeleteMarkers: 1))
+        #expect(sweeper.sweep() == .init())
+    }
 }

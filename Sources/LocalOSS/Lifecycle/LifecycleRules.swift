@@ -32,6 +32,27 @@ struct LifecycleRule: Sendable, Equatable {
         var storageClass: StorageClass
     }
 
+    /// What a rule does to the versions of a versioned bucket that are not current (and to lone delete markers).
+    /// Noncurrent days count from when a version stopped being current — when the next newer version (or delete
+    /// marker) was written — with the same rounding up to 00:00 UTC as `Days`.
+    struct VersionActions: Sendable, Equatable {
+        /// `Expiration/ExpiredObjectDeleteMarker`: a delete marker that is the only version left of its key goes.
+        var removesExpiredDeleteMarkers = false
+        /// `NoncurrentVersionExpiration/NoncurrentDays`.
+        var expirationDays: Int64?
+        /// `NoncurrentVersionTransition`: `NoncurrentDays` and `StorageClass` each.
+        var transitions: [(days: Int64, storageClass: StorageClass)] = []
+
+        var isEmpty: Bool { !removesExpiredDeleteMarkers && expirationDays == nil && transitions.isEmpty }
+
+        static func == (lhs: VersionActions, rhs: VersionActions) -> Bool {
+            lhs.removesExpiredDeleteMarkers == rhs.removesExpiredDeleteMarkers
+                && lhs.expirationDays == rhs.expirationDays
+                && lhs.transitions.map(\.days) == rhs.transitions.map(\.days)
+                && lhs.transitions.map(\.storageClass) == rhs.transitions.map(\.storageClass)
+        }
+    }
+
     var id: String
     var prefix: String
     var enabled: Bool
@@ -44,6 +65,7 @@ struct LifecycleRule: Sendable, Equatable {
     var expiration: Timing?
     var transitions: [Transition]
     var abortUploads: Timing?
+    var versions = VersionActions()
 
     static func == (lhs: LifecycleRule, rhs: LifecycleRule) -> Bool {
         lhs.id == rhs.id && lhs.prefix == rhs.prefix && lhs.enabled == rhs.enabled
@@ -51,6 +73,7 @@ struct LifecycleRule: Sendable, Equatable {
             && lhs.sizeLessThan == rhs.sizeLessThan && lhs.tags.map(\.key) == rhs.tags.map(\.key)
             && lhs.tags.map(\.value) == rhs.tags.map(\.value) && lhs.expiration == rhs.expiration
             && lhs.transitions == rhs.transitions && lhs.abortUploads == rhs.abortUploads
+            && lhs.versions == rhs.versions
     }
 
     /// Whether the rule covers an object (tags as the object carries them).
@@ -95,7 +118,23 @@ struct LifecycleRule: Sendable, Equatable {
                 else { return nil }
                 return Transition(timing: timing, storageClass: storageClass)
             },
-            abortUploads: element.child("AbortMultipartUpload").flatMap(timing))
+            abortUploads: element.child("AbortMultipartUpload").flatMap(timing),
+            versions: versionActions(element))
+    }
+
+    private static func versionActions(_ element: XMLElement) -> VersionActions {
+        VersionActions(
+            // oss2 writes `True`.
+            removesExpiredDeleteMarkers: element.child("Expiration")?.child("ExpiredObjectDeleteMarker")?.text
+                .lowercased() == "true",
+            expirationDays: element.child("NoncurrentVersionExpiration")?.child("NoncurrentDays")
+                .flatMap { Int64($0.text) },
+            transitions: element.children("NoncurrentVersionTransition").compactMap { transition in
+                guard let days = transition.child("NoncurrentDays").flatMap({ Int64($0.text) }),
+                    let storageClass = transition.child("StorageClass").flatMap({ StorageClass(rawValue: $0.text) })
+                else { return nil }
+                return (days, storageClass)
+            })
     }
 
     private static func tag(_ element: XMLElement) -> (key: String, value: String)? {

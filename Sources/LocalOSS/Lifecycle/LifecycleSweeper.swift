@@ -14,11 +14,15 @@ final class LifecycleSweeper: @unchecked Sendable {
         var expiredObjects = 0
         var transitionedObjects = 0
         var abortedUploads = 0
+        /// Noncurrent versions deleted, noncurrent versions moved colder, lone delete markers removed.
+        var expiredVersions = 0
+        var transitionedVersions = 0
+        var removedDeleteMarkers = 0
     }
 
     static let subresource = "lifecycle"
 
-    private let objects: ObjectStore
+    let objects: ObjectStore
     private let multipart: MultipartStore
     private let clock: ServerClock
     private let logger: Logger
@@ -75,7 +79,7 @@ final class LifecycleSweeper: @unchecked Sendable {
         }
         if report != Report() {
             logger.info(
-                "lifecycle: \(report.expiredObjects) objects expired, \(report.transitionedObjects) transitioned, \(report.abortedUploads) uploads aborted"
+                "lifecycle: \(report.expiredObjects) objects expired, \(report.transitionedObjects) transitioned, \(report.abortedUploads) uploads aborted, \(report.expiredVersions + report.transitionedVersions + report.removedDeleteMarkers) noncurrent versions and delete markers changed"
             )
         }
         return report
@@ -107,6 +111,9 @@ final class LifecycleSweeper: @unchecked Sendable {
                     report.transitionedObjects += 1
                 }
             }
+        }
+        if try objects.isVersioned(bucketName) {
+            for rule in rules where !rule.versions.isEmpty { try sweepVersions(bucket, rule, now: now, into: &report) }
         }
         for rule in rules {
             guard let abort = rule.abortUploads else { continue }
@@ -145,7 +152,7 @@ final class LifecycleSweeper: @unchecked Sendable {
     }
 
     /// Transitions only go colder.
-    private static func coldness(_ storageClass: StorageClass) -> Int {
+    static func coldness(_ storageClass: StorageClass) -> Int {
         switch storageClass {
         case .standard: 0
         case .ia: 1

@@ -317,6 +317,21 @@ extension ObjectStore {
         }
     }
 
+    /// A lifecycle transition of one version, current or not (noncurrent-version rules).
+    func transition(_ address: ObjectAddress, version: VersionSelector, to storageClass: StorageClass) throws {
+        try metadata.write { catalog in
+            guard
+                case .object(let object) = try catalog.version(
+                    bucket: address.bucket.value, key: address.key.value, version)
+            else { return }
+            if object.isNoncurrent {
+                try catalog.setNoncurrentStorageClass(id: object.id, storageClass)
+            } else {
+                try catalog.setStorageClass(id: object.id, storageClass)
+            }
+        }
+    }
+
     /// Deletes each key, or the version named with it (missing keys and versions count as deleted, as OSS reports
     /// them), in one transaction.
     func deleteObjects(_ bucket: BucketName, entries: [(key: String, version: VersionSelector?)]) throws

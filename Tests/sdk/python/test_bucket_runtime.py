@@ -128,4 +128,43 @@ def test_lifecycle_expires_objects_and_aborts_uploads_when_the_clock_moves(start
     assert bucket.get_object("keep/b").read() == b"b"
     # The run endpoint reports what a sweep did.
     reply = srv.http.post(srv.url("lifecycle/run"), timeout=30).json()
-    assert reply == {"expiredObjects": 0, "transitionedObjects": 0, "abortedUploads": 0}
+    assert reply == {"expiredObjects": 0, "transitionedObjects": 0, "abortedUploads": 0, "expiredVersions": 0,
+                     "transitionedVersions": 0, "removedDeleteMarkers": 0}
+
+
+def test_lifecycle_noncurrent_versions_and_lone_delete_markers(start):  # noqa: F811
+    # §4.1 with versioning: NoncurrentDays count from when a version stopped being current (rounded up to the next
+    # 00:00 UTC, like Days); ExpiredObjectDeleteMarker removes a marker once it is its key's only version.
+    srv = start("--max-skew", str(400 * 86400), "--lifecycle-interval", "0")
+    bucket = srv.bucket("lifecycle-versions")
+    bucket.create_bucket()
+    bucket.put_bucket_versioning(oss2.models.BucketVersioningConfig("Enabled"))
+    old = bucket.put_object("doc", b"old").versionid
+    current = bucket.put_object("doc", b"new").versionid
+    bucket.put_object("tmp", b"t")
+    marker = bucket.delete_object("tmp").versionid
+    bucket.put_bucket_lifecycle(BucketLifecycle([
+        LifecycleRule("versions", "", status=LifecycleRule.ENABLED,
+                      expiration=LifecycleExpiration(expired_detete_marker=True),
+                      noncurrent_version_sotrage_transitions=[
+                          oss2.models.NoncurrentVersionStorageTransition(2, oss2.BUCKET_STORAGE_CLASS_IA)],
+                      noncurrent_version_expiration=oss2.models.NoncurrentVersionExpiration(5))]))
+
+    def versions():
+        page = bucket.list_object_versions()
+        return ({(v.key, v.versionid): v.storage_class for v in page.versions},
+                {(m.key, m.versionid) for m in page.delete_marker})
+
+    srv.clock(advanceSeconds=3 * 86400)  # at least two whole days after the next midnight
+    objects, markers = versions()
+    assert objects[("doc", old)] == "IA" and objects[("doc", current)] == "Standard"
+    assert objects[("tmp", bucket.list_object_versions(prefix="tmp").versions[0].versionid)] == "IA"
+    assert markers == {("tmp", marker)}  # a version is still under it
+    srv.clock(advanceSeconds=3 * 86400)  # past five days: the noncurrent versions go
+    objects, markers = versions()
+    assert list(objects) == [("doc", current)]
+    assert bucket.get_object("doc").read() == b"new"
+    # The marker is alone now; the next sweep removes it.
+    reply = srv.http.post(srv.url("lifecycle/run"), timeout=30).json()
+    assert reply["removedDeleteMarkers"] == 1
+    assert versions() == ({("doc", current): "Standard"}, set())

@@ -125,6 +125,12 @@ extension Catalog {
         }
     }
 
+    func setNoncurrentStorageClass(id: Int64, _ storageClass: StorageClass) throws {
+        try database.prepare("UPDATE object_versions SET storage_class = ? WHERE id = ?").bind(
+            .string(storageClass.rawValue), .integer(id)
+        ).run()
+    }
+
     func setNoncurrentACL(id: Int64, _ acl: CannedACL) throws {
         try database.prepare("UPDATE object_versions SET acl = ? WHERE id = ?").bind(
             .string(acl.rawValue), .integer(id)
