@@ -415,6 +415,22 @@ def test_single_value_configurations_v2(client, v2_bucket):
     assert err.ec == "0039-00000003"
 
 
+def test_request_payment_and_transfer_acceleration_v2(client, v2_bucket):
+    # §4.10: the owner pays until told otherwise; §4.11: acceleration is unset until put (404 its own code).
+    payment = client.get_bucket_request_payment(oss.GetBucketRequestPaymentRequest(bucket=v2_bucket))
+    assert payment.request_payment_configuration.payer == "BucketOwner"
+    client.put_bucket_request_payment(oss.PutBucketRequestPaymentRequest(
+        bucket=v2_bucket, request_payment_configuration=oss.RequestPaymentConfiguration(payer="Requester")))
+    payment = client.get_bucket_request_payment(oss.GetBucketRequestPaymentRequest(bucket=v2_bucket))
+    assert payment.request_payment_configuration.payer == "Requester"
+    assert_service_error(404, "NoSuchTransferAccelerationConfiguration", client.get_bucket_transfer_acceleration,
+                         oss.GetBucketTransferAccelerationRequest(bucket=v2_bucket))
+    client.put_bucket_transfer_acceleration(oss.PutBucketTransferAccelerationRequest(
+        bucket=v2_bucket, transfer_acceleration_configuration=oss.TransferAccelerationConfiguration(enabled=True)))
+    got = client.get_bucket_transfer_acceleration(oss.GetBucketTransferAccelerationRequest(bucket=v2_bucket))
+    assert got.transfer_acceleration_configuration.enabled is True
+
+
 def test_single_value_configurations_oss2(bucket):
     assert bucket.get_bucket_access_monitor().access_monitor.status == "Disabled"
     bucket.put_bucket_access_monitor("Enabled")
