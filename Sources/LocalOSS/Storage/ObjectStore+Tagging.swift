@@ -71,6 +71,7 @@ extension ObjectStore {
             {
                 throw Self.fileAlreadyExists
             }
+            try guardExisting(address.key.value, in: bucket, .overwrite, catalog)
             var record = ObjectRecord(
                 bucket: address.bucket.value, key: address.key.value, type: .symlink, size: 0, etag: etag, crc64: 0,
                 contentMD5: nil, lastModified: clock.now(), metadata: options.metadata,
