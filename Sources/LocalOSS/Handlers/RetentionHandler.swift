@@ -60,7 +60,9 @@ struct RedundancyTransitionHandler {
     }
 
     func get(_ bucket: BucketName, _ context: RequestContext) throws -> HTTPResponse {
-        .xml(RedundancyTransitionDocuments.task(try objects.redundancyTransition(bucket, taskID: try Self.taskID(context))))
+        .xml(
+            RedundancyTransitionDocuments.task(
+                try objects.redundancyTransition(bucket, taskID: try Self.taskID(context))))
     }
 
     func delete(_ bucket: BucketName, _ context: RequestContext) throws -> HTTPResponse {

@@ -40,7 +40,8 @@ enum RouteTable {
             .bucket("POST", ["worm"]) { bucket, _ in .initiateBucketWorm(bucket) },
             .bucket("DELETE", ["worm"]) { bucket, _ in .abortBucketWorm(bucket) },
             .bucket("GET", ["worm"]) { bucket, _ in .getBucketWorm(bucket) },
-            .bucket("POST", ["wormId"]) { bucket, request in .completeBucketWorm(bucket, id: request.query["wormId"]!) },
+            .bucket("POST", ["wormId"]) { bucket, request in .completeBucketWorm(bucket, id: request.query["wormId"]!)
+            },
             .bucket("POST", ["wormExtend", "wormId"]) { bucket, request in
                 .extendBucketWorm(bucket, id: request.query["wormId"]!)
             },

@@ -47,7 +47,8 @@ extension Catalog {
             "SELECT task_id, bucket, created FROM redundancy_transitions WHERE task_id = ? AND bucket = ?")
         statement.bind(.string(taskID), .string(bucket))
         guard try statement.step() else { return nil }
-        return RedundancyTransitionRecord(taskID: statement.text(0), bucket: statement.text(1), created: statement.int(2))
+        return RedundancyTransitionRecord(
+            taskID: statement.text(0), bucket: statement.text(1), created: statement.int(2))
     }
 
     func deleteRedundancyTransition(taskID: String) throws {
@@ -76,7 +77,8 @@ extension Catalog {
         var result: [RedundancyTransitionRecord] = []
         while try statement.step() {
             result.append(
-                RedundancyTransitionRecord(taskID: statement.text(0), bucket: statement.text(1), created: statement.int(2)))
+                RedundancyTransitionRecord(
+                    taskID: statement.text(0), bucket: statement.text(1), created: statement.int(2)))
         }
         return result
     }
