@@ -101,7 +101,8 @@ import Testing
         #expect(try classify("GET", "/b1b/k?para1=test&encoding-type=url").name == "GetObject")
         #expect(try classify("HEAD", "/b1b/k?objectMeta").name == "GetObjectMeta")
         #expect(try classify("GET", "/b1b/?lifecycle").name == "GetBucketLifecycle")
-        #expect(try classify("GET", "/b1b/?worm").name == "NotImplemented")
+        #expect(try classify("GET", "/b1b/?worm").name == "GetBucketWorm")
+        #expect(try classify("GET", "/b1b/?objectWorm").name == "NotImplemented")
         #expect(try classify("DELETE", "/b1b/k?tagging").name == "DeleteObjectTagging")
         #expect(try classify("DELETE", "/b1b/?tagging").name == "DeleteBucketTags")
         #expect(try classify("PUT", "/b1b/?tagging").name == "PutBucketTags")
@@ -110,7 +111,8 @@ import Testing
         #expect(try classify("GET", "/b1b/k?symlink&versionId=null").name == "GetSymlink")
         #expect(try classify("DELETE", "/b1b/k?live").name == "NotImplemented")
         #expect(try classify("GET", "/?regions").name == "DescribeRegions")
-        #expect(try classify("GET", "/?redundancyTransition").name == "NotImplemented")
+        #expect(try classify("GET", "/?redundancyTransition").name == "ListUserDataRedundancyTransition")
+        #expect(try classify("GET", "/?cloudboxes").name == "NotImplemented")
     }
 
     @Test func copySourceDecoding() throws {

@@ -98,7 +98,10 @@ struct AnonymousAccess {
             .deleteBucketConfiguration, .getBucketTags, .putBucketTags, .deleteBucketTags, .putBucketEncryption,
             .getBucketEncryption, .deleteBucketEncryption, .putBucketArchiveDirectRead, .getBucketArchiveDirectRead,
             .putBucketVersioning, .getBucketVersioning, .getBucketStat, .getBucketPolicyStatus, .describeRegions,
-            .getUserQoSInfo, .getPublicAccessBlock, .putPublicAccessBlock, .deletePublicAccessBlock:
+            .getUserQoSInfo, .getPublicAccessBlock, .putPublicAccessBlock, .deletePublicAccessBlock,
+            .initiateBucketWorm, .abortBucketWorm, .completeBucketWorm, .extendBucketWorm, .getBucketWorm,
+            .createRedundancyTransition, .getRedundancyTransition, .listRedundancyTransitions,
+            .deleteRedundancyTransition, .listUserRedundancyTransitions:
             .manageBucket
         }
     }

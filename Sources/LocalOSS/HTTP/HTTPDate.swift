@@ -23,6 +23,9 @@ enum HTTPDate {
     /// `2018-12-04T15:56:38.000Z`: OSS's XML timestamps, milliseconds always `.000`.
     static func iso8601(_ seconds: Int64) -> String { format(seconds, "%Y-%m-%dT%H:%M:%S.000Z") }
 
+    /// `2020-10-15T15:50:32`: the retention policy's dates, as OSS's GetBucketWorm sample shows them.
+    static func isoSeconds(_ seconds: Int64) -> String { format(seconds, "%Y-%m-%dT%H:%M:%S") }
+
     private static func format(_ seconds: Int64, _ pattern: String) -> String {
         var time = time_t(seconds)
         var parts = tm()

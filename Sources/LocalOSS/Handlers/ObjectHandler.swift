@@ -138,7 +138,8 @@ struct ObjectHandler {
         xml.open("DeleteResult")
         if context.query.wantsURLEncoding { xml.element("EncodingType", "url") }
         if root.child("Quiet")?.text.lowercased() != "true" {
-            for (entry, outcome) in zip(requested, outcomes) {
+            // A key the bucket's retention policy kept is not reported as deleted.
+            for (entry, outcome) in zip(requested, outcomes) where !outcome.refused {
                 xml.open("Deleted")
                 xml.element("Key", context.listedKey(entry.key))
                 // OSS's element order: VersionId when one was named, then the marker fields when a marker was made

@@ -175,6 +175,8 @@ final class Service: Sendable {
         let configurations = BucketConfigurationHandler(objects: objects)
         let information = BucketInformationHandler(objects: objects, region: region)
         let multipartHandler = MultipartHandler(multipart: multipart, objects: objects)
+        let retention = RetentionHandler(objects: objects)
+        let transitions = RedundancyTransitionHandler(objects: objects)
         if operation.readsBodyItself == false { try verifyEmptyBodyDigest(context) }
         switch operation {
         case .listBuckets: return try buckets.listBuckets(context)
@@ -195,6 +197,16 @@ final class Service: Sendable {
             return try configurations.putAccount(SwitchConfigurations.publicAccessBlock, context)
         case .deletePublicAccessBlock:
             return try configurations.deleteAccount(SwitchConfigurations.publicAccessBlock)
+        case .initiateBucketWorm(let bucket): return try retention.initiate(bucket, context)
+        case .abortBucketWorm(let bucket): return try retention.abort(bucket)
+        case .completeBucketWorm(let bucket, let id): return try retention.complete(bucket, id: id)
+        case .extendBucketWorm(let bucket, let id): return try retention.extend(bucket, id: id, context)
+        case .getBucketWorm(let bucket): return try retention.get(bucket)
+        case .createRedundancyTransition(let bucket): return try transitions.create(bucket, context)
+        case .getRedundancyTransition(let bucket): return try transitions.get(bucket, context)
+        case .listRedundancyTransitions(let bucket): return try transitions.list(bucket)
+        case .deleteRedundancyTransition(let bucket): return try transitions.delete(bucket, context)
+        case .listUserRedundancyTransitions: return try transitions.listAccount(context)
         case .getBucketLocation(let bucket): return try buckets.getBucketLocation(bucket)
         case .getBucketACL(let bucket): return try buckets.getBucketACL(bucket)
         case .putBucketACL(let bucket): return try buckets.putBucketACL(bucket, context)
@@ -272,7 +284,7 @@ extension Operation {
     var decoratedByCORS: Bool {
         switch self {
         case .preflight, .createBucket, .listBuckets, .describeRegions, .getUserQoSInfo, .getPublicAccessBlock,
-            .putPublicAccessBlock, .deletePublicAccessBlock:
+            .putPublicAccessBlock, .deletePublicAccessBlock, .listUserRedundancyTransitions:
             false
         default: true
         }
@@ -298,7 +310,7 @@ extension Operation {
         case .createBucket, .putObject, .appendObject, .putBucketConfiguration, .deleteMultipleObjects,
             .initiateMultipartUpload, .uploadPart, .completeMultipartUpload, .putObjectTagging, .putBucketTags,
             .putBucketEncryption, .putBucketArchiveDirectRead, .restoreObject, .putBucketVersioning,
-            .putPublicAccessBlock:
+            .putPublicAccessBlock, .initiateBucketWorm, .extendBucketWorm:
             true
         default: false
         }

@@ -98,9 +98,14 @@ final class LifecycleSweeper: @unchecked Sendable {
                     rule.tags.isEmpty ? [] : try objects.objectTags(address).1.map { (key: $0.key, value: $0.value) }
                 guard rule.covers(key: summary.key, size: summary.size, tags: tags) else { return }
                 if let expiration = rule.expiration, expiration.isDue(created: summary.lastModified, now: now) {
-                    try objects.deleteObject(address)
-                    report.expiredObjects += 1
-                    return
+                    do {
+                        try objects.deleteObject(address)
+                        report.expiredObjects += 1
+                        return
+                    } catch let error as OSSError where error.code == .fileImmutable {
+                        // Retained by the bucket's retention policy: expired once the period is over. Transitions
+                        // still apply (OSS allows changing a retained object's storage class).
+                    }
                 }
                 // The latest due transition wins: an object past both IA and Archive days goes to Archive.
                 let due = rule.transitions.filter { $0.timing.isDue(created: summary.lastModified, now: now) }

@@ -9,6 +9,8 @@ enum OSSErrorCode: String, Sendable {
     case entityTooLarge = "EntityTooLarge"
     case entityTooSmall = "EntityTooSmall"
     case fileAlreadyExists = "FileAlreadyExists"
+    /// An object a bucket's retention policy (WORM) still protects.
+    case fileImmutable = "FileImmutable"
     case incompleteBody = "IncompleteBody"
     /// The data directory's disk is full (OSS itself never runs out; MinIO answers 507 as well).
     case insufficientStorage = "InsufficientStorage"
@@ -61,12 +63,20 @@ enum OSSErrorCode: String, Sendable {
     case signatureDoesNotMatch = "SignatureDoesNotMatch"
     /// A symlink whose target is missing. OSS documents only the EC (0026-00000012); the code is S3-like.
     case symlinkTargetNotExist = "SymlinkTargetNotExist"
+    case noSuchWORMConfiguration = "NoSuchWORMConfiguration"
+    case wormConfigurationLocked = "WORMConfigurationLocked"
+    case invalidWORMConfiguration = "InvalidWORMConfiguration"
+    /// A redundancy transition task id the bucket does not have (OSS documents no code for it).
+    case noSuchRedundancyTransition = "NoSuchRedundancyTransition"
 
     var status: Int {
         switch self {
         case .accessDenied, .accessForbidden, .invalidAccessKeyId, .requestTimeTooSkewed, .signatureDoesNotMatch: 403
         case .invalidObjectState: 403
         case .restoreAlreadyInProgress, .archiveRestoreNotFinished: 409
+        case .wormConfigurationLocked: 403
+        case .fileImmutable: 409
+        case .noSuchWORMConfiguration, .noSuchRedundancyTransition: 404
         case .noSuchServerSideEncryptionRule: 404
         case .bucketAlreadyExists, .bucketNotEmpty, .fileAlreadyExists, .objectNotAppendable,
             .positionNotEqualToLength:
@@ -108,6 +118,7 @@ enum OSSErrorCode: String, Sendable {
         case .symlinkTargetNotExist: "0026-00000012"
         case .invalidTargetType: "0026-00000011"
         case .invalidEncryptionAlgorithm: "0005-00000003"
+        case .fileImmutable: "0026-00000005"
         default: "0000-00000000"
         }
     }

@@ -61,6 +61,18 @@ enum Operation: Sendable {
     case getPublicAccessBlock
     case putPublicAccessBlock
     case deletePublicAccessBlock
+    /// The bucket's retention policy (WORM): `wormId` names the policy to lock or extend.
+    case initiateBucketWorm(BucketName)
+    case abortBucketWorm(BucketName)
+    case completeBucketWorm(BucketName, id: String)
+    case extendBucketWorm(BucketName, id: String)
+    case getBucketWorm(BucketName)
+    /// Data redundancy transitions: a bucket's tasks, and the account's list (service level).
+    case createRedundancyTransition(BucketName)
+    case getRedundancyTransition(BucketName)
+    case listRedundancyTransitions(BucketName)
+    case deleteRedundancyTransition(BucketName)
+    case listUserRedundancyTransitions
 
     case putObject(ObjectAddress)
     case copyObject(ObjectAddress, source: CopySource)
@@ -132,6 +144,16 @@ enum Operation: Sendable {
         case .getPublicAccessBlock: "GetPublicAccessBlock"
         case .putPublicAccessBlock: "PutPublicAccessBlock"
         case .deletePublicAccessBlock: "DeletePublicAccessBlock"
+        case .initiateBucketWorm: "InitiateBucketWorm"
+        case .abortBucketWorm: "AbortBucketWorm"
+        case .completeBucketWorm: "CompleteBucketWorm"
+        case .extendBucketWorm: "ExtendBucketWorm"
+        case .getBucketWorm: "GetBucketWorm"
+        case .createRedundancyTransition: "CreateBucketDataRedundancyTransition"
+        case .getRedundancyTransition: "GetBucketDataRedundancyTransition"
+        case .listRedundancyTransitions: "ListBucketDataRedundancyTransition"
+        case .deleteRedundancyTransition: "DeleteBucketDataRedundancyTransition"
+        case .listUserRedundancyTransitions: "ListUserDataRedundancyTransition"
         case .copyObject: "CopyObject"
         case .appendObject: "AppendObject"
         case .putObject: "PutObject"
@@ -158,7 +180,7 @@ extension Operation {
     var resource: (bucket: String?, key: String?) {
         switch self {
         case .listBuckets, .describeRegions, .getUserQoSInfo, .getPublicAccessBlock, .putPublicAccessBlock,
-            .deletePublicAccessBlock:
+            .deletePublicAccessBlock, .listUserRedundancyTransitions:
             (nil, nil)
         case .createBucket(let bucket), .deleteBucket(let bucket), .headBucket(let bucket), .getBucketInfo(let bucket),
             .getBucketLocation(let bucket), .getBucketACL(let bucket), .putBucketACL(let bucket),
@@ -169,7 +191,11 @@ extension Operation {
             .putBucketEncryption(let bucket), .getBucketEncryption(let bucket), .deleteBucketEncryption(let bucket),
             .putBucketArchiveDirectRead(let bucket), .getBucketArchiveDirectRead(let bucket),
             .putBucketVersioning(let bucket), .getBucketVersioning(let bucket), .listObjectVersions(let bucket),
-            .getBucketStat(let bucket), .getBucketPolicyStatus(let bucket):
+            .getBucketStat(let bucket), .getBucketPolicyStatus(let bucket),
+            .initiateBucketWorm(let bucket), .abortBucketWorm(let bucket), .completeBucketWorm(let bucket, _),
+            .extendBucketWorm(let bucket, _), .getBucketWorm(let bucket), .createRedundancyTransition(let bucket),
+            .getRedundancyTransition(let bucket), .listRedundancyTransitions(let bucket),
+            .deleteRedundancyTransition(let bucket):
             (bucket.value, nil)
         case .putObject(let address), .copyObject(let address, _), .appendObject(let address), .getObject(let address),
             .headObject(let address), .getObjectMeta(let address),

@@ -131,6 +131,7 @@ struct MultipartStore: Sendable {
             {
                 throw ObjectStore.fileAlreadyExists
             }
+            try objects.guardExisting(upload.key, in: bucket, .overwrite, catalog)
             var contentMD5: String?
             if upload.sequential {
                 // Hashed before the write lock; only if a chosen part was replaced meanwhile is it hashed again here.

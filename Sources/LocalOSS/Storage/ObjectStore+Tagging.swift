@@ -75,10 +75,13 @@ extension ObjectStore {
         let etag = "\"\(Encoding.upperHex(EVPDigest.hash(.md5, Array(target.utf8))))\""
         let (record, released) = try metadata.write { catalog in
             let bucket = try catalog.requireBucket(address.bucket.value)
-            if options.forbidOverwrite, try catalog.object(bucket: address.bucket.value, key: address.key.value) != nil
+            // As for PutObject, a versioned bucket keeps what a write replaces: x-oss-forbid-overwrite is moot there.
+            if options.forbidOverwrite, bucket.versioning == nil,
+                try catalog.object(bucket: address.bucket.value, key: address.key.value) != nil
             {
                 throw Self.fileAlreadyExists
             }
+            try guardExisting(address.key.value, in: bucket, .overwrite, catalog)
             var record = ObjectRecord(
                 bucket: address.bucket.value, key: address.key.value, type: .symlink, size: 0, etag: etag, crc64: 0,
                 contentMD5: nil, lastModified: clock.now(), metadata: options.metadata,

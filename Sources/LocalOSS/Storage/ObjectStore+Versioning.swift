@@ -33,6 +33,8 @@ extension ObjectStore {
     struct DeleteOutcome: Sendable {
         var versionID: String?
         var deleteMarker = false
+        /// DeleteMultipleObjects: the key was kept, as the bucket's retention policy still protects it.
+        var refused = false
     }
 
     /// DeleteObject, optionally of one version. Without a version a versioned bucket gets a delete marker (Enabled:
@@ -65,6 +67,7 @@ extension ObjectStore {
             return (outcome, released)
         }
         guard let state = bucket.versioning else {
+            try guardExisting(key, in: bucket, .delete, catalog, now: now)
             return (DeleteOutcome(), try catalog.deleteObject(bucket: name, key: key))
         }
         var released: [String] = []

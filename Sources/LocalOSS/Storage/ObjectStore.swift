@@ -9,6 +9,8 @@ struct ObjectStore: Sendable {
     var restoreDelay: Int64 = 2
     /// Ids of new versions in versioned buckets.
     var versionIDs = VersionIDGenerator()
+    /// Ids of data redundancy transition tasks: they sort by creation, so listings page in that order.
+    var transitionIDs = UploadIDGenerator()
 
     /// The buckets' configurations (CORS, …).
     var configurations: BucketConfigurationStore { BucketConfigurationStore(metadata: metadata) }
@@ -120,6 +122,7 @@ struct ObjectStore: Sendable {
                 {
                     throw Self.fileAlreadyExists
                 }
+                try guardExisting(record.key, in: bucket, .overwrite, catalog)
                 if let inlineBytes { try catalog.insertInlineBlob(blob, inlineBytes) }
                 let replaced = try installVersion(
                     &record, extents: [Extent(blob: blob, size: record.size)], bucket: bucket, catalog)
@@ -219,6 +222,7 @@ extension ObjectStore {
             {
                 throw Self.fileAlreadyExists
             }
+            try guardExisting(destination.key.value, in: bucket, .overwrite, catalog)
             let extents = try catalog.extents(of: original.extentOwner)
             let tags = try options.tags ?? catalog.objectTags(objectID: original.id)
             // A symlink source copies the link, not its target's bytes (OSS's copy-object reference).
@@ -273,6 +277,7 @@ extension ObjectStore {
                     if !tags.isEmpty { try Self.attach(tags: tags, to: record, catalog) }
                     return (record, try catalog.unreferenced(released))
                 }
+                try guardExisting(existing.key, in: bucket, .overwrite, catalog)
                 // OSS does not document an appendable object's ETag; this one changes with every append.
                 let etag = "\"\(Encoding.upperHex(EVPDigest.hash(.md5, Array(existing.etag.utf8) + summary.md5)))\""
                 let crc = CRC64.combine(existing.crc64, summary.crc64, secondLength: summary.length)
@@ -333,7 +338,7 @@ extension ObjectStore {
     }
 
     /// Deletes each key, or the version named with it (missing keys and versions count as deleted, as OSS reports
-    /// them), in one transaction.
+    /// them), in one transaction. Keys a retention policy protects are kept and come back `refused`.
     func deleteObjects(_ bucket: BucketName, entries: [(key: String, version: VersionSelector?)]) throws
         -> [DeleteOutcome]
     {
@@ -343,10 +348,16 @@ extension ObjectStore {
             var released: [String] = []
             let now = clock.now()
             for entry in entries {
-                let (outcome, blobs) = try Self.delete(
-                    entry.key, version: entry.version, in: record, catalog, versionIDs: versionIDs, now: now)
-                outcomes.append(outcome)
-                released += blobs
+                do {
+                    let (outcome, blobs) = try Self.delete(
+                        entry.key, version: entry.version, in: record, catalog, versionIDs: versionIDs, now: now)
+                    outcomes.append(outcome)
+                    released += blobs
+                } catch let error as OSSError where error.code == .fileImmutable {
+                    // A key the retention policy protects stays, and the others are still deleted: the check
+                    // throws before anything of that key changed.
+                    outcomes.append(DeleteOutcome(refused: true))
+                }
             }
             return (outcomes, try catalog.unreferenced(released))
         }

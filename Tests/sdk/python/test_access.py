@@ -199,10 +199,11 @@ def test_unimplemented_subresources_never_touch_the_object(server, bucket, clien
     # oss2 and pyv2 calls whose sub-resources LocalOSS does not implement yet.
     assert_oss_error(400, "NotImplemented", bucket.get_bucket_replication)
     assert_oss_error(400, "NotImplemented", bucket.delete_bucket_replication, "rule-1")
-    assert_oss_error(400, "NotImplemented", bucket.get_bucket_worm)
+    assert_oss_error(400, "NotImplemented", bucket.get_bucket_replication_location)
     assert_service_error(400, "NotImplemented", client.get_bucket_replication,
                          oss.GetBucketReplicationRequest(bucket=name))
-    assert_service_error(400, "NotImplemented", client.get_bucket_worm, oss.GetBucketWormRequest(bucket=name))
+    assert_service_error(400, "NotImplemented", client.get_bucket_replication_location,
+                         oss.GetBucketReplicationLocationRequest(bucket=name))
     for method, query in [("DELETE", "partNumber=1"), ("PUT", "live"), ("PUT", "objectMeta"),
                           ("PUT", "location"), ("DELETE", "live"), ("POST", "seal")]:
         resp = raw_request(server.endpoint, method, name, "keep.txt", query=[tuple(query.split("=")) if "=" in query

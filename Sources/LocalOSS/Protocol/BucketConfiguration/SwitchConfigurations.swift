@@ -99,12 +99,39 @@ enum HTTPSConfiguration {
 }
 
 /// `PUT|GET|DELETE ?overwriteConfig`: rules forbidding overwrites of matching keys. Each rule comes back with
-/// every field (`<Prefix></Prefix>`, `<Principals></Principals>` when unset). Stored only: writes are not refused.
+/// every field (`<Prefix></Prefix>`, `<Principals></Principals>` when unset). A write that would replace an
+/// existing object of a matching key is refused (`ObjectStore.guardExisting`); new keys are written.
 enum OverwriteConfiguration {
     static let maxRules = 100
+    static let subresource = "overwriteConfig"
+
+    /// One stored rule: it matches a key that starts with `prefix` and ends with `suffix` (both literal), written
+    /// by one of `principals`, or by anyone when there are none.
+    struct Rule: Sendable, Equatable {
+        var prefix: String
+        var suffix: String
+        var principals: [String]
+
+        /// Every signed caller of LocalOSS is the account's owner.
+        static let caller = BucketHandler.owner.id
+
+        func forbids(key: String, principal: String = caller) -> Bool {
+            key.hasPrefix(prefix) && key.hasSuffix(suffix) && (principals.isEmpty || principals.contains(principal))
+        }
+    }
+
+    /// The rules of a stored document (one `accept` wrote).
+    static func rules(in document: String) -> [Rule] {
+        guard let root = try? XMLDocument.parse(Array(document.utf8)) else { return [] }
+        return root.children("Rule").map { rule in
+            Rule(
+                prefix: rule.child("Prefix")?.text ?? "", suffix: rule.child("Suffix")?.text ?? "",
+                principals: rule.child("Principals")?.children("Principal").map(\.text) ?? [])
+        }
+    }
 
     static let kind = BucketConfigurationKind(
-        "overwriteConfig", stem: "BucketOverwriteConfig",
+        subresource, stem: "BucketOverwriteConfig",
         // OSS's reference names no code for it; this follows the other configurations' `NoSuch…` names.
         absent: .error(
             OSSError(.noSuchOverwriteConfiguration, "The bucket you specified does not have overwrite configuration.")

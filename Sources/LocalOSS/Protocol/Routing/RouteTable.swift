@@ -10,6 +10,7 @@ enum RouteTable {
             .service("GET", ["publicAccessBlock"]) { _ in .getPublicAccessBlock },
             .service("PUT", ["publicAccessBlock"]) { _ in .putPublicAccessBlock },
             .service("DELETE", ["publicAccessBlock"]) { _ in .deletePublicAccessBlock },
+            .service("GET", ["redundancyTransition"]) { _ in .listUserRedundancyTransitions },
 
             // Buckets.
             .bucket("GET") { bucket, request in .listObjects(bucket, version: request.query["list-type"] == "2" ? 2 : 1)
@@ -35,6 +36,22 @@ enum RouteTable {
             .bucket("DELETE", ["encryption"]) { bucket, _ in .deleteBucketEncryption(bucket) },
             .bucket("PUT", ["bucketArchiveDirectRead"]) { bucket, _ in .putBucketArchiveDirectRead(bucket) },
             .bucket("GET", ["bucketArchiveDirectRead"]) { bucket, _ in .getBucketArchiveDirectRead(bucket) },
+            // Retention policy (WORM): `wormId` alone locks the policy, with `wormExtend` it extends it.
+            .bucket("POST", ["worm"]) { bucket, _ in .initiateBucketWorm(bucket) },
+            .bucket("DELETE", ["worm"]) { bucket, _ in .abortBucketWorm(bucket) },
+            .bucket("GET", ["worm"]) { bucket, _ in .getBucketWorm(bucket) },
+            .bucket("POST", ["wormId"]) { bucket, request in .completeBucketWorm(bucket, id: request.query["wormId"]!)
+            },
+            .bucket("POST", ["wormExtend", "wormId"]) { bucket, request in
+                .extendBucketWorm(bucket, id: request.query["wormId"]!)
+            },
+            // Data redundancy transitions; a GET naming a task is Get, one without is the bucket's list.
+            .bucket("POST", ["redundancyTransition"]) { bucket, _ in .createRedundancyTransition(bucket) },
+            .bucket("GET", ["redundancyTransition"]) { bucket, request in
+                request.query.has(RedundancyTransitionHandler.taskParameter)
+                    ? .getRedundancyTransition(bucket) : .listRedundancyTransitions(bucket)
+            },
+            .bucket("DELETE", ["redundancyTransition"]) { bucket, _ in .deleteRedundancyTransition(bucket) },
             // A POST without a sub-resource is a browser form upload (PostObject), never a batch delete.
             .bucket("POST") { bucket, _ in .unimplemented(UnimplementedRequest(bucket: bucket, feature: "PostObject"))
             },

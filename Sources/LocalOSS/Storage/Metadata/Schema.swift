@@ -243,6 +243,23 @@ enum Schema {
         DROP TABLE object_restores;
         ALTER TABLE object_restores_by_version RENAME TO object_restores;
         """,
+        // 13: a bucket's retention policy (`?worm`; `created` in server-clock seconds, an `InProgress` policy lapses
+        // 24 hours after it) and its data redundancy transitions (`?redundancyTransition`; task ids sort by creation).
+        """
+        CREATE TABLE bucket_worm (
+            bucket TEXT PRIMARY KEY REFERENCES buckets(name) ON DELETE CASCADE,
+            worm_id TEXT NOT NULL,
+            state TEXT NOT NULL,
+            retention_days INTEGER NOT NULL,
+            created INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        CREATE TABLE redundancy_transitions (
+            task_id TEXT PRIMARY KEY,
+            bucket TEXT NOT NULL REFERENCES buckets(name) ON DELETE CASCADE,
+            created INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        CREATE INDEX redundancy_transitions_by_bucket ON redundancy_transitions (bucket, task_id);
+        """,
     ]
 
     static var currentVersion: Int { migrations.count }
