@@ -6,6 +6,8 @@ struct RequestContext {
     let requestID: String
     /// The body's SHA-256 as signed by a V4 request, verified while the body streams.
     var expectedSHA256: [UInt8]?
+    /// The access key that signed the request, once verified; nil for an anonymous caller (the access log).
+    var accessKeyID: String?
 
     var headers: HTTPHeaders { head.headers }
     var host: String { head.headers["Host"] ?? "127.0.0.1" }

@@ -16,6 +16,8 @@ final class Service: Sendable {
 
     /// Metrics and journal of OSS requests; nil in tests that build a bare service.
     let observer: RequestObserver?
+    /// Lines of the buckets' access logs; nil in tests that build a bare service.
+    let accessLog: AccessLog?
     /// Request ids: random, or a seeded sequence with `--deterministic`.
     let identifiers: Identifiers
     /// The `Date` header, from the server's clock.
@@ -25,8 +27,9 @@ final class Service: Sendable {
         router: Router, authenticator: Authenticator, objects: ObjectStore, multipart: MultipartStore,
         region: Region = .default, logger: Logger, controlPlane: ControlPlane? = nil,
         observer: RequestObserver? = nil, identifiers: Identifiers = Identifiers(), dates: DateCache = .system,
-        faults: FaultRules? = nil
+        faults: FaultRules? = nil, accessLog: AccessLog? = nil
     ) {
+        self.accessLog = accessLog
         self.router = router
         self.authenticator = authenticator
         self.objects = objects
@@ -40,7 +43,10 @@ final class Service: Sendable {
         self.faults = faults
     }
 
-    func respond(to head: HTTPRequestHead, body: RequestBody, requestID: String) -> HTTPResponse {
+    /// `remoteIP`: the client's address, for the access log.
+    func respond(
+        to head: HTTPRequestHead, body: RequestBody, requestID: String, remoteIP: @autoclosure () -> String? = nil
+    ) -> HTTPResponse {
         if let controlPlane, controlPlane.claims(head) { return controlPlane.respond(to: head, body: body) }
         let query = QueryParameters(raw: head.rawQuery)
         var context = RequestContext(head: head, query: query, body: body, requestID: requestID)
@@ -96,7 +102,11 @@ final class Service: Sendable {
             let level: Logger.Level = response.status >= 400 ? .info : .debug
             logger.log(level: level, "\(requestID) \(head.method) \(head.target) \(operationName) \(response.status)")
         }
-        if let observer, let observation { observer.finish(observation, response: response, body: body) }
+        if let observer, let observation {
+            let entry = observer.finish(observation, response: response, body: body)
+            accessLog?.record(
+                entry, head: head, response: response, accessKeyID: context.accessKeyID, remoteIP: remoteIP)
+        }
         return response
     }
 
@@ -114,6 +124,7 @@ final class Service: Sendable {
         let head = context.head
         let verdict = try authenticator.authenticate(
             SignedRequest(method: head.method, headers: head.headers, query: context.query, bucket: bucket, key: key))
+        context.accessKeyID = verdict.accessKeyID
         // Only GETs of an existing bucket can be website requests (a bucket being made has no rules yet).
         let website =
             try bucketRecord.flatMap { head.method == "GET" ? try WebsiteRouting.rules(of: $0.name, objects) : nil }
