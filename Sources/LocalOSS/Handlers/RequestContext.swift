@@ -10,6 +10,14 @@ struct RequestContext {
     var accessKeyID: String?
 
     var headers: HTTPHeaders { head.headers }
+
+    /// The same request without its query parameters: a website's internal rewrite that does not pass them on.
+    func withoutQuery() -> RequestContext {
+        var context = RequestContext(head: head, query: QueryParameters(raw: nil), body: body, requestID: requestID)
+        context.expectedSHA256 = expectedSHA256
+        context.accessKeyID = accessKeyID
+        return context
+    }
     var host: String { head.headers["Host"] ?? "127.0.0.1" }
 
     /// The decoded `Content-Md5` header; malformed is `InvalidDigest` like a mismatch.

@@ -125,11 +125,25 @@ final class Service: Sendable {
         let verdict = try authenticator.authenticate(
             SignedRequest(method: head.method, headers: head.headers, query: context.query, bucket: bucket, key: key))
         context.accessKeyID = verdict.accessKeyID
+        context.expectedSHA256 = verdict.payloadSHA256
         // Only GETs of an existing bucket can be website requests (a bucket being made has no rules yet).
         let website =
             try bucketRecord.flatMap { head.method == "GET" ? try WebsiteRouting.rules(of: $0.name, objects) : nil }
             .map { WebsiteRouting(objects: objects, rules: $0) }
-        let operation =
+        var operation = operation
+        // Routing rules without an error status apply before the object is read: a redirect, or another key.
+        if let website, case .getObject(let address) = operation {
+            switch try website.route(address, head: head) {
+            case .reply(let redirect)?:
+                return redirect
+            case .serve(let target, let passQueryString)?:
+                operation = .getObject(target)
+                if !passQueryString { context = context.withoutQuery() }
+            case nil:
+                break
+            }
+        }
+        operation =
             try website?.rewrite(operation, anonymous: verdict.isAnonymous, method: head.method, query: context.query)
             ?? operation
         var access = AnonymousAccess(
@@ -140,31 +154,39 @@ final class Service: Sendable {
             guard verdict.isAnonymous else { return true }
             return (try? access.authorize(.getObject(address), bucketACL: bucketRecord?.acl)) != nil
         }
+        let serve: (ObjectAddress, Bool) throws -> HTTPResponse = { [context] address, passQueryString in
+            try self.dispatch(.getObject(address), passQueryString ? context : context.withoutQuery())
+        }
         if verdict.isAnonymous {
             do {
                 try access.authorize(operation, bucketACL: bucketRecord?.acl)
             } catch let denied as OSSError {
                 // A website answers an anonymous GET of a missing key with its redirect, index or error document
-                // even when the bucket is private: those objects need a public ACL of their own (`readable`).
-                guard let website, case .getObject(let address) = operation,
-                    try objects.objectACL(bucket: address.bucket.value, key: address.key.value) == nil,
-                    let answer = try website.missing(
-                        address, readable: readable, serve: { try dispatch(.getObject($0), context) })
-                else { throw denied }
+                // even when the bucket is private: those objects need a public ACL of their own (`readable`). A
+                // routing rule for the refusal's status may answer it too.
+                guard let website, case .getObject(let address) = operation else { throw denied }
+                let missing = try objects.objectACL(bucket: address.bucket.value, key: address.key.value) == nil
+                let answer =
+                    missing
+                    ? try website.missing(address, head: head, readable: readable, serve: serve)
+                    : try website.failed(
+                        address, status: denied.status, head: head, readable: readable, serve: serve)
+                guard let answer else { throw denied }
                 try checkReferer(bucket: address.bucket.value, head)
                 return answer
             }
         }
-        context.expectedSHA256 = verdict.payloadSHA256
         if let bucket, key != nil, head.headers["Authorization"] == nil { try checkReferer(bucket: bucket, head) }
         do {
             return try dispatch(operation, context)
-        } catch let error as OSSError where error.code == .noSuchKey {
-            // A website answers a missing key with its redirect, index or error document.
+        } catch let error as OSSError {
+            // A website answers a missing key with its redirect, index or error document, and any other failure
+            // with the routing rule for its status, if there is one.
             guard let website, case .getObject(let address) = operation else { throw error }
-            let answer = try website.missing(address, readable: readable) { address in
-                try dispatch(.getObject(address), context)
-            }
+            let answer =
+                error.code == .noSuchKey
+                ? try website.missing(address, head: head, readable: readable, serve: serve)
+                : try website.failed(address, status: error.status, head: head, readable: readable, serve: serve)
             guard let answer else { throw error }
             return answer
         }
