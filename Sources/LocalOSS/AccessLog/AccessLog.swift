@@ -135,8 +135,13 @@ final class AccessLog: @unchecked Sendable {
         DetachedThread.start(512 << 10) { [self] in
             while true {
                 timer.lock()
-                let deadline = interval > 0 ? Date(timeIntervalSinceNow: TimeInterval(interval)) : .distantFuture
-                while !stopped, !wakeRequested, timer.wait(until: deadline) {}
+                if interval > 0 {
+                    let deadline = Date(timeIntervalSinceNow: TimeInterval(interval))
+                    while !stopped, !wakeRequested, timer.wait(until: deadline) {}
+                } else {
+                    // `wait(until: .distantFuture)` overflows in Foundation on Linux: wait for a signal instead.
+                    while !stopped, !wakeRequested { timer.wait() }
+                }
                 let done = stopped
                 wakeRequested = false
                 timer.unlock()
