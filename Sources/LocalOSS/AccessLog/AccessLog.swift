@@ -58,7 +58,8 @@ final class AccessLog: @unchecked Sendable {
         _ entry: JournalEntry, head: HTTPRequestHead, response: HTTPResponse, accessKeyID: String?,
         remoteIP: () -> String?
     ) {
-        guard let bucket = entry.bucket,
+        // A request on a bucket that does not exist has no bucket to log it (nor a configuration to look up).
+        guard let bucket = entry.bucket, entry.errorCode != OSSErrorCode.noSuchBucket.rawValue,
             let document = try? objects.configurations.document(LoggingConfiguration.kind.subresource, bucket: bucket),
             document != LoggingConfiguration.disabled
         else { return }

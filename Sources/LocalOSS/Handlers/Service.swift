@@ -8,6 +8,8 @@ final class Service: Sendable {
     let objects: ObjectStore
     let multipart: MultipartStore
     let region: Region
+    /// `http` or `https`: how clients reach this server (website redirects keep it).
+    let scheme: String
     let logger: Logger
     /// Answers `/_localoss/` before OSS routing; nil in tests that build a bare service.
     let controlPlane: ControlPlane?
@@ -25,7 +27,7 @@ final class Service: Sendable {
 
     init(
         router: Router, authenticator: Authenticator, objects: ObjectStore, multipart: MultipartStore,
-        region: Region = .default, logger: Logger, controlPlane: ControlPlane? = nil,
+        region: Region = .default, scheme: String = "http", logger: Logger, controlPlane: ControlPlane? = nil,
         observer: RequestObserver? = nil, identifiers: Identifiers = Identifiers(), dates: DateCache = .system,
         faults: FaultRules? = nil, accessLog: AccessLog? = nil
     ) {
@@ -35,6 +37,7 @@ final class Service: Sendable {
         self.objects = objects
         self.multipart = multipart
         self.region = region
+        self.scheme = scheme
         self.logger = logger
         self.controlPlane = controlPlane
         self.observer = observer
@@ -129,7 +132,7 @@ final class Service: Sendable {
         // Only GETs of an existing bucket can be website requests (a bucket being made has no rules yet).
         let website =
             try bucketRecord.flatMap { head.method == "GET" ? try WebsiteRouting.rules(of: $0.name, objects) : nil }
-            .map { WebsiteRouting(objects: objects, rules: $0) }
+            .map { WebsiteRouting(objects: objects, rules: $0, scheme: scheme) }
         var operation = operation
         // Routing rules without an error status apply before the object is read: a redirect, or another key.
         if let website, case .getObject(let address) = operation {

@@ -6,6 +6,8 @@
 struct WebsiteRouting {
     let objects: ObjectStore
     let rules: WebsiteRules
+    /// The scheme of a redirect whose rule names no `Protocol`.
+    var scheme = "http"
 
     /// What a routing rule made of a request.
     enum Routed {
@@ -103,7 +105,7 @@ struct WebsiteRouting {
             response.headers.set(
                 "Location",
                 rule.location(
-                    key: key, scheme: "http", origin: Self.origin(of: address.bucket.value, head: head),
+                    key: key, scheme: scheme, origin: Self.origin(of: address.bucket.value, head: head),
                     rawQuery: head.rawQuery))
             return .reply(response)
         case .internal:

@@ -108,7 +108,8 @@ public final class Server: @unchecked Sendable {
             access: ControlAccess(token: configuration.adminToken, listenHost: configuration.host), router: router)
         service = Service(
             router: router, authenticator: authenticator, objects: objects, multipart: multipart, region: region,
-            logger: logger, controlPlane: controlPlane, observer: observer, identifiers: identifiers,
+            scheme: tls == nil ? "http" : "https", logger: logger, controlPlane: controlPlane, observer: observer,
+            identifiers: identifiers,
             dates: DateCache(clock: clock), faults: testDouble.faults, accessLog: accessLog)
     }
 

@@ -12,6 +12,7 @@ times are UTC, and the write of a log object is not a request, so it is never lo
 """
 
 import re
+import time
 
 import alibabacloud_oss_v2 as oss
 import oss2
@@ -188,3 +189,27 @@ def test_a_bucket_logging_into_itself_does_not_log_the_log_and_deleting_the_conf
     assert written[0]["key"].endswith("-0002")
     assert bucket.get_bucket_logging().target_bucket == ""
     assert flush(srv) == []
+
+
+def test_lines_are_written_on_the_interval_and_when_the_clock_moves(start):  # noqa: F811
+    timed = start("--access-log-interval", "1")
+    source = timed.bucket("timed-source")
+    source.create_bucket()
+    source.put_bucket_logging(oss2.models.BucketLogging("timed-source", "t/"))
+    deadline = time.monotonic() + 10
+    while not [o.key for o in source.list_objects(prefix="t/").object_list]:
+        assert time.monotonic() < deadline, "no log object written within 10 s with --access-log-interval 1"
+        time.sleep(0.2)
+
+    untimed = start("--access-log-interval", "0", "--max-skew", str(2 * 3600))
+    source = untimed.bucket("clocked-source")
+    source.create_bucket()
+    source.put_bucket_logging(oss2.models.BucketLogging("clocked-source", "c/"))
+    time.sleep(1.5)
+    assert [o.key for o in source.list_objects(prefix="c/").object_list] == []
+    # Moving the clock an hour on delivers the hour's log, as OSS's hourly delivery would.
+    untimed.clock(advanceSeconds=3600)
+    keys = [o.key for o in source.list_objects(prefix="c/").object_list]
+    assert len(keys) == 1 and keys[0].endswith("-0001")
+    operations = [parse_line(line)["operation"] for line in source.get_object(keys[0]).read().decode().splitlines()]
+    assert operations == ["PutBucketLogging", "ListObjects"]
