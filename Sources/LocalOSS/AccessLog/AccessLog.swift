@@ -99,21 +99,33 @@ final class AccessLog: @unchecked Sendable {
             ($0.key.bucket, $0.key.document) < ($1.key.bucket, $1.key.document)
         }) {
             guard let destination = AccessLogDestination(document: source.document) else { continue }
-            let unique = lock.withLock {
-                written += 1
-                return written
-            }
-            let key = destination.objectKey(source: source.bucket, micros: clock.nowMicroseconds(), unique: unique)
             do {
+                let key = try freshKey(destination, source: source.bucket)
                 try write(lines, to: destination.targetBucket, key: key)
                 report.objects.append(.init(bucket: destination.targetBucket, key: key, lines: lines.count))
             } catch {
                 logger.warning(
-                    "access log of \(source.bucket): \(lines.count) lines not written to \(destination.targetBucket)/\(key): \(error)"
+                    "access log of \(source.bucket): \(lines.count) lines not written to \(destination.targetBucket): \(error)"
                 )
             }
         }
         return report
+    }
+
+    /// The next name in the target that no object has: the counter restarts with the process, and a server
+    /// restarted within the second must not overwrite the log written before.
+    private func freshKey(_ destination: AccessLogDestination, source: String) throws -> String {
+        let now = clock.nowMicroseconds()
+        while true {
+            let unique = lock.withLock {
+                written += 1
+                return written
+            }
+            let key = destination.objectKey(source: source, micros: now, unique: unique)
+            if try objects.objectACL(bucket: destination.targetBucket, key: key) == nil || unique % 10_000 == 0 {
+                return key
+            }
+        }
     }
 
     private func write(_ lines: [String], to bucket: String, key: String) throws {

@@ -213,3 +213,23 @@ def test_lines_are_written_on_the_interval_and_when_the_clock_moves(start):  # n
     assert len(keys) == 1 and keys[0].endswith("-0001")
     operations = [parse_line(line)["operation"] for line in source.get_object(keys[0]).read().decode().splitlines()]
     assert operations == ["PutBucketLogging", "ListObjects"]
+
+
+def test_a_stopping_server_writes_what_it_buffered_and_a_restart_overwrites_no_log(restartable_server):
+    srv = restartable_server
+    bucket = oss2.Bucket(oss2.Auth(ACCESS_KEY_ID, ACCESS_KEY_SECRET), srv.endpoint, "restart-logged")
+    bucket.create_bucket()
+    bucket.put_bucket_logging(oss2.models.BucketLogging("restart-logged", "r/"))
+    bucket.put_object("a.txt", b"a")
+    srv.restart()
+    bucket = oss2.Bucket(oss2.Auth(ACCESS_KEY_ID, ACCESS_KEY_SECRET), srv.endpoint, "restart-logged")
+    first = [o.key for o in bucket.list_objects(prefix="r/").object_list]
+    assert len(first) == 1
+    records = [parse_line(line) for line in bucket.get_object(first[0]).read().decode().splitlines()]
+    assert [r["operation"] for r in records] == ["PutBucketLogging", "PutObject"]
+    resp = requests.post(srv.endpoint + "/_localoss/logging/flush", timeout=30)
+    assert resp.status_code == 200
+    written = resp.json()["objects"]
+    assert len(written) == 1 and written[0]["key"] not in first
+    keys = [o.key for o in bucket.list_objects(prefix="r/").object_list]
+    assert sorted(keys) == sorted(first + [written[0]["key"]])
