@@ -129,18 +129,22 @@ final class Service: Sendable {
             SignedRequest(method: head.method, headers: head.headers, query: context.query, bucket: bucket, key: key))
         context.accessKeyID = verdict.accessKeyID
         context.expectedSHA256 = verdict.payloadSHA256
-        // Only GETs of an existing bucket can be website requests (a bucket being made has no rules yet).
+        // Only GETs and HEADs of an existing bucket can be website requests (a bucket being made has no rules yet).
         let website =
-            try bucketRecord.flatMap { head.method == "GET" ? try WebsiteRouting.rules(of: $0.name, objects) : nil }
+            try bucketRecord.flatMap {
+                head.method == "GET" || head.method == "HEAD" ? try WebsiteRouting.rules(of: $0.name, objects) : nil
+            }
             .map { WebsiteRouting(objects: objects, rules: $0, scheme: scheme) }
+        // What reads another object for the website: the request's own method.
+        let read: (ObjectAddress) -> Operation = { head.method == "HEAD" ? .headObject($0) : .getObject($0) }
         var operation = operation
         // Routing rules without an error status apply before the object is read: a redirect, or another key.
-        if let website, case .getObject(let address) = operation {
+        if let website, let address = operation.readObject {
             switch try website.route(address, head: head) {
             case .reply(let redirect)?:
                 return redirect
             case .serve(let target, let passQueryString)?:
-                operation = .getObject(target)
+                operation = read(target)
                 if !passQueryString { context = context.withoutQuery() }
             case nil:
                 break
@@ -158,7 +162,7 @@ final class Service: Sendable {
             return (try? access.authorize(.getObject(address), bucketACL: bucketRecord?.acl)) != nil
         }
         let serve: (ObjectAddress, Bool) throws -> HTTPResponse = { [context] address, passQueryString in
-            try self.dispatch(.getObject(address), passQueryString ? context : context.withoutQuery())
+            try self.dispatch(read(address), passQueryString ? context : context.withoutQuery())
         }
         if verdict.isAnonymous {
             do {
@@ -167,13 +171,13 @@ final class Service: Sendable {
                 // A website answers an anonymous GET of a missing key with its redirect, index or error document
                 // even when the bucket is private: those objects need a public ACL of their own (`readable`). A
                 // routing rule for the refusal's status may answer it too.
-                guard let website, case .getObject(let address) = operation else { throw denied }
+                guard let website, let address = operation.readObject else { throw denied }
                 let missing = try objects.objectACL(bucket: address.bucket.value, key: address.key.value) == nil
                 let answer =
-                    missing
+                    missing && head.method == "GET"
                     ? try website.missing(address, head: head, readable: readable, serve: serve)
                     : try website.failed(
-                        address, status: denied.status, head: head, readable: readable, serve: serve)
+                        address, status: missing ? 404 : denied.status, head: head, readable: readable, serve: serve)
                 guard let answer else { throw denied }
                 try checkReferer(bucket: address.bucket.value, head)
                 return answer
@@ -185,9 +189,10 @@ final class Service: Sendable {
         } catch let error as OSSError {
             // A website answers a missing key with its redirect, index or error document, and any other failure
             // with the routing rule for its status, if there is one.
-            guard let website, case .getObject(let address) = operation else { throw error }
+            guard let website, let address = operation.readObject else { throw error }
+            // The index and error documents answer GETs; routing rules HEADs too.
             let answer =
-                error.code == .noSuchKey
+                error.code == .noSuchKey && head.method == "GET"
                 ? try website.missing(address, head: head, readable: readable, serve: serve)
                 : try website.failed(address, status: error.status, head: head, readable: readable, serve: serve)
             guard let answer else { throw error }
@@ -318,6 +323,14 @@ extension Operation {
     var showsExpiration: (bucket: String, key: String)? {
         switch self {
         case .getObject(let address), .headObject(let address): (address.bucket.value, address.key.value)
+        default: nil
+        }
+    }
+
+    /// The object a GET or HEAD reads: what website routing rules look at.
+    var readObject: ObjectAddress? {
+        switch self {
+        case .getObject(let address), .headObject(let address): address
         default: nil
         }
     }

@@ -1,6 +1,8 @@
 """Website routing rules at run time, configured through alibabacloud-oss-v2 (and oss2 for objects), checked with
 plain HTTP GETs as a browser sends them.
 
+GETs and HEADs are routed alike.
+
 Rules: protocol notes `bucket-configuration-and-access.md` §4.4 runtime and pyv2 models/bucket_website.py: rules are
 tried by RuleNumber and the first whose conditions all hold runs; KeyPrefixEquals, KeySuffixEquals, IncludeHeader
 (Equals/StartsWith/EndsWith) and HttpErrorCodeReturnedEquals (the status the request would get) are conditions;
@@ -54,6 +56,9 @@ def test_external_redirect_replaces_the_prefix_and_passes_the_query(bucket, clie
     r = anonymous_get(bucket, "abc/page%20one.html", query="a=b&c=d")
     assert r.status_code == 301
     assert r.headers["Location"] == "https://example.com/def/page%20one.html?a=b&c=d"
+    # A HEAD is redirected alike.
+    h = requests.head("%s/abc/page%%20one.html?a=b" % origin(bucket), allow_redirects=False, timeout=30)
+    assert (h.status_code, h.headers["Location"]) == (301, "https://example.com/def/page%20one.html?a=b")
     # A key outside the prefix is not redirected: an anonymous GET of a private bucket is refused as without rules.
     r = anonymous_get(bucket, "other.html")
     assert_error(r, 403, "AccessDenied")
@@ -110,6 +115,8 @@ def test_internal_rewrite_serves_another_key_of_the_bucket(bucket, client):
     # Rule 2 answers any missing key with the fallback's content.
     r = anonymous_get(bucket, "missing.html")
     assert (r.status_code, r.content) == (200, b"fallback")
+    h = requests.head(origin(bucket) + "/missing.html", allow_redirects=False, timeout=30)
+    assert (h.status_code, h.headers["Content-Length"]) == (200, str(len(b"fallback")))
     assert anonymous_get(bucket, "new/page.html").content == b"new page"
 
 
