@@ -79,6 +79,20 @@ final class AccessLog: @unchecked Sendable {
         }
     }
 
+    /// Forgets the buffered lines of `source` (nil: of every bucket), unwritten: the state they describe was reset.
+    func discard(source: String?) {
+        lock.withLock {
+            if let source {
+                for key in pending.keys where key.bucket == source {
+                    pendingCount -= pending.removeValue(forKey: key)?.count ?? 0
+                }
+            } else {
+                pending = [:]
+                pendingCount = 0
+            }
+        }
+    }
+
     /// Lines recorded and not yet written.
     var pendingLines: Int { lock.withLock { pendingCount } }
 

@@ -54,13 +54,20 @@ final class TestDouble: Sendable {
                     accessLog?.flush()
                 }
             ).routes
-            + faults.routes + lifecycleRoutes + accessLogRoutes + (state.map { StateEndpoints(state: $0).routes } ?? [])
+            + faults.routes + lifecycleRoutes + accessLogRoutes + stateRoutes
     }
 
     /// `POST /_localoss/lifecycle/run`: one sweep now; the reply counts what it changed.
     private var lifecycleRoutes: [ControlRoute] {
         guard let lifecycle else { return [] }
         return [ControlRoute("POST", "lifecycle/run") { _ in ControlReply(json: lifecycle.sweep()) }]
+    }
+
+    /// Reset and snapshots; a reset or restore drops the access-log lines of the state it replaced.
+    private var stateRoutes: [ControlRoute] {
+        guard let state else { return [] }
+        return StateEndpoints(state: state, afterChange: { [accessLog] bucket in accessLog?.discard(source: bucket) })
+            .routes
     }
 
     /// `POST /_localoss/logging/flush`: writes every buffered access-log line now; the reply lists the objects.

@@ -233,3 +233,16 @@ def test_a_stopping_server_writes_what_it_buffered_and_a_restart_overwrites_no_l
     assert len(written) == 1 and written[0]["key"] not in first
     keys = [o.key for o in bucket.list_objects(prefix="r/").object_list]
     assert sorted(keys) == sorted(first + [written[0]["key"]])
+
+
+def test_a_reset_drops_the_lines_of_the_state_it_replaced(start):  # noqa: F811
+    srv = start("--access-log-interval", "0")
+    bucket = srv.bucket("reset-logged")
+    bucket.create_bucket()
+    bucket.put_bucket_logging(oss2.models.BucketLogging("reset-logged", ""))
+    bucket.put_object("a.txt", b"a")
+    assert srv.http.post(srv.url("reset"), timeout=30).status_code == 200
+    # A bucket of the same name made afterwards does not receive the old bucket's log.
+    bucket.create_bucket()
+    assert flush(srv) == []
+    assert [o.key for o in bucket.list_objects().object_list] == []
