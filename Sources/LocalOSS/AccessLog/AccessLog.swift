@@ -5,12 +5,12 @@ import Logging
 /// target becomes one line, and the lines are written as objects into the target bucket, named
 /// `<TargetPrefix><SourceBucket>YYYY-mm-DD-HH-MM-SS-NNNN`. OSS delivers a bucket's log once an hour; here the
 /// buffered lines are written every `--access-log-interval` seconds, whenever the test double's clock is changed,
-/// and on `POST /_localoss/logging/flush`.
+/// on `POST /_localoss/logging/flush` and when the server stops.
 ///
 /// Recording is what a request pays: one cached configuration lookup, a line formatted and appended under a
-/// lock. Writing happens on the flushing thread through the object store, not over HTTP, so a log object's write
-/// is never itself logged. `@unchecked Sendable`: `pending` and `written` are guarded by `lock`, `stopped` by
-/// `timer`; flushes are serialised by `flushing`.
+/// lock. Writing goes through the object store, not over HTTP, so a log object's write is never itself logged.
+/// `@unchecked Sendable`: `pending`, `pendingCount` and `written` are guarded by `lock`, `stopped` and
+/// `wakeRequested` by `timer`; flushes are serialised by `flushing`.
 final class AccessLog: @unchecked Sendable {
     /// What one flush wrote: each log object, with its bucket, key and number of lines.
     struct Report: Encodable, Equatable {
