@@ -138,6 +138,13 @@ struct Serve: ParsableCommand {
 
     @Option(
         help:
+            "Seconds between writes of buffered access-log lines into logging target buckets (OSS writes hourly); 0: only on POST /_localoss/logging/flush, clock changes and stop (env LOCALOSS_ACCESS_LOG_INTERVAL)."
+    )
+    var accessLogInterval: Int =
+        env("LOCALOSS_ACCESS_LOG_INTERVAL").flatMap(Int.init) ?? Configuration().accessLogInterval
+
+    @Option(
+        help:
             "Load a folder tree at start: first-level folders become buckets, files below them objects keyed by their relative path; same names are overwritten (env LOCALOSS_SEED_DIR)."
     )
     var seedDir: String?
@@ -194,6 +201,8 @@ struct Serve: ParsableCommand {
         configuration.adminToken = adminToken
         guard lifecycleInterval >= 0 else { throw ValidationError("--lifecycle-interval must be 0 or more seconds") }
         configuration.lifecycleInterval = lifecycleInterval
+        guard accessLogInterval >= 0 else { throw ValidationError("--access-log-interval must be 0 or more seconds") }
+        configuration.accessLogInterval = accessLogInterval
         guard journalSize >= 0 else { throw ValidationError("--journal-size must be 0 or more") }
         configuration.journalSize = journalSize
         if let deterministic, deterministic.isEmpty {

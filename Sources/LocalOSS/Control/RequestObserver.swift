@@ -47,7 +47,9 @@ final class RequestObserver: Sendable {
         return HTTPHeaders(kept)
     }
 
-    func finish(_ observation: RequestObservation, response: HTTPResponse, body: RequestBody) {
+    /// Completes the entry, counts and journals it, and returns it (the access log's line is made from it).
+    @discardableResult
+    func finish(_ observation: RequestObservation, response: HTTPResponse, body: RequestBody) -> JournalEntry {
         var entry = observation.entry
         entry.status = response.status
         entry.bodyBytes = body.bytesReceived
@@ -58,6 +60,7 @@ final class RequestObserver: Sendable {
             operation: entry.operation ?? "Unknown", status: entry.status, durationNanos: entry.durationNanos,
             bytesIn: entry.bodyBytes, bytesOut: bytesOut)
         journal.append(entry)
+        return entry
     }
 
     static func monotonicNanoseconds() -> UInt64 {

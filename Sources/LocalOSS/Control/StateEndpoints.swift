@@ -4,15 +4,20 @@ import Foundation
 /// state. The journal, fault rules and the clock are not state: they have their own endpoints.
 struct StateEndpoints {
     let state: StateStore
+    /// Run after a reset (with its bucket, nil for all) or a restore (nil): what holds requests of the old state
+    /// (buffered access-log lines) lets them go.
+    var afterChange: @Sendable (_ bucket: String?) -> Void = { _ in }
 
     var routes: [ControlRoute] {
         [
-            ControlRoute("POST", "reset") { [state] request in
+            ControlRoute("POST", "reset") { [state, afterChange] request in
                 let bucket = request.query["bucket"]
                 if let bucket, bucket.isEmpty {
                     throw ControlError(400, "invalid bucket", "reset?bucket= needs a bucket name")
                 }
-                return ControlReply(json: try Self.refusals { try state.reset(bucket: bucket) })
+                let reply = ControlReply(json: try Self.refusals { try state.reset(bucket: bucket) })
+                afterChange(bucket)
+                return reply
             },
             ControlRoute("GET", "snapshots") { [state] _ in
                 ControlReply(json: SnapshotList(snapshots: try state.snapshots().map(SnapshotReply.init)))
@@ -21,9 +26,11 @@ struct StateEndpoints {
                 let record = try Self.refusals { try state.createSnapshot(request.parameters["name"] ?? "") }
                 return ControlReply(status: 201, json: SnapshotReply(record))
             },
-            ControlRoute("POST", "snapshots/{name}/restore") { [state] request in
-                ControlReply(
+            ControlRoute("POST", "snapshots/{name}/restore") { [state, afterChange] request in
+                let reply = ControlReply(
                     json: SnapshotReply(try Self.refusals { try state.restore(request.parameters["name"] ?? "") }))
+                afterChange(nil)
+                return reply
             },
             ControlRoute("DELETE", "snapshots/{name}") { [state] request in
                 try Self.refusals { try state.deleteSnapshot(request.parameters["name"] ?? "") }

@@ -19,14 +19,18 @@ final class TestDouble: Sendable {
     let lifecycle: LifecycleSweeper?
     /// Reset, snapshots and restore of the stored state (`/_localoss/reset`, `/_localoss/snapshots`).
     let state: StateStore?
+    /// Writes buffered access-log lines (`/_localoss/logging/flush`, and after every clock change).
+    let accessLog: AccessLog?
 
     init(
         dataDirectory: String, clock: ServerClock = ServerClock(),
         observer: RequestObserver? = nil,
         gauges: @escaping @Sendable () -> ScrapeGauges = { ScrapeGauges(openConnections: 0) },
-        faults: [FaultRule] = [], lifecycle: LifecycleSweeper? = nil, state: StateStore? = nil
+        faults: [FaultRule] = [], lifecycle: LifecycleSweeper? = nil, accessLog: AccessLog? = nil,
+        state: StateStore? = nil
     ) {
         self.state = state
+        self.accessLog = accessLog
         self.dataDirectory = dataDirectory
         self.clock = clock
         self.observer = observer ?? RequestObserver(clock: clock, journal: RequestJournal())
@@ -43,14 +47,33 @@ final class TestDouble: Sendable {
                     json: Health(status: "ok", version: version, dataDir: dataDirectory, uptimeSeconds: uptime))
             }
         ] + ObservationEndpoints(observer: observer, gauges: gauges).routes
-            + ClockEndpoints(clock: clock, afterChange: { [lifecycle] in lifecycle?.sweep() }).routes
-            + faults.routes + lifecycleRoutes + (state.map { StateEndpoints(state: $0).routes } ?? [])
+            + ClockEndpoints(
+                clock: clock,
+                afterChange: { [lifecycle, accessLog] in
+                    lifecycle?.sweep()
+                    accessLog?.flush()
+                }
+            ).routes
+            + faults.routes + lifecycleRoutes + accessLogRoutes + stateRoutes
     }
 
     /// `POST /_localoss/lifecycle/run`: one sweep now; the reply counts what it changed.
     private var lifecycleRoutes: [ControlRoute] {
         guard let lifecycle else { return [] }
         return [ControlRoute("POST", "lifecycle/run") { _ in ControlReply(json: lifecycle.sweep()) }]
+    }
+
+    /// Reset and snapshots; a reset or restore drops the access-log lines of the state it replaced.
+    private var stateRoutes: [ControlRoute] {
+        guard let state else { return [] }
+        return StateEndpoints(state: state, afterChange: { [accessLog] bucket in accessLog?.discard(source: bucket) })
+            .routes
+    }
+
+    /// `POST /_localoss/logging/flush`: writes every buffered access-log line now; the reply lists the objects.
+    private var accessLogRoutes: [ControlRoute] {
+        guard let accessLog else { return [] }
+        return [ControlRoute("POST", "logging/flush") { _ in ControlReply(json: accessLog.flush()) }]
     }
 
     var uptime: Double { Double(HTTPDate.monotonicMilliseconds() - startedAt) / 1000 }

@@ -6,8 +6,18 @@ struct RequestContext {
     let requestID: String
     /// The body's SHA-256 as signed by a V4 request, verified while the body streams.
     var expectedSHA256: [UInt8]?
+    /// The access key that signed the request, once verified; nil for an anonymous caller (the access log).
+    var accessKeyID: String?
 
     var headers: HTTPHeaders { head.headers }
+
+    /// The same request without its query parameters: a website's internal rewrite that does not pass them on.
+    func withoutQuery() -> RequestContext {
+        var context = RequestContext(head: head, query: QueryParameters(raw: nil), body: body, requestID: requestID)
+        context.expectedSHA256 = expectedSHA256
+        context.accessKeyID = accessKeyID
+        return context
+    }
     var host: String { head.headers["Host"] ?? "127.0.0.1" }
 
     /// The decoded `Content-Md5` header; malformed is `InvalidDigest` like a mismatch.

@@ -8,6 +8,8 @@ final class Service: Sendable {
     let objects: ObjectStore
     let multipart: MultipartStore
     let region: Region
+    /// `http` or `https`: how clients reach this server (website redirects keep it).
+    let scheme: String
     let logger: Logger
     /// Answers `/_localoss/` before OSS routing; nil in tests that build a bare service.
     let controlPlane: ControlPlane?
@@ -16,6 +18,8 @@ final class Service: Sendable {
 
     /// Metrics and journal of OSS requests; nil in tests that build a bare service.
     let observer: RequestObserver?
+    /// Lines of the buckets' access logs; nil in tests that build a bare service.
+    let accessLog: AccessLog?
     /// Request ids: random, or a seeded sequence with `--deterministic`.
     let identifiers: Identifiers
     /// The `Date` header, from the server's clock.
@@ -23,15 +27,17 @@ final class Service: Sendable {
 
     init(
         router: Router, authenticator: Authenticator, objects: ObjectStore, multipart: MultipartStore,
-        region: Region = .default, logger: Logger, controlPlane: ControlPlane? = nil,
+        region: Region = .default, scheme: String = "http", logger: Logger, controlPlane: ControlPlane? = nil,
         observer: RequestObserver? = nil, identifiers: Identifiers = Identifiers(), dates: DateCache = .system,
-        faults: FaultRules? = nil
+        faults: FaultRules? = nil, accessLog: AccessLog? = nil
     ) {
+        self.accessLog = accessLog
         self.router = router
         self.authenticator = authenticator
         self.objects = objects
         self.multipart = multipart
         self.region = region
+        self.scheme = scheme
         self.logger = logger
         self.controlPlane = controlPlane
         self.observer = observer
@@ -40,7 +46,10 @@ final class Service: Sendable {
         self.faults = faults
     }
 
-    func respond(to head: HTTPRequestHead, body: RequestBody, requestID: String) -> HTTPResponse {
+    /// `remoteIP`: the client's address, for the access log.
+    func respond(
+        to head: HTTPRequestHead, body: RequestBody, requestID: String, remoteIP: @autoclosure () -> String? = nil
+    ) -> HTTPResponse {
         if let controlPlane, controlPlane.claims(head) { return controlPlane.respond(to: head, body: body) }
         let query = QueryParameters(raw: head.rawQuery)
         var context = RequestContext(head: head, query: query, body: body, requestID: requestID)
@@ -96,7 +105,11 @@ final class Service: Sendable {
             let level: Logger.Level = response.status >= 400 ? .info : .debug
             logger.log(level: level, "\(requestID) \(head.method) \(head.target) \(operationName) \(response.status)")
         }
-        if let observer, let observation { observer.finish(observation, response: response, body: body) }
+        if let observer, let observation {
+            let entry = observer.finish(observation, response: response, body: body)
+            accessLog?.record(
+                entry, head: head, response: response, accessKeyID: context.accessKeyID, remoteIP: remoteIP)
+        }
         return response
     }
 
@@ -114,11 +127,30 @@ final class Service: Sendable {
         let head = context.head
         let verdict = try authenticator.authenticate(
             SignedRequest(method: head.method, headers: head.headers, query: context.query, bucket: bucket, key: key))
-        // Only GETs of an existing bucket can be website requests (a bucket being made has no rules yet).
+        context.accessKeyID = verdict.accessKeyID
+        context.expectedSHA256 = verdict.payloadSHA256
+        // Only GETs and HEADs of an existing bucket can be website requests (a bucket being made has no rules yet).
         let website =
-            try bucketRecord.flatMap { head.method == "GET" ? try WebsiteRouting.rules(of: $0.name, objects) : nil }
-            .map { WebsiteRouting(objects: objects, rules: $0) }
-        let operation =
+            try bucketRecord.flatMap {
+                head.method == "GET" || head.method == "HEAD" ? try WebsiteRouting.rules(of: $0.name, objects) : nil
+            }
+            .map { WebsiteRouting(objects: objects, rules: $0, scheme: scheme) }
+        // What reads another object for the website: the request's own method.
+        let read: (ObjectAddress) -> Operation = { head.method == "HEAD" ? .headObject($0) : .getObject($0) }
+        var operation = operation
+        // Routing rules without an error status apply before the object is read: a redirect, or another key.
+        if let website, let address = operation.readObject {
+            switch try website.route(address, head: head) {
+            case .reply(let redirect)?:
+                return redirect
+            case .serve(let target, let passQueryString)?:
+                operation = read(target)
+                if !passQueryString { context = context.withoutQuery() }
+            case nil:
+                break
+            }
+        }
+        operation =
             try website?.rewrite(operation, anonymous: verdict.isAnonymous, method: head.method, query: context.query)
             ?? operation
         var access = AnonymousAccess(
@@ -129,31 +161,40 @@ final class Service: Sendable {
             guard verdict.isAnonymous else { return true }
             return (try? access.authorize(.getObject(address), bucketACL: bucketRecord?.acl)) != nil
         }
+        let serve: (ObjectAddress, Bool) throws -> HTTPResponse = { [context] address, passQueryString in
+            try self.dispatch(read(address), passQueryString ? context : context.withoutQuery())
+        }
         if verdict.isAnonymous {
             do {
                 try access.authorize(operation, bucketACL: bucketRecord?.acl)
             } catch let denied as OSSError {
                 // A website answers an anonymous GET of a missing key with its redirect, index or error document
-                // even when the bucket is private: those objects need a public ACL of their own (`readable`).
-                guard let website, case .getObject(let address) = operation,
-                    try objects.objectACL(bucket: address.bucket.value, key: address.key.value) == nil,
-                    let answer = try website.missing(
-                        address, readable: readable, serve: { try dispatch(.getObject($0), context) })
-                else { throw denied }
+                // even when the bucket is private: those objects need a public ACL of their own (`readable`). A
+                // routing rule for the refusal's status may answer it too.
+                guard let website, let address = operation.readObject else { throw denied }
+                let missing = try objects.objectACL(bucket: address.bucket.value, key: address.key.value) == nil
+                let answer =
+                    missing && head.method == "GET"
+                    ? try website.missing(address, head: head, readable: readable, serve: serve)
+                    : try website.failed(
+                        address, status: missing ? 404 : denied.status, head: head, readable: readable, serve: serve)
+                guard let answer else { throw denied }
                 try checkReferer(bucket: address.bucket.value, head)
                 return answer
             }
         }
-        context.expectedSHA256 = verdict.payloadSHA256
         if let bucket, key != nil, head.headers["Authorization"] == nil { try checkReferer(bucket: bucket, head) }
         do {
             return try dispatch(operation, context)
-        } catch let error as OSSError where error.code == .noSuchKey {
-            // A website answers a missing key with its redirect, index or error document.
-            guard let website, case .getObject(let address) = operation else { throw error }
-            let answer = try website.missing(address, readable: readable) { address in
-                try dispatch(.getObject(address), context)
-            }
+        } catch let error as OSSError {
+            // A website answers a missing key with its redirect, index or error document, and any other failure
+            // with the routing rule for its status, if there is one.
+            guard let website, let address = operation.readObject else { throw error }
+            // The index and error documents answer GETs; routing rules HEADs too.
+            let answer =
+                error.code == .noSuchKey && head.method == "GET"
+                ? try website.missing(address, head: head, readable: readable, serve: serve)
+                : try website.failed(address, status: error.status, head: head, readable: readable, serve: serve)
             guard let answer else { throw error }
             return answer
         }
@@ -294,6 +335,14 @@ extension Operation {
     var showsExpiration: (bucket: String, key: String)? {
         switch self {
         case .getObject(let address), .headObject(let address): (address.bucket.value, address.key.value)
+        default: nil
+        }
+    }
+
+    /// The object a GET or HEAD reads: what website routing rules look at.
+    var readObject: ObjectAddress? {
+        switch self {
+        case .getObject(let address), .headObject(let address): address
         default: nil
         }
     }

@@ -43,6 +43,8 @@ final class Connection: @unchecked Sendable {
     private var head: HTTPRequestHead?
     private var requestID = ""
     private var pendingResponse: HTTPResponse?
+    /// The client's address, looked up the first time a request needs it (the access log).
+    private lazy var remoteIP: String? = SocketCalls.peerAddress(fd)
 
     /// `transport`: TLS, or nil for plain TCP.
     init(
@@ -136,7 +138,7 @@ final class Connection: @unchecked Sendable {
                 for: error, requestID: requestID, host: head.headers["Host"] ?? "", isHead: head.method == "HEAD")
             return machine.requestRejected()
         }
-        pendingResponse = service.respond(to: head, body: body, requestID: requestID)
+        pendingResponse = service.respond(to: head, body: body, requestID: requestID, remoteIP: self.remoteIP)
         let bodyConsumed = body.discardArrived(limit: Self.keepAliveDiscardLimit)
         stream.readDeadline = nil
         return machine.answered(clientKeepsAlive: head.keepAlive, bodyConsumed: bodyConsumed)

@@ -24,6 +24,8 @@ public final class Server: @unchecked Sendable {
     private let connections = ConnectionRegistry()
     /// Applies the buckets' lifecycle rules every `--lifecycle-interval` seconds once started.
     private let lifecycle: LifecycleSweeper
+    /// Writes buffered access-log lines every `--access-log-interval` seconds once started.
+    private let accessLog: AccessLog
     private var listener: Int32 = -1
     private let bodyBuffers: BodyBufferPool
     private let tls: TLSContext?
@@ -93,19 +95,22 @@ public final class Server: @unchecked Sendable {
         let observer = RequestObserver(clock: clock, journal: RequestJournal(capacity: configuration.journalSize))
         let lifecycle = LifecycleSweeper(objects: objects, multipart: multipart, clock: clock, logger: logger)
         self.lifecycle = lifecycle
+        let accessLog = AccessLog(objects: objects, clock: clock, logger: logger)
+        self.accessLog = accessLog
         let testDouble = TestDouble(
             dataDirectory: configuration.dataDirectory, clock: clock, observer: observer,
             gauges: { [connections] in
                 ScrapeGauges(openConnections: connections.count, storage: try? objects.statistics())
-            }, faults: faults, lifecycle: lifecycle,
+            }, faults: faults, lifecycle: lifecycle, accessLog: accessLog,
             state: try StateStore(metadata: metadata, blobs: blobs, clock: clock))
         let controlPlane = ControlPlane(
             routes: testDouble.routes,
             access: ControlAccess(token: configuration.adminToken, listenHost: configuration.host), router: router)
         service = Service(
             router: router, authenticator: authenticator, objects: objects, multipart: multipart, region: region,
-            logger: logger, controlPlane: controlPlane, observer: observer, identifiers: identifiers,
-            dates: DateCache(clock: clock), faults: testDouble.faults)
+            scheme: tls == nil ? "http" : "https", logger: logger, controlPlane: controlPlane, observer: observer,
+            identifiers: identifiers,
+            dates: DateCache(clock: clock), faults: testDouble.faults, accessLog: accessLog)
     }
 
     /// Binds the port, sweeps what a crash left behind, then accepts connections. The port comes first so that a
@@ -135,6 +140,9 @@ public final class Server: @unchecked Sendable {
         }
         if configuration.lifecycleInterval > 0, !lifecycle.start(every: configuration.lifecycleInterval) {
             logger.warning("cannot start the lifecycle thread; rules run on /_localoss/lifecycle/run and clock changes")
+        }
+        if !accessLog.start(every: configuration.accessLogInterval) {
+            logger.warning("cannot start the access-log thread; logs are written on /_localoss/logging/flush")
         }
         do {
             let refuser = try ConnectionRefuser(startThread: DetachedThread.start, dates: service.dates)
@@ -181,6 +189,9 @@ public final class Server: @unchecked Sendable {
         refuser?.stop()
         refuser = nil
         lifecycle.stop()
+        accessLog.stop()
+        // What requests logged since the last write is not lost with the process.
+        accessLog.flush()
         metadata.checkpoint()
         directoryLock = nil
     }

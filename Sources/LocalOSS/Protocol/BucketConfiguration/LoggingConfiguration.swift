@@ -1,5 +1,5 @@
 /// `PUT|GET|DELETE ?logging`. A bucket without logging (never set, disabled or deleted) answers an empty
-/// `<BucketLoggingStatus/>`. Stored only: no access-log objects are written.
+/// `<BucketLoggingStatus/>`. `AccessLog` writes the log of a bucket that names a target.
 enum LoggingConfiguration {
     static let disabled = XMLDocumentWriter.document("BucketLoggingStatus") { _ in }
 

@@ -1,5 +1,5 @@
 /// `PUT|GET|DELETE ?website`: validated, then returned exactly as sent (go2's test compares the whole parsed
-/// structure with what it put, so nothing is added or dropped). Stored only: the bucket is not served as a site.
+/// structure with what it put, so nothing is added or dropped). `WebsiteRules` and `WebsiteRouting` apply it.
 enum WebsiteConfiguration {
     static let maxRoutingRules = 20
     static let redirectTypes: Set<String> = ["Mirror", "External", "Internal", "AliCDN"]

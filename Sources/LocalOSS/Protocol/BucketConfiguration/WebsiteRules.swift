@@ -1,6 +1,6 @@
 /// Static website hosting as a bucket's `WebsiteConfiguration` decides it (protocol notes §4.4, runtime): which
-/// object answers a GET of the bucket root or of a "directory", and which one a missing key. Routing rules
-/// (redirects, mirroring) are stored but not applied.
+/// object answers a GET of the bucket root or of a "directory", which one a missing key, and the routing rules
+/// that redirect or rewrite requests (`WebsiteRoutingRule`).
 struct WebsiteRules: Sendable, Equatable {
     static let subresource = "website"
 
@@ -19,22 +19,30 @@ struct WebsiteRules: Sendable, Equatable {
     var missingKey: MissingKey
     var errorDocument: String?
     var errorStatus: Int
+    /// By `RuleNumber`: the first whose conditions hold is applied.
+    var routingRules: [WebsiteRoutingRule]
 
     init?(document: String) {
-        guard let root = try? XMLDocument.parse(Array(document.utf8)), root.name == "WebsiteConfiguration",
-            let index = root.child("IndexDocument"), let suffix = index.child("Suffix")?.text, !suffix.isEmpty
-        else { return nil }
+        guard let root = try? XMLDocument.parse(Array(document.utf8)), root.name == "WebsiteConfiguration" else {
+            return nil
+        }
+        routingRules = WebsiteRoutingRule.rules(of: root.child("RoutingRules"))
+        // A configuration of routing rules alone hosts no index document.
+        let index = root.child("IndexDocument")
+        let suffix = index?.child("Suffix")?.text ?? ""
+        guard !suffix.isEmpty || !routingRules.isEmpty else { return nil }
         self.suffix = suffix
-        supportSubDirectories = index.child("SupportSubDir")?.text.lowercased() == "true"
-        missingKey = index.child("Type").flatMap { MissingKey(rawValue: $0.text) } ?? .redirect
+        supportSubDirectories = index?.child("SupportSubDir")?.text.lowercased() == "true"
+        missingKey = index?.child("Type").flatMap { MissingKey(rawValue: $0.text) } ?? .redirect
         let error = root.child("ErrorDocument")
         errorDocument = error?.child("Key")?.text.nilIfEmpty
         errorStatus = error?.child("HttpStatus").flatMap { Int($0.text) } ?? 404
     }
 
     /// The index object for a key that names a directory (`""` is the root, `dir/` a sub-directory).
-    func index(forDirectory key: String) -> String {
-        supportSubDirectories && !key.isEmpty ? key + suffix : suffix
+    func index(forDirectory key: String) -> String? {
+        guard !suffix.isEmpty else { return nil }
+        return supportSubDirectories && !key.isEmpty ? key + suffix : suffix
     }
 }
 
