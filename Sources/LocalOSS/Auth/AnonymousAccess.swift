@@ -98,8 +98,10 @@ struct AnonymousAccess {
             .deleteBucketConfiguration, .getBucketTags, .putBucketTags, .deleteBucketTags, .putBucketEncryption,
             .getBucketEncryption, .deleteBucketEncryption, .putBucketArchiveDirectRead, .getBucketArchiveDirectRead,
             .putBucketVersioning, .getBucketVersioning, .getBucketStat, .getBucketPolicyStatus, .describeRegions,
-            .getUserQoSInfo, .getPublicAccessBlock, .putPublicAccessBlock, .deletePublicAccessBlock:
+            .getUserQoSInfo, .getPublicAccessBlock, .putPublicAccessBlock, .deletePublicAccessBlock, .inventory,
+            .accessPoint:
             .manageBucket
+        case .liveChannel: .manageObject
         }
     }
 

@@ -61,6 +61,10 @@ enum Operation: Sendable {
     case getPublicAccessBlock
     case putPublicAccessBlock
     case deletePublicAccessBlock
+    /// Configurations a bucket holds many of, each by name. Access points are listed at service level too (nil).
+    case inventory(BucketName, InventoryRequest)
+    case accessPoint(BucketName?, AccessPointRequest)
+    case liveChannel(ObjectAddress, LiveChannelRequest)
 
     case putObject(ObjectAddress)
     case copyObject(ObjectAddress, source: CopySource)
@@ -132,6 +136,9 @@ enum Operation: Sendable {
         case .getPublicAccessBlock: "GetPublicAccessBlock"
         case .putPublicAccessBlock: "PutPublicAccessBlock"
         case .deletePublicAccessBlock: "DeletePublicAccessBlock"
+        case .inventory(_, let request): request.name
+        case .accessPoint(_, let request): request.name
+        case .liveChannel(_, let request): request.name
         case .copyObject: "CopyObject"
         case .appendObject: "AppendObject"
         case .putObject: "PutObject"
@@ -169,8 +176,9 @@ extension Operation {
             .putBucketEncryption(let bucket), .getBucketEncryption(let bucket), .deleteBucketEncryption(let bucket),
             .putBucketArchiveDirectRead(let bucket), .getBucketArchiveDirectRead(let bucket),
             .putBucketVersioning(let bucket), .getBucketVersioning(let bucket), .listObjectVersions(let bucket),
-            .getBucketStat(let bucket), .getBucketPolicyStatus(let bucket):
+            .getBucketStat(let bucket), .getBucketPolicyStatus(let bucket), .inventory(let bucket, _):
             (bucket.value, nil)
+        case .accessPoint(let bucket, _): (bucket?.value, nil)
         case .putObject(let address), .copyObject(let address, _), .appendObject(let address), .getObject(let address),
             .headObject(let address), .getObjectMeta(let address),
             .deleteObject(let address), .getObjectACL(let address), .putObjectACL(let address),
@@ -179,7 +187,7 @@ extension Operation {
             .uploadPartCopy(let address, _, _, _),
             .completeMultipartUpload(let address, _), .abortMultipartUpload(let address, _), .listParts(let address, _),
             .getObjectTagging(let address), .putObjectTagging(let address), .deleteObjectTagging(let address),
-            .putSymlink(let address), .getSymlink(let address):
+            .putSymlink(let address), .getSymlink(let address), .liveChannel(let address, _):
             (address.bucket.value, address.key.value)
         case .preflight(let bucket, let key): (bucket.value, key?.value)
         case .unimplemented(let request): (request.bucket?.value, request.key?.value)

@@ -74,7 +74,8 @@ comp qos live status vod startTime endTime symlink x-oss-process response-conten
 response-expires response-cache-control response-content-disposition response-content-encoding udf udfName udfImage
 udfId udfImageDesc udfApplication udfApplicationLog restore callback callback-var qosInfo policy stat encryption
 versions versioning versionId requestPayment x-oss-request-payer sequential inventory inventoryId continuation-token
-asyncFetch worm wormId wormExtend
+asyncFetch worm wormId wormExtend accessPoint accessPointPolicy publicAccessBlock x-oss-access-point-name
+userDefinedLogFieldsConfig
 """.split())
 
 

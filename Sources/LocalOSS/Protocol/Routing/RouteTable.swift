@@ -10,6 +10,7 @@ enum RouteTable {
             .service("GET", ["publicAccessBlock"]) { _ in .getPublicAccessBlock },
             .service("PUT", ["publicAccessBlock"]) { _ in .putPublicAccessBlock },
             .service("DELETE", ["publicAccessBlock"]) { _ in .deletePublicAccessBlock },
+            .service("GET", ["accessPoint"]) { _ in .accessPoint(nil, .list) },
 
             // Buckets.
             .bucket("GET") { bucket, request in .listObjects(bucket, version: request.query["list-type"] == "2" ? 2 : 1)
@@ -43,6 +44,36 @@ enum RouteTable {
             .bucket("GET", ["tagging"]) { bucket, _ in .getBucketTags(bucket) },
             .bucket("PUT", ["tagging"]) { bucket, _ in .putBucketTags(bucket) },
             .bucket("DELETE", ["tagging"]) { bucket, _ in .deleteBucketTags(bucket) },
+            // Inventory configurations (`inventoryId` names one) and access points (named in a header).
+            .bucket("PUT", ["inventory"]) { bucket, request throws(OSSError) in
+                .inventory(bucket, try InventoryRequest.route("PUT", request.query))
+            },
+            .bucket("GET", ["inventory"]) { bucket, request throws(OSSError) in
+                .inventory(bucket, try InventoryRequest.route("GET", request.query))
+            },
+            .bucket("DELETE", ["inventory"]) { bucket, request throws(OSSError) in
+                .inventory(bucket, try InventoryRequest.route("DELETE", request.query))
+            },
+            .bucket("PUT", ["accessPoint"]) { bucket, _ in .accessPoint(bucket, .create) },
+            .bucket("GET", ["accessPoint"]) { bucket, request in
+                guard let name = request.head.headers[AccessPointRequest.nameHeader] else {
+                    return .accessPoint(bucket, .list)
+                }
+                return .accessPoint(bucket, .get(name))
+            },
+            .bucket("DELETE", ["accessPoint"]) { bucket, request throws(OSSError) in
+                .accessPoint(bucket, .delete(try AccessPointRequest.named(request)))
+            },
+            .bucket("PUT", ["accessPointPolicy"]) { bucket, request throws(OSSError) in
+                .accessPoint(bucket, .putConfiguration(try AccessPointRequest.named(request), AccessPointPolicy.kind))
+            },
+            .bucket("GET", ["accessPointPolicy"]) { bucket, request throws(OSSError) in
+                .accessPoint(bucket, .getConfiguration(try AccessPointRequest.named(request), AccessPointPolicy.kind))
+            },
+            .bucket("DELETE", ["accessPointPolicy"]) { bucket, request throws(OSSError) in
+                .accessPoint(
+                    bucket, .deleteConfiguration(try AccessPointRequest.named(request), AccessPointPolicy.kind))
+            },
             .bucket("OPTIONS", partners: SubresourceCatalog.all) { bucket, _ in .preflight(bucket, key: nil) },
 
             // Objects.
@@ -85,6 +116,16 @@ enum RouteTable {
             .object("DELETE", ["tagging"]) { address, _ in .deleteObjectTagging(address) },
             .object("PUT", ["symlink"]) { address, _ in .putSymlink(address) },
             .object("GET", ["symlink"]) { address, _ in .getSymlink(address) },
+            // Live channels: the channel's name is in the key position; `status` and `comp` qualify `live`.
+            .object("PUT", ["live"]) { address, request in
+                .liveChannel(address, request.query["status"].map { .setStatus($0) } ?? .create)
+            },
+            .object("GET", ["live"]) { address, request throws(OSSError) in
+                .liveChannel(address, try LiveChannelRequest.get(request.query))
+            },
+            .object("DELETE", ["live"]) { address, _ in .liveChannel(address, .delete) },
+            .object("POST", ["vod"]) { address, _ in .liveChannel(address, .postVodPlaylist) },
+            .object("GET", ["vod"]) { address, _ in .liveChannel(address, .getVodPlaylist) },
             .object("OPTIONS", partners: SubresourceCatalog.all) { address, _ in
                 .preflight(address.bucket, key: address.key)
             },
