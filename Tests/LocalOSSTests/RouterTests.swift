@@ -108,7 +108,9 @@ import Testing
         #expect(try classify("PUT", "/b1b/k?tagging=").name == "PutObjectTagging")
         #expect(try classify("PUT", "/b1b/k?symlink").name == "PutSymlink")
         #expect(try classify("GET", "/b1b/k?symlink&versionId=null").name == "GetSymlink")
-        #expect(try classify("DELETE", "/b1b/k?live").name == "NotImplemented")
+        #expect(try classify("DELETE", "/b1b/k?live").name == "DeleteLiveChannel")
+        #expect(try classify("PUT", "/b1b/k?live&status=enabled").name == "PutLiveChannelStatus")
+        #expect(try classify("GET", "/b1b/k?legalHold").name == "NotImplemented")
         #expect(try classify("GET", "/?regions").name == "DescribeRegions")
         #expect(try classify("GET", "/?redundancyTransition").name == "NotImplemented")
     }

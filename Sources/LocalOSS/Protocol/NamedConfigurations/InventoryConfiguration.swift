@@ -151,7 +151,7 @@ enum InventoryConfiguration {
                     "LowerSizeBound must be less than UpperSizeBound.", name: "LowerSizeBound", value: String(lower))
             }
             if let text = element.child("StorageClass")?.text {
-                let classes = text.split(separator: ",").map(String.init)
+                let classes = text.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
                 guard !classes.isEmpty else {
                     throw OSSError.invalidArgument(
                         "StorageClass has an invalid value.", name: "StorageClass", value: text)
