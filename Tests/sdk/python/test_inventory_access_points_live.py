@@ -257,6 +257,19 @@ def test_access_points_v2_vpc_duplicate_and_paging(server, client, v2_bucket):
         bucket=v2_bucket, max_keys=2, continuation_token="ap-c"))
     assert [p.access_point_name for p in rest.access_points] == ["ap-vpc"] and rest.is_truncated is False
     assert rest.access_points[0].vpc_configuration.vpc_id == "vpc-123"
+    account = client.list_access_points(oss.ListAccessPointsRequest(max_keys=1000))
+    assert {"ap-b", "ap-c", "ap-vpc"} <= {p.access_point_name for p in account.access_points}
+    assert {p.bucket for p in account.access_points if p.access_point_name.startswith("ap-")} >= {v2_bucket}
+    client.put_access_point_public_access_block(oss.PutAccessPointPublicAccessBlockRequest(
+        bucket=v2_bucket, access_point_name="ap-c",
+        public_access_block_configuration=oss.PublicAccessBlockConfiguration(block_public_access=True)))
+    block = client.get_access_point_public_access_block(oss.GetAccessPointPublicAccessBlockRequest(
+        bucket=v2_bucket, access_point_name="ap-c"))
+    assert block.public_access_block_configuration.block_public_access is True
+    got = client.get_access_point(oss.GetAccessPointRequest(bucket=v2_bucket, access_point_name="ap-c"))
+    assert got.public_access_block_configuration.block_public_access is True
+    assert_service_error(404, "NoSuchAccessPoint", client.get_access_point_public_access_block,
+                         oss.GetAccessPointPublicAccessBlockRequest(bucket=v2_bucket, access_point_name="ap-none"))
     policy = '{"Version":"1","Statement":[]}'
     client.put_access_point_policy(oss.PutAccessPointPolicyRequest(bucket=v2_bucket, access_point_name="ap-b",
                                                                    body=policy))

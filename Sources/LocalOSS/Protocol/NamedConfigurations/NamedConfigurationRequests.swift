@@ -14,19 +14,12 @@ enum InventoryRequest: Sendable {
         }
     }
 
-    /// `inventoryId` is what names one; PUT and DELETE need it.
-    static func route(_ method: String, _ query: QueryParameters) throws(OSSError) -> InventoryRequest {
+    /// The `inventoryId` that PUT and DELETE must name (GET without one is the listing).
+    static func id(_ query: QueryParameters) throws(OSSError) -> String {
         guard let id = query["inventoryId"] else {
-            guard method == "GET" else {
-                throw OSSError.invalidArgument("inventoryId must be specified.", name: "inventoryId", value: "")
-            }
-            return .list
+            throw OSSError.invalidArgument("inventoryId must be specified.", name: "inventoryId", value: "")
         }
-        switch method {
-        case "PUT": return .put(id: id)
-        case "DELETE": return .delete(id: id)
-        default: return .get(id: id)
-        }
+        return id
     }
 }
 

@@ -46,13 +46,13 @@ enum RouteTable {
             .bucket("DELETE", ["tagging"]) { bucket, _ in .deleteBucketTags(bucket) },
             // Inventory configurations (`inventoryId` names one) and access points (named in a header).
             .bucket("PUT", ["inventory"]) { bucket, request throws(OSSError) in
-                .inventory(bucket, try InventoryRequest.route("PUT", request.query))
+                .inventory(bucket, .put(id: try InventoryRequest.id(request.query)))
             },
-            .bucket("GET", ["inventory"]) { bucket, request throws(OSSError) in
-                .inventory(bucket, try InventoryRequest.route("GET", request.query))
+            .bucket("GET", ["inventory"]) { bucket, request in
+                .inventory(bucket, request.query["inventoryId"].map { .get(id: $0) } ?? .list)
             },
             .bucket("DELETE", ["inventory"]) { bucket, request throws(OSSError) in
-                .inventory(bucket, try InventoryRequest.route("DELETE", request.query))
+                .inventory(bucket, .delete(id: try InventoryRequest.id(request.query)))
             },
             .bucket("PUT", ["accessPoint"]) { bucket, _ in .accessPoint(bucket, .create) },
             .bucket("GET", ["accessPoint"]) { bucket, request in
