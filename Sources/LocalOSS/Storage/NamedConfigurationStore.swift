@@ -23,6 +23,11 @@ struct NamedConfigurationStore: Sendable {
         }
     }
 
+    /// How many of the family the bucket holds (GetBucketStat's `LiveChannelCount`).
+    func count(_ family: String, bucket: String) throws -> Int {
+        try metadata.read { try $0.namedConfigurationCount(bucket: bucket, family: family) }
+    }
+
     /// The bucket holding the family's configuration of that name, if any (access point names are the account's).
     func owner(_ family: String, _ name: String) throws -> String? {
         try metadata.read { try $0.namedConfigurationOwner(family: family, name: name) }

@@ -306,6 +306,10 @@ def test_live_channel_crud_oss2(server, bucket):
     with pytest.raises(oss2.exceptions.NoSuchKey):
         bucket.head_object(name)
     assert bucket.get_live_channel_stat(name).status == "Idle"
+    assert bucket.get_bucket_stat().live_channel_count == 1
+    # A bucket with a live channel cannot be deleted.
+    with pytest.raises(oss2.exceptions.BucketNotEmpty):
+        bucket.delete_bucket()
     bucket.put_live_channel_status(name, "disabled")
     assert bucket.get_live_channel(name).status == "disabled"
     assert bucket.get_live_channel_stat(name).status == "Disabled"
@@ -316,6 +320,7 @@ def test_live_channel_crud_oss2(server, bucket):
     with pytest.raises(oss2.exceptions.InvalidArgument):
         bucket.get_vod_playlist(name, start_time=end - 3600, end_time=end)
     bucket.delete_live_channel(name)
+    assert bucket.get_bucket_stat().live_channel_count == 0
     with pytest.raises(oss2.exceptions.NoSuchLiveChannel):
         bucket.delete_live_channel(name)
     with pytest.raises(oss2.exceptions.NoSuchLiveChannel):
