@@ -10,7 +10,8 @@ import Testing
     struct Fixture {
         let methods: [String]
         let defined: [ResourceLevel: [String: Set<String>]]
-        let implemented: [(method: String, level: ResourceLevel, query: String, operation: String)]
+        /// `header`: one `Name: value` the request also carries (an access point's name), or nil.
+        let implemented: [(method: String, level: ResourceLevel, query: String, operation: String, header: String?)]
 
         var allNames: [String] {
             Set(defined.values.flatMap { $0.values.flatMap { $0 } }).sorted()
@@ -38,7 +39,7 @@ import Testing
         let implemented = (json["implemented"] as! [[String: String]]).map {
             (
                 method: $0["method"]!, level: ResourceLevel(rawValue: $0["level"]!)!, query: $0["query"]!,
-                operation: $0["operation"]!
+                operation: $0["operation"]!, header: $0["header"]
             )
         }
         return Fixture(methods: json["methods"] as! [String], defined: defined, implemented: implemented)
@@ -54,9 +55,14 @@ import Testing
         return query.isEmpty ? path : path + "?" + query
     }
 
-    static func classify(_ method: String, _ target: String) throws(OSSError) -> LocalOSS.Operation {
-        let head = HTTPRequestHead(
-            method: method, target: target, version: "HTTP/1.1", headers: HTTPHeaders([("Host", "127.0.0.1:9800")]))
+    static func classify(_ method: String, _ target: String, header: String? = nil) throws(OSSError)
+        -> LocalOSS.Operation
+    {
+        var headers = [("Host", "127.0.0.1:9800")]
+        if let header, let colon = header.firstIndex(of: ":") {
+            headers.append((String(header[..<colon]), String(header[header.index(after: colon)...].dropFirst())))
+        }
+        let head = HTTPRequestHead(method: method, target: target, version: "HTTP/1.1", headers: HTTPHeaders(headers))
         return try Router().classify(head, query: QueryParameters(raw: head.rawQuery))
     }
 
@@ -75,7 +81,7 @@ import Testing
 
     @Test func implementedRequestsReachTheirOperation() throws {
         for row in Self.fixture.implemented {
-            let operation = try Self.classify(row.method, Self.target(row.level, query: row.query))
+            let operation = try Self.classify(row.method, Self.target(row.level, query: row.query), header: row.header)
             #expect(operation.name == row.operation, "\(row.method) \(row.level) ?\(row.query)")
         }
     }
@@ -113,11 +119,11 @@ import Testing
     }
 
     @Test func notImplementedNamesTheSubresourceAndMethodNotAllowedListsTheMethods() throws {
-        guard case .unimplemented(let request) = try Self.classify("DELETE", "/b1b/k?live") else {
-            Issue.record("DELETE ?live was not refused")
+        guard case .unimplemented(let request) = try Self.classify("GET", "/b1b/k?legalHold") else {
+            Issue.record("GET ?legalHold was not refused")
             return
         }
-        #expect(request.feature == "live")
+        #expect(request.feature == "legalHold")
         #expect(request.key?.value == "k")
         do throws(OSSError) {
             _ = try Self.classify("POST", "/b1b/?lifecycle")

@@ -101,8 +101,9 @@ struct AnonymousAccess {
             .getUserQoSInfo, .getPublicAccessBlock, .putPublicAccessBlock, .deletePublicAccessBlock,
             .initiateBucketWorm, .abortBucketWorm, .completeBucketWorm, .extendBucketWorm, .getBucketWorm,
             .createRedundancyTransition, .getRedundancyTransition, .listRedundancyTransitions,
-            .deleteRedundancyTransition, .listUserRedundancyTransitions:
+            .deleteRedundancyTransition, .listUserRedundancyTransitions, .inventory, .accessPoint:
             .manageBucket
+        case .liveChannel: .manageObject
         }
     }
 

@@ -19,7 +19,7 @@ enum SignatureV1 {
         "bucketArchiveDirectRead", "httpsConfig", "redundancyTransition", "x-oss-target-redundancy-type",
         "x-oss-redundancy-transition-taskid", "accessPoint", "accessPointPolicy", "publicAccessBlock",
         "x-oss-access-point-name", "requesterQosInfo", "qosRequester", "resourcePoolInfo", "resourcePool",
-        "resourcePoolBuckets",
+        "resourcePoolBuckets", "userDefinedLogFieldsConfig",
     ]
 
     /// `VERB\nContent-MD5\nContent-Type\nDate\n` + canonical `x-oss-*` headers + canonical resource.

@@ -18,6 +18,11 @@ struct BucketHandler {
         // `tag-key` (with `tag-value`) keeps the buckets carrying that tag (oss2 `list_buckets`, pyv2 ListBuckets).
         let tag = context.query.nonEmpty("tag-key").map { (key: $0, value: context.query["tag-value"]) }
         var buckets = try objects.listBuckets(prefix: prefix, marker: marker, limit: maxKeys + 1, tag: tag)
+        // `x-oss-resource-group-id` keeps a group's buckets; every bucket is in the one group the account has.
+        let group = SwitchConfigurations.defaultResourceGroup
+        if let wanted = context.headers["x-oss-resource-group-id"], !wanted.isEmpty, wanted != group {
+            buckets = []
+        }
         let isTruncated = buckets.count > maxKeys
         if isTruncated { buckets.removeLast() }
         var xml = XMLWriter()
@@ -37,6 +42,7 @@ struct BucketHandler {
             xml.element("Location", region.location)
             xml.element("Name", bucket.name)
             xml.element("Region", region.id)
+            xml.element("ResourceGroupId", group)
             xml.element("StorageClass", bucket.storageClass.rawValue)
             xml.close("Bucket")
         }
@@ -71,8 +77,16 @@ struct BucketHandler {
         }
         // `x-oss-server-side-encryption` (with a KMS key id / data cipher) on PutBucket sets its default encryption.
         let encryption = try ServerSideEncryption.requested(by: context.headers)
+        let group = try context.headers["x-oss-resource-group-id"].map { id throws(OSSError) in
+            try SwitchConfigurations.resourceGroup(id)
+        }
         try objects.createBucket(bucket, acl: acl, storageClass: storageClass, redundancy: redundancy)
         if let encryption { try objects.setBucketEncryption(bucket, encryption) }
+        if let group {
+            try objects.configurations.setDocument(
+                SwitchConfigurations.resourceGroupDocument(group), name: SwitchConfigurations.resourceGroup.subresource,
+                bucket: bucket.value)
+        }
         var headers = HTTPHeaders()
         headers.add("Location", "/\(bucket.value)")
         return HTTPResponse(status: 200, headers: headers)
@@ -86,23 +100,6 @@ struct BucketHandler {
     func headBucket(_ bucket: BucketName) throws -> HTTPResponse {
         _ = try objects.bucket(bucket)
         return HTTPResponse(status: 200)
-    }
-
-    /// ListLiveChannel. LocalOSS does not implement live channels (CreateLiveChannel is NotImplemented), so no
-    /// bucket ever holds one and the listing is always empty — which is what clean-up code that walks a bucket's
-    /// channels before deleting it (oss2's test suite does) needs to see.
-    func listLiveChannels(_ bucket: BucketName, _ context: RequestContext) throws -> HTTPResponse {
-        _ = try objects.bucket(bucket)
-        let maxKeys = try context.limit("max-keys", defaultValue: 100, maximum: 1000)
-        var xml = XMLWriter()
-        xml.open("ListLiveChannelResult")
-        xml.element("Prefix", context.query["prefix"] ?? "")
-        xml.element("Marker", context.query["marker"] ?? "")
-        xml.element("MaxKeys", String(maxKeys))
-        xml.element("IsTruncated", "false")
-        xml.element("NextMarker", "")
-        xml.close("ListLiveChannelResult")
-        return .xml(xml.finish())
     }
 
     /// Lowercase letters, digits and `-`, at most 63 characters: what a bucket name is made of.

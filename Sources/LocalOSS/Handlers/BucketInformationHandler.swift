@@ -9,12 +9,13 @@ struct BucketInformationHandler {
     func stat(_ bucket: BucketName) throws -> HTTPResponse {
         _ = try objects.bucket(bucket)
         let figures = try objects.bucketStatistics(bucket)
+        let liveChannels = try objects.namedConfigurations.count(LiveChannelHandler.family, bucket: bucket.value)
         let standard = figures[.standard]
         let document = XMLDocumentWriter.document("BucketStat") { xml in
             xml.element("Storage", figures.bytes)
             xml.element("ObjectCount", figures.objects)
             xml.element("MultipartUploadCount", figures.uploads)
-            xml.element("LiveChannelCount", 0)
+            xml.element("LiveChannelCount", liveChannels)
             xml.element("MultipartPartCount", figures.parts)
             xml.element("MultipartPartStorage", figures.partBytes)
             xml.element("DeleteMarkerCount", figures.deleteMarkers)

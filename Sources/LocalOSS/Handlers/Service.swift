@@ -225,7 +225,7 @@ final class Service: Sendable {
         case .deleteBucket(let bucket): return try buckets.deleteBucket(bucket)
         case .headBucket(let bucket): return try buckets.headBucket(bucket)
         case .getBucketInfo(let bucket): return try buckets.getBucketInfo(bucket)
-        case .listLiveChannels(let bucket): return try buckets.listLiveChannels(bucket, context)
+        case .listLiveChannels(let bucket): return try LiveChannelHandler(objects: objects).list(bucket, context)
         case .getBucketConfiguration(let bucket, let kind): return try configurations.get(kind, of: bucket)
         case .putBucketConfiguration(let bucket, let kind): return try configurations.put(kind, of: bucket, context)
         case .deleteBucketConfiguration(let bucket, let kind): return try configurations.delete(kind, of: bucket)
@@ -248,6 +248,12 @@ final class Service: Sendable {
         case .listRedundancyTransitions(let bucket): return try transitions.list(bucket)
         case .deleteRedundancyTransition(let bucket): return try transitions.delete(bucket, context)
         case .listUserRedundancyTransitions: return try transitions.listAccount(context)
+        case .inventory(let bucket, let request):
+            return try InventoryHandler(objects: objects).handle(request, bucket, context)
+        case .accessPoint(let bucket, let request):
+            return try AccessPointHandler(objects: objects, region: region).handle(request, bucket, context)
+        case .liveChannel(let address, let request):
+            return try LiveChannelHandler(objects: objects).handle(request, address, context)
         case .getBucketLocation(let bucket): return try buckets.getBucketLocation(bucket)
         case .getBucketACL(let bucket): return try buckets.getBucketACL(bucket)
         case .putBucketACL(let bucket): return try buckets.putBucketACL(bucket, context)
@@ -325,7 +331,7 @@ extension Operation {
     var decoratedByCORS: Bool {
         switch self {
         case .preflight, .createBucket, .listBuckets, .describeRegions, .getUserQoSInfo, .getPublicAccessBlock,
-            .putPublicAccessBlock, .deletePublicAccessBlock, .listUserRedundancyTransitions:
+            .putPublicAccessBlock, .deletePublicAccessBlock, .listUserRedundancyTransitions, .accessPoint(nil, _):
             false
         default: true
         }
@@ -359,7 +365,9 @@ extension Operation {
         case .createBucket, .putObject, .appendObject, .putBucketConfiguration, .deleteMultipleObjects,
             .initiateMultipartUpload, .uploadPart, .completeMultipartUpload, .putObjectTagging, .putBucketTags,
             .putBucketEncryption, .putBucketArchiveDirectRead, .restoreObject, .putBucketVersioning,
-            .putPublicAccessBlock, .initiateBucketWorm, .extendBucketWorm:
+            .putPublicAccessBlock, .initiateBucketWorm, .extendBucketWorm, .inventory(_, .put),
+            .accessPoint(_, .create),
+            .accessPoint(_, .putConfiguration), .liveChannel(_, .create):
             true
         default: false
         }

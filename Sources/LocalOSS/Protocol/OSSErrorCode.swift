@@ -43,6 +43,14 @@ enum OSSErrorCode: String, Sendable {
     case noSuchBucketPolicy = "NoSuchBucketPolicy"
     case noSuchOverwriteConfiguration = "NoSuchOverwriteConfiguration"
     case noSuchRegion = "NoSuchRegion"
+    case noSuchInventory = "NoSuchInventory"
+    case noSuchLiveChannel = "NoSuchLiveChannel"
+    /// OSS documents only the message (`Accesspoint not found`, oss2's suite); the code follows S3 Control's.
+    case noSuchAccessPoint = "NoSuchAccessPoint"
+    /// Codes OSS does not document; named after the other configurations' `NoSuch…` ones.
+    case noSuchAccessPointPolicy = "NoSuchAccessPointPolicy"
+    case noSuchUserDefinedLogFieldsConfig = "NoSuchUserDefinedLogFieldsConfig"
+    case accessPointAlreadyExists = "AccessPointAlreadyExists"
     case resourceGroupIdPreCheckError = "ResourceGroupIdPreCheckError"
     case noSuchUpload = "NoSuchUpload"
     case noSuchVersion = "NoSuchVersion"
@@ -78,6 +86,7 @@ enum OSSErrorCode: String, Sendable {
         case .fileImmutable: 409
         case .noSuchWORMConfiguration, .noSuchRedundancyTransition: 404
         case .noSuchServerSideEncryptionRule: 404
+        case .accessPointAlreadyExists: 409
         case .bucketAlreadyExists, .bucketNotEmpty, .fileAlreadyExists, .objectNotAppendable,
             .positionNotEqualToLength:
             409
@@ -88,7 +97,9 @@ enum OSSErrorCode: String, Sendable {
         case .missingContentLength: 411
         case .noSuchBucket, .noSuchKey, .noSuchUpload, .noSuchCORSConfiguration,
             .noSuchTransferAccelerationConfiguration, .symlinkTargetNotExist, .noSuchVersion, .noSuchLifecycle,
-            .noSuchWebsiteConfiguration, .noSuchBucketPolicy, .noSuchOverwriteConfiguration, .noSuchRegion:
+            .noSuchWebsiteConfiguration, .noSuchBucketPolicy, .noSuchOverwriteConfiguration, .noSuchRegion,
+            .noSuchInventory, .noSuchLiveChannel, .noSuchAccessPoint, .noSuchAccessPointPolicy,
+            .noSuchUserDefinedLogFieldsConfig:
             404
         case .preconditionFailed: 412
         case .invalidRange: 416

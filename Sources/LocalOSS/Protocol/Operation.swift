@@ -73,6 +73,10 @@ enum Operation: Sendable {
     case listRedundancyTransitions(BucketName)
     case deleteRedundancyTransition(BucketName)
     case listUserRedundancyTransitions
+    /// Configurations a bucket holds many of, each by name. Access points are listed at service level too (nil).
+    case inventory(BucketName, InventoryRequest)
+    case accessPoint(BucketName?, AccessPointRequest)
+    case liveChannel(ObjectAddress, LiveChannelRequest)
 
     case putObject(ObjectAddress)
     case copyObject(ObjectAddress, source: CopySource)
@@ -154,6 +158,9 @@ enum Operation: Sendable {
         case .listRedundancyTransitions: "ListBucketDataRedundancyTransition"
         case .deleteRedundancyTransition: "DeleteBucketDataRedundancyTransition"
         case .listUserRedundancyTransitions: "ListUserDataRedundancyTransition"
+        case .inventory(_, let request): request.name
+        case .accessPoint(_, let request): request.name
+        case .liveChannel(_, let request): request.name
         case .copyObject: "CopyObject"
         case .appendObject: "AppendObject"
         case .putObject: "PutObject"
@@ -195,8 +202,9 @@ extension Operation {
             .initiateBucketWorm(let bucket), .abortBucketWorm(let bucket), .completeBucketWorm(let bucket, _),
             .extendBucketWorm(let bucket, _), .getBucketWorm(let bucket), .createRedundancyTransition(let bucket),
             .getRedundancyTransition(let bucket), .listRedundancyTransitions(let bucket),
-            .deleteRedundancyTransition(let bucket):
+            .deleteRedundancyTransition(let bucket), .inventory(let bucket, _):
             (bucket.value, nil)
+        case .accessPoint(let bucket, _): (bucket?.value, nil)
         case .putObject(let address), .copyObject(let address, _), .appendObject(let address), .getObject(let address),
             .headObject(let address), .getObjectMeta(let address),
             .deleteObject(let address), .getObjectACL(let address), .putObjectACL(let address),
@@ -205,7 +213,7 @@ extension Operation {
             .uploadPartCopy(let address, _, _, _),
             .completeMultipartUpload(let address, _), .abortMultipartUpload(let address, _), .listParts(let address, _),
             .getObjectTagging(let address), .putObjectTagging(let address), .deleteObjectTagging(let address),
-            .putSymlink(let address), .getSymlink(let address):
+            .putSymlink(let address), .getSymlink(let address), .liveChannel(let address, _):
             (address.bucket.value, address.key.value)
         case .preflight(let bucket, let key): (bucket.value, key?.value)
         case .unimplemented(let request): (request.bucket?.value, request.key?.value)

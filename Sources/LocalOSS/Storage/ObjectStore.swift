@@ -14,6 +14,8 @@ struct ObjectStore: Sendable {
 
     /// The buckets' configurations (CORS, …).
     var configurations: BucketConfigurationStore { BucketConfigurationStore(metadata: metadata) }
+    /// Inventory configurations, live channels and access points.
+    var namedConfigurations: NamedConfigurationStore { NamedConfigurationStore(metadata: metadata, clock: clock) }
 
     // MARK: Buckets
 

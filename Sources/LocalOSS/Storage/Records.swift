@@ -189,3 +189,14 @@ struct UploadSummary: Sendable, ListingRow {
     var listingKey: String { key }
     var listingID: String? { uploadID }
 }
+
+/// One of the configurations a bucket holds many of (an inventory configuration, a live channel, an access point):
+/// its document as the protocol layer wrote it, under its family and name.
+struct NamedConfiguration: Sendable, Equatable {
+    let bucket: String
+    let family: String
+    let name: String
+    let document: String
+    /// Server-clock seconds of the last write.
+    let modified: Int64
+}

@@ -45,8 +45,11 @@ export OSS_TEST_ENDPOINT="$LOCALOSS_ENDPOINT"
 export OSS_TEST_ACCESS_KEY_ID="${LOCALOSS_ACCESS_KEY_ID:-LocalOSSTestKey}"
 export OSS_TEST_ACCESS_KEY_SECRET="${LOCALOSS_ACCESS_KEY_SECRET:-LocalOSSTestSecret}"
 export OSS_TEST_REGION=cn-hangzhou
+# Inventory destinations name a RAM role and its account; LocalOSS stores them without calling RAM.
+export OSS_TEST_RAM_ROLE_ARN="acs:ram::1305433975557637:role/AliyunOSSRole"
+export OSS_TEST_RAM_UID=1305433975557637
 # Not set, so the tests that need them fail fast or are excluded: OSS_TEST_STS_ID / _KEY / _ARN (STS AssumeRole),
-# OSS_TEST_PAYER_* (a second account), OSS_TEST_RAM_ROLE_ARN / OSS_TEST_RAM_UID (RAM), OSS_TEST_UID, OSS_TEST_CNAME,
+# OSS_TEST_PAYER_* (a second account), OSS_TEST_UID, OSS_TEST_CNAME,
 # OSS_TEST_AUTH_SERVER_HOST. OSS_TEST_AUTH_VERSION unset = signature V1 (oss2's default).
 unset OSS_TEST_BUCKET OSS_TEST_STS_ID OSS_TEST_STS_KEY OSS_TEST_STS_ARN OSS_TEST_AUTH_VERSION
 export LOCALOSS_OSS2_EXCLUSIONS="$here/exclusions.txt"

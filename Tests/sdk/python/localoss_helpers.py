@@ -75,6 +75,7 @@ response-expires response-cache-control response-content-disposition response-co
 udfId udfImageDesc udfApplication udfApplicationLog restore callback callback-var qosInfo policy stat encryption
 versions versioning versionId requestPayment x-oss-request-payer sequential inventory inventoryId continuation-token
 asyncFetch worm wormId wormExtend redundancyTransition x-oss-target-redundancy-type x-oss-redundancy-transition-taskid
+accessPoint accessPointPolicy publicAccessBlock x-oss-access-point-name userDefinedLogFieldsConfig
 """.split())
 
 

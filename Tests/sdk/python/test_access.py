@@ -204,12 +204,16 @@ def test_unimplemented_subresources_never_touch_the_object(server, bucket, clien
                          oss.GetBucketReplicationRequest(bucket=name))
     assert_service_error(400, "NotImplemented", client.get_bucket_replication_location,
                          oss.GetBucketReplicationLocationRequest(bucket=name))
-    for method, query in [("DELETE", "partNumber=1"), ("PUT", "live"), ("PUT", "objectMeta"),
-                          ("PUT", "location"), ("DELETE", "live"), ("POST", "seal")]:
+    for method, query in [("DELETE", "partNumber=1"), ("PUT", "objectMeta"), ("PUT", "location"), ("POST", "seal")]:
         resp = raw_request(server.endpoint, method, name, "keep.txt", query=[tuple(query.split("=")) if "=" in query
                                                                              else (query, None)], data=b"junk")
         assert resp.status_code in (400, 405), (method, query, resp.status_code)
         assert parse_error(resp)["Code"] in ("NotImplemented", "MethodNotAllowed")
+    # `?live` names a live channel, never the object of the same name.
+    assert_error(raw_request(server.endpoint, "PUT", name, "keep.txt", query={"live": None}, data=b"junk"), 400,
+                 "MalformedXML")
+    assert_error(raw_request(server.endpoint, "DELETE", name, "keep.txt", query={"live": None}), 404,
+                 "NoSuchLiveChannel")
     assert bucket.get_object("keep.txt").read() == b"keep me"
     resp = raw_request(server.endpoint, "GET", name, query={"replication": None})
     assert_error(resp, 400, "NotImplemented")
@@ -229,14 +233,7 @@ def test_cors_preflight_without_rules(server, bucket):
                                   timeout=30), 404, "NoSuchBucket")
 
 
-def test_live_channel_listing_is_empty_because_channels_cannot_be_created(server, bucket):
-    # CreateLiveChannel is NotImplemented, so ListLiveChannel (which oss2's own clean-up walks before DeleteBucket)
-    # truthfully lists nothing.
-    assert_oss_error(400, "NotImplemented", bucket.create_live_channel, "ch1",
-                     oss2.models.LiveChannelInfo(target=oss2.models.LiveChannelInfoTarget()))
-    result = bucket.list_live_channel(prefix="ch", max_keys=5)
-    assert (result.channels, result.prefix, result.max_keys, result.is_truncated) == ([], "ch", 5, False)
-    assert list(oss2.LiveChannelIterator(bucket)) == []
+def test_live_channel_listing_of_a_missing_bucket(server, bucket):
     missing = oss2.Bucket(bucket.auth, server.endpoint, unique_bucket_name("gone"))
     assert_oss_error(404, "NoSuchBucket", missing.list_live_channel)
 

@@ -24,6 +24,8 @@ struct BucketConfigurationKind: Sendable, Equatable {
     /// Whether OSS has a DELETE for it (a referer list, for one, is replaced, never deleted).
     let deletable: Bool
     let contentType: String
+    /// Whether an access point carries one of its own (`&x-oss-access-point-name=` on the same sub-resource).
+    var servesAccessPoints = false
 
     init(
         _ subresource: String, stem: String, absent: Absence, deletable: Bool = true,
@@ -81,6 +83,7 @@ struct BucketConfigurationKind: Sendable, Equatable {
         RefererConfiguration.kind,
         WebsiteConfiguration.kind,
         LoggingConfiguration.kind,
+        UserDefinedLogFields.kind,
         PolicyConfiguration.kind,
         SwitchConfigurations.publicAccessBlock,
         SwitchConfigurations.accessMonitor,
@@ -96,13 +99,32 @@ struct BucketConfigurationKind: Sendable, Equatable {
     /// The route table's rows for this configuration.
     var routes: [Route] {
         var rows: [Route] = [
-            .bucket("GET", [subresource]) { bucket, _ in .getBucketConfiguration(bucket, self) },
-            .bucket("PUT", [subresource]) { bucket, _ in .putBucketConfiguration(bucket, self) },
+            .bucket("GET", [subresource]) { bucket, request in
+                accessPointOperation(bucket, request, AccessPointRequest.getConfiguration)
+                    ?? .getBucketConfiguration(bucket, self)
+            },
+            .bucket("PUT", [subresource]) { bucket, request in
+                accessPointOperation(bucket, request, AccessPointRequest.putConfiguration)
+                    ?? .putBucketConfiguration(bucket, self)
+            },
         ]
         if deletable {
-            rows.append(.bucket("DELETE", [subresource]) { bucket, _ in .deleteBucketConfiguration(bucket, self) })
+            rows.append(
+                .bucket("DELETE", [subresource]) { bucket, request in
+                    accessPointOperation(bucket, request, AccessPointRequest.deleteConfiguration)
+                        ?? .deleteBucketConfiguration(bucket, self)
+                })
         }
         return rows
+    }
+
+    /// The access point's own copy, when the kind has one and the request names an access point.
+    private func accessPointOperation(
+        _ bucket: BucketName, _ request: RouteRequest,
+        _ build: (String, BucketConfigurationKind) -> AccessPointRequest
+    ) -> Operation? {
+        guard servesAccessPoints, let name = request.query["x-oss-access-point-name"] else { return nil }
+        return .accessPoint(bucket, build(name, self))
     }
 }
 

@@ -3,12 +3,17 @@
 enum SwitchConfigurations {
     /// `PUT|GET|DELETE ?publicAccessBlock` (bucket level). Off by default, as buckets created before OSS's
     /// October 2025 change are; GET after DELETE answers off again.
-    static let publicAccessBlock = BucketConfigurationKind(
-        "publicAccessBlock", stem: "BucketPublicAccessBlock",
-        absent: .document(boolDocument("PublicAccessBlockConfiguration", "BlockPublicAccess", false)),
-        accept: { body throws(OSSError) in
-            try boolDocument(body, root: "PublicAccessBlockConfiguration", element: "BlockPublicAccess")
-        })
+    /// An access point has its own (`&x-oss-access-point-name=`), kept with it.
+    static let publicAccessBlock: BucketConfigurationKind = {
+        var kind = BucketConfigurationKind(
+            "publicAccessBlock", stem: "BucketPublicAccessBlock",
+            absent: .document(boolDocument("PublicAccessBlockConfiguration", "BlockPublicAccess", false)),
+            accept: { body throws(OSSError) in
+                try boolDocument(body, root: "PublicAccessBlockConfiguration", element: "BlockPublicAccess")
+            })
+        kind.servesAccessPoints = true
+        return kind
+    }()
 
     /// `PUT|GET ?accessmonitor`: `Enabled` or `Disabled` (the default); no DELETE.
     static let accessMonitor = BucketConfigurationKind(
@@ -34,12 +39,17 @@ enum SwitchConfigurations {
             let root = try XMLDocument.parse(body)
             guard root.name == "BucketResourceGroupConfiguration", let id = root.child("ResourceGroupId")?.text
             else { throw OSSError.malformedXML }
-            guard id.isEmpty || id == defaultResourceGroup else {
-                throw OSSError(
-                    .resourceGroupIdPreCheckError, "The resource group id precheck error", ec: "0039-00000003")
-            }
-            return resourceGroupDocument(defaultResourceGroup)
+            return resourceGroupDocument(try resourceGroup(id))
         })
+
+    /// The group an id names (an empty one: the default); an unknown one fails OSS's precheck. Also what
+    /// `x-oss-resource-group-id` on PutBucket and ListBuckets is checked with.
+    static func resourceGroup(_ id: String) throws(OSSError) -> String {
+        guard id.isEmpty || id == defaultResourceGroup else {
+            throw OSSError(.resourceGroupIdPreCheckError, "The resource group id precheck error", ec: "0039-00000003")
+        }
+        return defaultResourceGroup
+    }
 
     static func resourceGroupDocument(_ id: String) -> String {
         XMLDocumentWriter.document("BucketResourceGroupConfiguration") { $0.element("ResourceGroupId", id) }

@@ -11,6 +11,7 @@ enum RouteTable {
             .service("PUT", ["publicAccessBlock"]) { _ in .putPublicAccessBlock },
             .service("DELETE", ["publicAccessBlock"]) { _ in .deletePublicAccessBlock },
             .service("GET", ["redundancyTransition"]) { _ in .listUserRedundancyTransitions },
+            .service("GET", ["accessPoint"]) { _ in .accessPoint(nil, .list) },
 
             // Buckets.
             .bucket("GET") { bucket, request in .listObjects(bucket, version: request.query["list-type"] == "2" ? 2 : 1)
@@ -60,6 +61,36 @@ enum RouteTable {
             .bucket("GET", ["tagging"]) { bucket, _ in .getBucketTags(bucket) },
             .bucket("PUT", ["tagging"]) { bucket, _ in .putBucketTags(bucket) },
             .bucket("DELETE", ["tagging"]) { bucket, _ in .deleteBucketTags(bucket) },
+            // Inventory configurations (`inventoryId` names one) and access points (named in a header).
+            .bucket("PUT", ["inventory"]) { bucket, request throws(OSSError) in
+                .inventory(bucket, .put(id: try InventoryRequest.id(request.query)))
+            },
+            .bucket("GET", ["inventory"]) { bucket, request in
+                .inventory(bucket, request.query["inventoryId"].map { .get(id: $0) } ?? .list)
+            },
+            .bucket("DELETE", ["inventory"]) { bucket, request throws(OSSError) in
+                .inventory(bucket, .delete(id: try InventoryRequest.id(request.query)))
+            },
+            .bucket("PUT", ["accessPoint"]) { bucket, _ in .accessPoint(bucket, .create) },
+            .bucket("GET", ["accessPoint"]) { bucket, request in
+                guard let name = request.head.headers[AccessPointRequest.nameHeader] else {
+                    return .accessPoint(bucket, .list)
+                }
+                return .accessPoint(bucket, .get(name))
+            },
+            .bucket("DELETE", ["accessPoint"]) { bucket, request throws(OSSError) in
+                .accessPoint(bucket, .delete(try AccessPointRequest.named(request)))
+            },
+            .bucket("PUT", ["accessPointPolicy"]) { bucket, request throws(OSSError) in
+                .accessPoint(bucket, .putConfiguration(try AccessPointRequest.named(request), AccessPointPolicy.kind))
+            },
+            .bucket("GET", ["accessPointPolicy"]) { bucket, request throws(OSSError) in
+                .accessPoint(bucket, .getConfiguration(try AccessPointRequest.named(request), AccessPointPolicy.kind))
+            },
+            .bucket("DELETE", ["accessPointPolicy"]) { bucket, request throws(OSSError) in
+                .accessPoint(
+                    bucket, .deleteConfiguration(try AccessPointRequest.named(request), AccessPointPolicy.kind))
+            },
             .bucket("OPTIONS", partners: SubresourceCatalog.all) { bucket, _ in .preflight(bucket, key: nil) },
 
             // Objects.
@@ -105,6 +136,16 @@ enum RouteTable {
             // No DeleteSymlink exists: a link is an object. oss2's suite, written against OSS, deletes a link's
             // version with `?symlink` still in its parameters (left there by `get_symlink`) and expects 204.
             .object("DELETE", ["symlink"]) { address, _ in .deleteObject(address) },
+            // Live channels: the channel's name is in the key position; `status` and `comp` qualify `live`.
+            .object("PUT", ["live"]) { address, request in
+                .liveChannel(address, request.query["status"].map { .setStatus($0) } ?? .create)
+            },
+            .object("GET", ["live"]) { address, request throws(OSSError) in
+                .liveChannel(address, try LiveChannelRequest.get(request.query))
+            },
+            .object("DELETE", ["live"]) { address, _ in .liveChannel(address, .delete) },
+            .object("POST", ["vod"]) { address, _ in .liveChannel(address, .postVodPlaylist) },
+            .object("GET", ["vod"]) { address, _ in .liveChannel(address, .getVodPlaylist) },
             .object("OPTIONS", partners: SubresourceCatalog.all) { address, _ in
                 .preflight(address.bucket, key: address.key)
             },

@@ -14,6 +14,15 @@ struct XMLWriter {
     mutating func element(_ name: String, _ value: some BinaryInteger) { element(name, String(value)) }
     mutating func element(_ name: String, _ value: Bool) { element(name, value ? "true" : "false") }
 
+    /// Inserts a document this server wrote earlier (a stored configuration listed again), its declaration dropped.
+    mutating func embed(_ document: String) {
+        if document.hasPrefix("<?xml"), let end = document.range(of: "?>") {
+            output += document[end.upperBound...].drop { $0 == "\n" }
+        } else {
+            output += document
+        }
+    }
+
     func finish() -> String { output }
 
     /// Escapes markup characters. A raw CR would reach the client as LF (XML parsers normalise line ends), so it is

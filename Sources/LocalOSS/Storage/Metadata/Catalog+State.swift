@@ -27,6 +27,7 @@ enum StateTables {
         StateTable(name: "bucket_archive_direct_read", namesBlobs: false, bucketFilter: nil),
         StateTable(name: "bucket_worm", namesBlobs: false, bucketFilter: nil),
         StateTable(name: "redundancy_transitions", namesBlobs: false, bucketFilter: nil),
+        StateTable(name: "named_configurations", namesBlobs: false, bucketFilter: nil),
         StateTable(name: "objects", namesBlobs: false, bucketFilter: "bucket = ?1"),
         StateTable(
             name: "extents", namesBlobs: true, bucketFilter: "object_id IN (SELECT id FROM objects WHERE bucket = ?1)"),

@@ -55,6 +55,9 @@ struct Catalog {
         for sql in [
             "SELECT 1 FROM objects WHERE bucket = ? LIMIT 1", "SELECT 1 FROM uploads WHERE bucket = ? LIMIT 1",
             "SELECT 1 FROM object_versions WHERE bucket = ? LIMIT 1",
+            // Live channels too: OSS refuses to delete a bucket that still has one (oss2's clean-up deletes them
+            // first). Inventory configurations and access points go with the bucket.
+            "SELECT 1 FROM named_configurations WHERE bucket = ? AND family = 'live' LIMIT 1",
         ] {
             if try database.prepare(sql).bind(.string(name)).step() { return true }
         }

@@ -260,6 +260,20 @@ enum Schema {
         ) WITHOUT ROWID;
         CREATE INDEX redundancy_transitions_by_bucket ON redundancy_transitions (bucket, task_id);
         """,
+        // 14: configurations a bucket holds many of, each under its own name: inventory configurations, live
+        // channels, access points (and what an access point carries: its policy, its Block Public Access).
+        // `family` says which; access point names are the account's, so they are also looked up without a bucket.
+        """
+        CREATE TABLE named_configurations (
+            bucket TEXT NOT NULL REFERENCES buckets(name) ON DELETE CASCADE,
+            family TEXT NOT NULL,
+            name TEXT NOT NULL,
+            document TEXT NOT NULL,
+            modified INTEGER NOT NULL,
+            PRIMARY KEY (bucket, family, name)
+        ) WITHOUT ROWID;
+        CREATE INDEX named_configurations_by_family ON named_configurations (family, name);
+        """,
     ]
 
     static var currentVersion: Int { migrations.count }
