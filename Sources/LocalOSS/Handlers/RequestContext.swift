@@ -6,6 +6,10 @@ struct RequestContext {
     let requestID: String
     /// The body's SHA-256 as signed by a V4 request, verified while the body streams.
     var expectedSHA256: [UInt8]?
+    /// Who sent it, once authenticated.
+    var caller = Caller.owner
+    /// Whether Block Public Access is on for the bucket (or, for nil, the account): set by `Service`.
+    var publicAccessBlocked: (String?) throws -> Bool = { _ in false }
 
     var headers: HTTPHeaders { head.headers }
     var host: String { head.headers["Host"] ?? "127.0.0.1" }

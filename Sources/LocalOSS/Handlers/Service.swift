@@ -40,7 +40,9 @@ final class Service: Sendable {
         self.faults = faults
     }
 
-    func respond(to head: HTTPRequestHead, body: RequestBody, requestID: String) -> HTTPResponse {
+    func respond(
+        to head: HTTPRequestHead, body: RequestBody, requestID: String, client: ClientEndpoint = ClientEndpoint()
+    ) -> HTTPResponse {
         if let controlPlane, controlPlane.claims(head) { return controlPlane.respond(to: head, body: body) }
         let query = QueryParameters(raw: head.rawQuery)
         var context = RequestContext(head: head, query: query, body: body, requestID: requestID)
@@ -63,7 +65,7 @@ final class Service: Sendable {
             if let preempted = try fault?.beforeRunning(body: body) {
                 response = preempted
             } else {
-                response = try run(operation, &context)
+                response = try run(operation, &context, client: client)
             }
         } catch let error as OSSError {
             observation?.failed(error)
@@ -101,9 +103,12 @@ final class Service: Sendable {
     }
 
     /// OSS's order of checks: the bucket must exist (for any caller, so SDKs' existence probes work even with bad
-    /// credentials), then the signature, then — for callers without one — the ACLs, and only then is an
-    /// unimplemented operation refused or the operation run. A CORS preflight is never authenticated.
-    private func run(_ operation: Operation, _ context: inout RequestContext) throws -> HTTPResponse {
+    /// credentials), then the signature, then — for callers other than the owner — the bucket policy and the ACLs
+    /// (`AccessControl`) and requester pays, and only then is an unimplemented operation refused or the operation
+    /// run. A CORS preflight is never authenticated.
+    private func run(_ operation: Operation, _ context: inout RequestContext, client: ClientEndpoint) throws
+        -> HTTPResponse
+    {
         let (bucket, key) = operation.resource
         var bucketRecord: BucketRecord?
         if let bucket, !operation.createsBucket {
@@ -114,6 +119,8 @@ final class Service: Sendable {
         let head = context.head
         let verdict = try authenticator.authenticate(
             SignedRequest(method: head.method, headers: head.headers, query: context.query, bucket: bucket, key: key))
+        let caller = verdict.caller(authenticator.credentials)
+        context.caller = caller
         // Only GETs of an existing bucket can be website requests (a bucket being made has no rules yet).
         let website =
             try bucketRecord.flatMap { head.method == "GET" ? try WebsiteRouting.rules(of: $0.name, objects) : nil }
@@ -121,29 +128,28 @@ final class Service: Sendable {
         let operation =
             try website?.rewrite(operation, anonymous: verdict.isAnonymous, method: head.method, query: context.query)
             ?? operation
-        var access = AnonymousAccess(
-            objectACL: { [objects] bucket, key in try objects.objectACL(bucket: bucket, key: key) },
-            bucketACL: { [objects] bucket in try objects.existingBucket(bucket)?.acl })
-        access.symlinkTarget = { [objects] bucket, key in try objects.symlinkTarget(bucket: bucket, key: key) }
+        let access = AccessControl(
+            objects: objects, region: region.id, sourceIP: client.address, secureTransport: client.secure,
+            query: context.query)
         let readable: (ObjectAddress) throws -> Bool = { address in
-            guard verdict.isAnonymous else { return true }
-            return (try? access.authorize(.getObject(address), bucketACL: bucketRecord?.acl)) != nil
+            access.canRead(address, caller: caller, bucketACL: bucketRecord?.acl)
         }
-        if verdict.isAnonymous {
-            do {
-                try access.authorize(operation, bucketACL: bucketRecord?.acl)
-            } catch let denied as OSSError {
-                // A website answers an anonymous GET of a missing key with its redirect, index or error document
-                // even when the bucket is private: those objects need a public ACL of their own (`readable`).
-                guard let website, case .getObject(let address) = operation,
-                    try objects.objectACL(bucket: address.bucket.value, key: address.key.value) == nil,
-                    let answer = try website.missing(
-                        address, readable: readable, serve: { try dispatch(.getObject($0), context) })
-                else { throw denied }
-                try checkReferer(bucket: address.bucket.value, head)
-                return answer
-            }
+        do {
+            try access.authorize(operation, caller: caller, bucketACL: bucketRecord?.acl)
+        } catch let denied as OSSError {
+            // A website answers an anonymous GET of a missing key with its redirect, index or error document
+            // even when the bucket is private: those objects need a public ACL of their own (`readable`).
+            guard caller == .anonymous, let website, case .getObject(let address) = operation,
+                try objects.objectACL(bucket: address.bucket.value, key: address.key.value) == nil,
+                let answer = try website.missing(
+                    address, readable: readable, serve: { try dispatch(.getObject($0), context) })
+            else { throw denied }
+            try checkReferer(bucket: address.bucket.value, head)
+            return answer
         }
+        try access.checkPayer(operation, caller: caller, headers: head.headers, query: context.query)
+        try PublicGrantGuard(access: access).check(operation, headers: head.headers)
+        context.publicAccessBlocked = { try access.publicAccessBlocked($0) }
         context.expectedSHA256 = verdict.payloadSHA256
         if let bucket, key != nil, head.headers["Authorization"] == nil { try checkReferer(bucket: bucket, head) }
         do {

@@ -57,6 +57,32 @@ enum SocketCalls {
         setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
     }
 
+    /// The client's address as text (`127.0.0.1`, `::1`), nil when the socket has none: what a bucket policy's
+    /// `acs:SourceIp` condition tests.
+    static func peerAddress(_ fd: Int32) -> String? {
+        var storage = sockaddr_storage()
+        var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+        let found = withUnsafeMutablePointer(to: &storage) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getpeername(fd, $0, &length) == 0 }
+        }
+        guard found else { return nil }
+        let family = Int32(storage.ss_family)
+        var text = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
+        let capacity = socklen_t(text.count)
+        var written = false
+        switch family {
+        case AF_INET:
+            var address = withUnsafeBytes(of: storage) { $0.load(as: sockaddr_in.self) }.sin_addr
+            written = inet_ntop(AF_INET, &address, &text, capacity) != nil
+        case AF_INET6:
+            var address = withUnsafeBytes(of: storage) { $0.load(as: sockaddr_in6.self) }.sin6_addr
+            written = inet_ntop(AF_INET6, &address, &text, capacity) != nil
+        default: return nil
+        }
+        guard written, let end = text.firstIndex(of: 0) else { return nil }
+        return String(decoding: text[..<end].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
     static func epollCreate() throws(SocketCallFailure) -> Int32 {
         let fd = epoll_create1(Int32(EPOLL_CLOEXEC))
         guard fd >= 0 else { throw SocketCallFailure("epoll_create1") }
