@@ -39,6 +39,7 @@ enum OSSErrorCode: String, Sendable {
     case noSuchLifecycle = "NoSuchLifecycle"
     case noSuchWebsiteConfiguration = "NoSuchWebsiteConfiguration"
     case noSuchBucketPolicy = "NoSuchBucketPolicy"
+    case bucketCallbackPolicyNotExist = "BucketCallbackPolicyNotExist"
     case noSuchOverwriteConfiguration = "NoSuchOverwriteConfiguration"
     case noSuchRegion = "NoSuchRegion"
     case resourceGroupIdPreCheckError = "ResourceGroupIdPreCheckError"
@@ -78,7 +79,8 @@ enum OSSErrorCode: String, Sendable {
         case .missingContentLength: 411
         case .noSuchBucket, .noSuchKey, .noSuchUpload, .noSuchCORSConfiguration,
             .noSuchTransferAccelerationConfiguration, .symlinkTargetNotExist, .noSuchVersion, .noSuchLifecycle,
-            .noSuchWebsiteConfiguration, .noSuchBucketPolicy, .noSuchOverwriteConfiguration, .noSuchRegion:
+            .noSuchWebsiteConfiguration, .noSuchBucketPolicy, .noSuchOverwriteConfiguration, .noSuchRegion,
+            .bucketCallbackPolicyNotExist:
             404
         case .preconditionFailed: 412
         case .invalidRange: 416

@@ -24,6 +24,9 @@ struct BucketConfigurationKind: Sendable, Equatable {
     /// Whether OSS has a DELETE for it (a referer list, for one, is replaced, never deleted).
     let deletable: Bool
     let contentType: String
+    /// Other documents kept under the same sub-resource, told apart by `comp` (`?policy&comp=callback`), by
+    /// their `comp` value.
+    var variants: [String: BucketConfigurationKind] = [:]
 
     init(
         _ subresource: String, stem: String, absent: Absence, deletable: Bool = true,
@@ -96,13 +99,21 @@ struct BucketConfigurationKind: Sendable, Equatable {
     /// The route table's rows for this configuration.
     var routes: [Route] {
         var rows: [Route] = [
-            .bucket("GET", [subresource]) { bucket, _ in .getBucketConfiguration(bucket, self) },
-            .bucket("PUT", [subresource]) { bucket, _ in .putBucketConfiguration(bucket, self) },
+            .bucket("GET", [subresource]) { bucket, request in .getBucketConfiguration(bucket, refined(by: request)) },
+            .bucket("PUT", [subresource]) { bucket, request in .putBucketConfiguration(bucket, refined(by: request)) },
         ]
         if deletable {
-            rows.append(.bucket("DELETE", [subresource]) { bucket, _ in .deleteBucketConfiguration(bucket, self) })
+            rows.append(
+                .bucket("DELETE", [subresource]) { bucket, request in
+                    .deleteBucketConfiguration(bucket, refined(by: request))
+                })
         }
         return rows
+    }
+
+    /// The variant a request's `comp` names, else this kind.
+    private func refined(by request: RouteRequest) -> BucketConfigurationKind {
+        request.query["comp"].flatMap { variants[$0] } ?? self
     }
 }
 

@@ -5,10 +5,14 @@ import Foundation
 enum PolicyConfiguration {
     static let maxBytes = 16 * 1024
 
-    static let kind = BucketConfigurationKind(
-        "policy", stem: "BucketPolicy",
-        absent: .error(OSSError(.noSuchBucketPolicy, "The bucket policy does not exist.")),
-        contentType: "application/json", accept: accept)
+    static let kind: BucketConfigurationKind = {
+        var kind = BucketConfigurationKind(
+            "policy", stem: "BucketPolicy",
+            absent: .error(OSSError(.noSuchBucketPolicy, "The bucket policy does not exist.")),
+            contentType: "application/json", accept: accept)
+        kind.variants = ["callback": CallbackPolicyConfiguration.kind]
+        return kind
+    }()
 
     static func accept(_ body: [UInt8]) throws(OSSError) -> String {
         guard body.count <= maxBytes else {
