@@ -139,6 +139,15 @@ import Testing
             !PolicyConfiguration.isPublic(
                 #"{"Version":"1","Statement":[{"Effect":"Deny","Principal":["*"],"Action":["oss:GetObject"],"Resource":["*"]}]}"#
             ))
+        // Any Condition element, even an empty one, and a principal that is not `*` or UIDs make it not public.
+        #expect(
+            !PolicyConfiguration.isPublic(
+                #"{"Version":"1","Statement":[{"Effect":"Allow","Principal":["*"],"Action":["oss:GetObject"],"Resource":["*"],"Condition":{}}]}"#
+            ))
+        #expect(
+            !PolicyConfiguration.isPublic(
+                #"{"Version":"1","Statement":[{"Effect":"Allow","Principal":{"RAM":["*"]},"Action":["oss:GetObject"],"Resource":["*"]}]}"#
+            ))
         #expect(!PolicyConfiguration.isPublic(nil))
     }
 

@@ -47,12 +47,14 @@ struct BucketPolicy: Sendable {
         var actions: [String]
         var resources: [String]
         var conditions: [Condition]
+        /// The statement has a `Condition` element (even one this evaluator cannot read).
+        var isConditional: Bool
         /// A part the evaluator does not know: the statement never applies.
         var unsupported: Bool
 
         /// PolicyStatus's definition, shared with Block Public Access: an Allow open to anyone, unconditionally.
         var isPublic: Bool {
-            allows && conditions.isEmpty && !unsupported && (principals?.contains("*") ?? true)
+            allows && !isConditional && (principals?.contains("*") ?? true)
         }
     }
 
@@ -112,7 +114,7 @@ struct BucketPolicy: Sendable {
         case .anonymous: return named.contains("*")
         case .account(let uid): return named.contains("*") || named.contains(uid)
         // OSS: a `*` statement without a condition applies to everyone but the bucket owner.
-        case .owner(let uid): return named.contains(uid) || (named.contains("*") && !statement.conditions.isEmpty)
+        case .owner(let uid): return named.contains(uid) || (named.contains("*") && statement.isConditional)
         }
     }
 
@@ -155,7 +157,10 @@ struct BucketPolicy: Sendable {
         var principals: [String]?
         if let value = object["Principal"] {
             principals = strings(value)
-            if principals == nil { unsupported = true }
+            if principals == nil {
+                principals = []
+                unsupported = true
+            }
         }
         var conditions: [Condition] = []
         if let value = object["Condition"] {
@@ -181,7 +186,8 @@ struct BucketPolicy: Sendable {
         }
         return Statement(
             allows: effect == "Allow", principals: principals, actions: strings(object["Action"]) ?? [],
-            resources: strings(object["Resource"]) ?? [], conditions: conditions, unsupported: unsupported)
+            resources: strings(object["Resource"]) ?? [], conditions: conditions,
+            isConditional: object["Condition"] != nil, unsupported: unsupported)
     }
 
     /// A string or an array of strings (booleans and numbers as JSON writes them, for `Bool` conditions).
