@@ -116,16 +116,25 @@ struct AccessControl {
     /// Requester pays: a caller other than the owner must say it pays (`x-oss-request-payer: requester`, as a header
     /// or, on a presigned URL, a query parameter). An anonymous caller cannot pay, so it is always refused.
     func checkPayer(_ operation: Operation, caller: Caller, headers: HTTPHeaders, query: QueryParameters) throws {
-        let bucket = operation.resource.bucket
-        guard caller != .owner, let bucket, !operation.createsBucket,
-            let document = try objects.configurations.documents(of: bucket)["requestPayment"],
-            Self.element(document, "Payer") == "Requester"
-        else { return }
+        guard caller != .owner, !operation.createsBucket else { return }
+        // A copy reads its source bucket, which may charge the requester too.
+        var buckets = operation.resource.bucket.map { [$0] } ?? []
+        if case .copyObject(_, let source) = AnonymousAccess.need(of: operation),
+            try objects.existingBucket(source.bucket) != nil
+        {
+            buckets.append(source.bucket)
+        }
         let presigned = headers["Authorization"] == nil
         let payer = headers["x-oss-request-payer"] ?? query["x-oss-request-payer"]
-        if caller != .anonymous, payer?.lowercased() == "requester" { return }
-        throw OSSError(
-            .accessDenied, "Access denied for requester pay bucket", ec: presigned ? "0003-00000702" : "0003-00000703")
+        let pays = caller != .anonymous && payer?.lowercased() == "requester"
+        for bucket in buckets where !pays {
+            guard let document = try objects.configurations.documents(of: bucket)["requestPayment"],
+                Self.element(document, "Payer") == "Requester"
+            else { continue }
+            throw OSSError(
+                .accessDenied, "Access denied for requester pay bucket",
+                ec: presigned ? "0003-00000702" : "0003-00000703")
+        }
     }
 
     /// Block Public Access, on for the account or for the bucket.

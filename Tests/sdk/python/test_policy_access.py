@@ -296,3 +296,25 @@ def test_requester_pays_refuses_the_other_account_without_the_header(owned, two_
 
     owner.put_bucket_request_payment(oss2.models.PAYER_BUCKETOWNER)
     assert other.get_object("doc/a.txt").read() == b"alpha"
+
+
+def test_a_copy_from_a_requester_pays_bucket_needs_the_header(owned, two_accounts):
+    owner, other, _, name = owned
+    # The other account may write to a second bucket of the owner's and read the first one.
+    target_name = unique_bucket_name("pol")
+    target = oss2_bucket(two_accounts, target_name, oss2.Auth(ACCESS_KEY_ID, ACCESS_KEY_SECRET))
+    target.create_bucket()
+    try:
+        target.put_bucket_policy(policy(statement("Allow", [OTHER_UID], ["oss:PutObject"],
+                                                  ["acs:oss:*:*:%s/*" % target_name])))
+        owner.put_bucket_policy(policy(statement("Allow", [OTHER_UID], ["oss:GetObject"],
+                                                 ["acs:oss:*:*:%s/*" % name])))
+        owner.put_bucket_request_payment(oss2.models.PAYER_REQUESTER)
+        copier = oss2_bucket(two_accounts, target_name, oss2.Auth(OTHER_ID, OTHER_SECRET))
+        details = oss2_denied(copier.copy_object, name, "doc/a.txt", "copy.txt")
+        assert details["Message"] == "Access denied for requester pay bucket"
+        copier.copy_object(name, "doc/a.txt", "copy.txt", headers={oss2.headers.OSS_REQUEST_PAYER: "requester"})
+        assert target.get_object("copy.txt").read() == b"alpha"
+    finally:
+        target.delete_bucket_policy()
+        cleanup_bucket(two_accounts.endpoint, target_name, ["copy.txt"])
