@@ -39,10 +39,12 @@ struct Serve: ParsableCommand {
 
     @Option(
         name: .customLong("credential"),
-        help: "Another accepted access key pair, ID:SECRET; repeatable (env LOCALOSS_CREDENTIALS, comma-separated).")
+        help:
+            "Another accepted access key pair, ID:SECRET[:ACCOUNT_UID]; repeatable (env LOCALOSS_CREDENTIALS, comma-separated)."
+    )
     var credentials: [String] = env("LOCALOSS_CREDENTIALS").map { [$0] } ?? []
 
-    @Option(help: "A file of ID:SECRET lines to accept as well (env LOCALOSS_CREDENTIALS_FILE).")
+    @Option(help: "A file of ID:SECRET[:ACCOUNT_UID] lines to accept as well (env LOCALOSS_CREDENTIALS_FILE).")
     var credentialsFile: String?
 
     @Option(help: "Seconds a signed request's time may be off the server clock (env LOCALOSS_MAX_SKEW).")
@@ -215,10 +217,16 @@ struct Serve: ParsableCommand {
         configuration.restoreDelaySeconds = restoreDelay
         configuration.faultRules = faults
         configuration.seedDirectory = seedDir.flatMap { $0.isEmpty ? nil : $0 }
-        for text in credentials { configuration.extraCredentials.merge(try Credentials.parse(text)) { $1 } }
+        var texts = credentials
         if let credentialsFile = credentialsFile ?? env("LOCALOSS_CREDENTIALS_FILE") {
-            let text = try String(contentsOfFile: credentialsFile, encoding: .utf8)
-            configuration.extraCredentials.merge(try Credentials.parse(text)) { $1 }
+            texts.append(try String(contentsOfFile: credentialsFile, encoding: .utf8))
+        }
+        for text in texts {
+            let parsed = try Credentials.parse(text)
+            for (id, secret) in parsed.secrets {
+                configuration.extraCredentials[id] = secret
+                configuration.extraAccounts[id] = parsed.accounts[id]
+            }
         }
         configuration.baseDomains = ["localhost"] + baseDomains
         if !host.isEmpty, host.first!.isLetter, host != "localhost" { configuration.baseDomains.append(host) }

@@ -66,7 +66,7 @@ struct AnonymousAccess {
         return own
     }
 
-    private func canRead(_ bucket: String, _ key: String, _ bucketACL: CannedACL) throws -> Bool {
+    func canRead(_ bucket: String, _ key: String, _ bucketACL: CannedACL) throws -> Bool {
         let acl = try effectiveACL(bucket, key, bucketACL)
         return acl == .publicRead || acl == .publicReadWrite
     }

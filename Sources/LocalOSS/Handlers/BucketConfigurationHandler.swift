@@ -34,6 +34,11 @@ struct BucketConfigurationHandler {
                     guard let bucket = try? BucketName(validating: name) else { return false }
                     return (try? objects.bucket(bucket)) != nil
                 }))
+        if kind == PolicyConfiguration.kind, PolicyConfiguration.isPublic(document),
+            try context.publicAccessBlocked(bucket.value)
+        {
+            throw PublicGrantGuard.policy
+        }
         try objects.configurations.setDocument(document, name: kind.subresource, bucket: bucket.value)
         return HTTPResponse(status: 200)
     }

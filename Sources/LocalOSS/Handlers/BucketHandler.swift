@@ -1,6 +1,6 @@
 /// Service and bucket operations: HTTP in, `ObjectStore` calls, XML out.
 struct BucketHandler {
-    static let owner = (id: "1305433975557637", displayName: "1305433975557637")
+    static let owner = (id: Credentials.ownerAccount, displayName: Credentials.ownerAccount)
 
     let objects: ObjectStore
     var region = Region.default
@@ -17,11 +17,13 @@ struct BucketHandler {
         }
         // `tag-key` (with `tag-value`) keeps the buckets carrying that tag (oss2 `list_buckets`, pyv2 ListBuckets).
         let tag = context.query.nonEmpty("tag-key").map { (key: $0, value: context.query["tag-value"]) }
-        var buckets = try objects.listBuckets(prefix: prefix, marker: marker, limit: maxKeys + 1, tag: tag)
-        // `x-oss-resource-group-id` keeps a group's buckets; every bucket is in the one group the account has.
+        // Every bucket is the owner's: another account has none of its own to list. `x-oss-resource-group-id`
+        // keeps a group's buckets; every bucket is in the one group the account has.
+        var buckets: [BucketRecord] = []
         let group = SwitchConfigurations.defaultResourceGroup
-        if let wanted = context.headers["x-oss-resource-group-id"], !wanted.isEmpty, wanted != group {
-            buckets = []
+        let wanted = context.headers["x-oss-resource-group-id"] ?? ""
+        if context.caller == .owner, wanted.isEmpty || wanted == group {
+            buckets = try objects.listBuckets(prefix: prefix, marker: marker, limit: maxKeys + 1, tag: tag)
         }
         let isTruncated = buckets.count > maxKeys
         if isTruncated { buckets.removeLast() }
@@ -32,7 +34,14 @@ struct BucketHandler {
         xml.element("MaxKeys", maxKeys)
         xml.element("IsTruncated", isTruncated)
         if isTruncated { xml.element("NextMarker", buckets.last?.name ?? "") }
-        writeOwner(&xml)
+        if case .account(let uid) = context.caller {
+            xml.open("Owner")
+            xml.element("ID", uid)
+            xml.element("DisplayName", uid)
+            xml.close("Owner")
+        } else {
+            writeOwner(&xml)
+        }
         xml.open("Buckets")
         for bucket in buckets {
             xml.open("Bucket")

@@ -8,6 +8,10 @@ struct RequestContext {
     var expectedSHA256: [UInt8]?
     /// The access key that signed the request, once verified; nil for an anonymous caller (the access log).
     var accessKeyID: String?
+    /// Who sent it, once authenticated.
+    var caller = Caller.owner
+    /// Whether Block Public Access is on for the bucket (or, for nil, the account): set by `Service`.
+    var publicAccessBlocked: (String?) throws -> Bool = { _ in false }
 
     var headers: HTTPHeaders { head.headers }
 

@@ -46,9 +46,9 @@ final class Service: Sendable {
         self.faults = faults
     }
 
-    /// `remoteIP`: the client's address, for the access log.
+    /// `client`: where the request comes from (bucket policy conditions, the access log).
     func respond(
-        to head: HTTPRequestHead, body: RequestBody, requestID: String, remoteIP: @autoclosure () -> String? = nil
+        to head: HTTPRequestHead, body: RequestBody, requestID: String, client: ClientEndpoint = ClientEndpoint()
     ) -> HTTPResponse {
         if let controlPlane, controlPlane.claims(head) { return controlPlane.respond(to: head, body: body) }
         let query = QueryParameters(raw: head.rawQuery)
@@ -72,7 +72,7 @@ final class Service: Sendable {
             if let preempted = try fault?.beforeRunning(body: body) {
                 response = preempted
             } else {
-                response = try run(operation, &context)
+                response = try run(operation, &context, client: client)
             }
         } catch let error as OSSError {
             observation?.failed(error)
@@ -108,15 +108,18 @@ final class Service: Sendable {
         if let observer, let observation {
             let entry = observer.finish(observation, response: response, body: body)
             accessLog?.record(
-                entry, head: head, response: response, accessKeyID: context.accessKeyID, remoteIP: remoteIP)
+                entry, head: head, response: response, accessKeyID: context.accessKeyID, remoteIP: { client.address })
         }
         return response
     }
 
     /// OSS's order of checks: the bucket must exist (for any caller, so SDKs' existence probes work even with bad
-    /// credentials), then the signature, then — for callers without one — the ACLs, and only then is an
-    /// unimplemented operation refused or the operation run. A CORS preflight is never authenticated.
-    private func run(_ operation: Operation, _ context: inout RequestContext) throws -> HTTPResponse {
+    /// credentials), then the signature, then — for callers other than the owner — the bucket policy and the ACLs
+    /// (`AccessControl`) and requester pays, and only then is an unimplemented operation refused or the operation
+    /// run. A CORS preflight is never authenticated.
+    private func run(_ operation: Operation, _ context: inout RequestContext, client: ClientEndpoint) throws
+        -> HTTPResponse
+    {
         let (bucket, key) = operation.resource
         var bucketRecord: BucketRecord?
         if let bucket, !operation.createsBucket {
@@ -128,6 +131,8 @@ final class Service: Sendable {
         let verdict = try authenticator.authenticate(
             SignedRequest(method: head.method, headers: head.headers, query: context.query, bucket: bucket, key: key))
         context.accessKeyID = verdict.accessKeyID
+        let caller = verdict.caller(authenticator.credentials)
+        context.caller = caller
         context.expectedSHA256 = verdict.payloadSHA256
         // Only GETs and HEADs of an existing bucket can be website requests (a bucket being made has no rules yet).
         let website =
@@ -153,36 +158,35 @@ final class Service: Sendable {
         operation =
             try website?.rewrite(operation, anonymous: verdict.isAnonymous, method: head.method, query: context.query)
             ?? operation
-        var access = AnonymousAccess(
-            objectACL: { [objects] bucket, key in try objects.objectACL(bucket: bucket, key: key) },
-            bucketACL: { [objects] bucket in try objects.existingBucket(bucket)?.acl })
-        access.symlinkTarget = { [objects] bucket, key in try objects.symlinkTarget(bucket: bucket, key: key) }
+        let access = AccessControl(
+            objects: objects, region: region.id, sourceIP: client.address, secureTransport: client.secure,
+            query: context.query)
         let readable: (ObjectAddress) throws -> Bool = { address in
-            guard verdict.isAnonymous else { return true }
-            return (try? access.authorize(.getObject(address), bucketACL: bucketRecord?.acl)) != nil
+            access.canRead(address, caller: caller, bucketACL: bucketRecord?.acl)
         }
         let serve: (ObjectAddress, Bool) throws -> HTTPResponse = { [context] address, passQueryString in
             try self.dispatch(read(address), passQueryString ? context : context.withoutQuery())
         }
-        if verdict.isAnonymous {
-            do {
-                try access.authorize(operation, bucketACL: bucketRecord?.acl)
-            } catch let denied as OSSError {
-                // A website answers an anonymous GET of a missing key with its redirect, index or error document
-                // even when the bucket is private: those objects need a public ACL of their own (`readable`). A
-                // routing rule for the refusal's status may answer it too.
-                guard let website, let address = operation.readObject else { throw denied }
-                let missing = try objects.objectACL(bucket: address.bucket.value, key: address.key.value) == nil
-                let answer =
-                    missing && head.method == "GET"
-                    ? try website.missing(address, head: head, readable: readable, serve: serve)
-                    : try website.failed(
-                        address, status: missing ? 404 : denied.status, head: head, readable: readable, serve: serve)
-                guard let answer else { throw denied }
-                try checkReferer(bucket: address.bucket.value, head)
-                return answer
-            }
+        do {
+            try access.authorize(operation, caller: caller, bucketACL: bucketRecord?.acl)
+        } catch let denied as OSSError {
+            // A website answers an anonymous GET of a missing key with its redirect, index or error document
+            // even when the bucket is private: those objects need a public ACL of their own (`readable`). A
+            // routing rule for the refusal's status may answer it too.
+            guard caller == .anonymous, let website, let address = operation.readObject else { throw denied }
+            let missing = try objects.objectACL(bucket: address.bucket.value, key: address.key.value) == nil
+            let answer =
+                missing && head.method == "GET"
+                ? try website.missing(address, head: head, readable: readable, serve: serve)
+                : try website.failed(
+                    address, status: missing ? 404 : denied.status, head: head, readable: readable, serve: serve)
+            guard let answer else { throw denied }
+            try checkReferer(bucket: address.bucket.value, head)
+            return answer
         }
+        try access.checkPayer(operation, caller: caller, headers: head.headers, query: context.query)
+        try PublicGrantGuard(access: access).check(operation, headers: head.headers)
+        context.publicAccessBlocked = { try access.publicAccessBlocked($0) }
         if let bucket, key != nil, head.headers["Authorization"] == nil { try checkReferer(bucket: bucket, head) }
         do {
             return try dispatch(operation, context)

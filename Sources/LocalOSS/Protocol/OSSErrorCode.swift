@@ -41,6 +41,7 @@ enum OSSErrorCode: String, Sendable {
     case noSuchLifecycle = "NoSuchLifecycle"
     case noSuchWebsiteConfiguration = "NoSuchWebsiteConfiguration"
     case noSuchBucketPolicy = "NoSuchBucketPolicy"
+    case bucketCallbackPolicyNotExist = "BucketCallbackPolicyNotExist"
     case noSuchOverwriteConfiguration = "NoSuchOverwriteConfiguration"
     case noSuchRegion = "NoSuchRegion"
     case noSuchInventory = "NoSuchInventory"
@@ -99,7 +100,7 @@ enum OSSErrorCode: String, Sendable {
             .noSuchTransferAccelerationConfiguration, .symlinkTargetNotExist, .noSuchVersion, .noSuchLifecycle,
             .noSuchWebsiteConfiguration, .noSuchBucketPolicy, .noSuchOverwriteConfiguration, .noSuchRegion,
             .noSuchInventory, .noSuchLiveChannel, .noSuchAccessPoint, .noSuchAccessPointPolicy,
-            .noSuchUserDefinedLogFieldsConfig:
+            .noSuchUserDefinedLogFieldsConfig, .bucketCallbackPolicyNotExist:
             404
         case .preconditionFailed: 412
         case .invalidRange: 416

@@ -11,6 +11,8 @@ public struct Configuration: Sendable {
     public var accessKeySecret = Configuration.defaultAccessKeySecret
     /// Further access key pairs (id → secret), accepted besides the main one.
     public var extraCredentials: [String: String] = [:]
+    /// The account UID of each further key that belongs to another account than the owner's (id → UID).
+    public var extraAccounts: [String: String] = [:]
     /// Verify request signatures; off accepts any or no credentials.
     public var authenticationEnabled = true
     /// Seconds a signed request's time may differ from the server's clock (OSS: 15 minutes).
@@ -67,6 +69,8 @@ public struct Configuration: Sendable {
     var credentials: Credentials {
         var pairs = extraCredentials
         pairs[accessKeyID] = accessKeySecret
-        return Credentials(pairs)
+        var accounts = extraAccounts
+        accounts[accessKeyID] = nil
+        return Credentials(pairs, accounts: accounts)
     }
 }

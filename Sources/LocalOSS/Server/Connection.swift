@@ -43,8 +43,8 @@ final class Connection: @unchecked Sendable {
     private var head: HTTPRequestHead?
     private var requestID = ""
     private var pendingResponse: HTTPResponse?
-    /// The client's address, looked up the first time a request needs it (the access log).
-    private lazy var remoteIP: String? = SocketCalls.peerAddress(fd)
+    /// Where the client is, and whether it speaks TLS: facts a bucket policy's conditions test.
+    private let client: ClientEndpoint
 
     /// `transport`: TLS, or nil for plain TCP.
     init(
@@ -52,6 +52,7 @@ final class Connection: @unchecked Sendable {
         configuration: Configuration, logger: Logger, now: Int64 = HTTPDate.monotonicMilliseconds()
     ) {
         self.fd = fd
+        client = ClientEndpoint(address: SocketCalls.peerAddress(fd), secure: transport != nil)
         stream = SocketStream(
             fd: fd, bufferSize: limits.maxHeadBytes + 4096, idleTimeout: configuration.idleTimeout,
             transport: transport)
@@ -138,7 +139,7 @@ final class Connection: @unchecked Sendable {
                 for: error, requestID: requestID, host: head.headers["Host"] ?? "", isHead: head.method == "HEAD")
             return machine.requestRejected()
         }
-        pendingResponse = service.respond(to: head, body: body, requestID: requestID, remoteIP: self.remoteIP)
+        pendingResponse = service.respond(to: head, body: body, requestID: requestID, client: client)
         let bodyConsumed = body.discardArrived(limit: Self.keepAliveDiscardLimit)
         stream.readDeadline = nil
         return machine.answered(clientKeepsAlive: head.keepAlive, bodyConsumed: bodyConsumed)

@@ -42,34 +42,6 @@ enum SocketCalls {
         }
     }
 
-    /// The numeric address of a socket's peer (`127.0.0.1`, `::1`), or nil when it cannot be told.
-    static func peerAddress(_ fd: Int32) -> String? {
-        var address = sockaddr_storage()
-        var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
-        let found = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getpeername(fd, $0, &length) }
-        }
-        guard found == 0 else { return nil }
-        var text = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
-        let written: UnsafePointer<CChar>? = withUnsafePointer(to: &address) { pointer in
-            switch Int32(pointer.pointee.ss_family) {
-            case AF_INET:
-                pointer.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { inet in
-                    var raw = inet.pointee.sin_addr
-                    return inet_ntop(AF_INET, &raw, &text, socklen_t(text.count))
-                }
-            case AF_INET6:
-                pointer.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { inet in
-                    var raw = inet.pointee.sin6_addr
-                    return inet_ntop(AF_INET6, &raw, &text, socklen_t(text.count))
-                }
-            default: nil
-            }
-        }
-        guard written != nil else { return nil }
-        return String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-    }
-
     static func setNonBlocking(_ fd: Int32) throws(SocketCallFailure) {
         let flags = fcntl(fd, F_GETFL)
         guard flags >= 0, fcntl(fd, F_SETFL, flags | O_NONBLOCK) == 0 else { throw SocketCallFailure("fcntl") }
@@ -83,6 +55,32 @@ enum SocketCalls {
         var timeout = timeval(tv_sec: seconds, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+    }
+
+    /// The client's address as text (`127.0.0.1`, `::1`), nil when the socket has none: what a bucket policy's
+    /// `acs:SourceIp` condition tests.
+    static func peerAddress(_ fd: Int32) -> String? {
+        var storage = sockaddr_storage()
+        var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+        let found = withUnsafeMutablePointer(to: &storage) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getpeername(fd, $0, &length) == 0 }
+        }
+        guard found else { return nil }
+        let family = Int32(storage.ss_family)
+        var text = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
+        let capacity = socklen_t(text.count)
+        var written = false
+        switch family {
+        case AF_INET:
+            var address = withUnsafeBytes(of: storage) { $0.load(as: sockaddr_in.self) }.sin_addr
+            written = inet_ntop(AF_INET, &address, &text, capacity) != nil
+        case AF_INET6:
+            var address = withUnsafeBytes(of: storage) { $0.load(as: sockaddr_in6.self) }.sin6_addr
+            written = inet_ntop(AF_INET6, &address, &text, capacity) != nil
+        default: return nil
+        }
+        guard written, let end = text.firstIndex(of: 0) else { return nil }
+        return String(decoding: text[..<end].map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     static func epollCreate() throws(SocketCallFailure) -> Int32 {

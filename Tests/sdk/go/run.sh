@@ -9,6 +9,7 @@
 #                       otherwise one is started on a free port with a temporary data dir
 #   LOCALOSS_BIN        server binary (default: <repo>/.build/debug/localoss)
 #   LOCALOSS_ACCESS_KEY_ID / LOCALOSS_ACCESS_KEY_SECRET   (default LocalOSSTestKey / LocalOSSTestSecret)
+#   LOCALOSS_OTHER_ACCESS_KEY_ID / _SECRET, LOCALOSS_OTHER_UID   a second account (set for a server started here)
 #
 # Installs golang-go and golang-github-aliyun-aliyun-oss-go-sdk-dev with apt-get
 # when missing (needs root or sudo). Builds in GOPATH mode: no module proxy needed.
@@ -50,8 +51,15 @@ ensure_deps || exit 2
 # ---------------------------------------------------------------- server
 tmp_root="$(mktemp -d "${TMPDIR:-/tmp}/localoss-go-sdk.XXXXXX")"
 source "$here/server.sh"
-# oss-local.test: base domain of the virtual-hosted tests (auth_test.go), reached through oss.Proxy
-start_localoss --base-domain oss-local.test
+# oss-local.test: base domain of the virtual-hosted tests (auth_test.go), reached through oss.Proxy. A second
+# account's keys (policy_test.go) come from a credentials file; with LOCALOSS_ENDPOINT those tests are skipped.
+if [ -z "${LOCALOSS_ENDPOINT:-}" ]; then
+    export LOCALOSS_OTHER_ACCESS_KEY_ID=LocalOSSOtherKey LOCALOSS_OTHER_ACCESS_KEY_SECRET=LocalOSSOtherSecret
+    export LOCALOSS_OTHER_UID=1000000000000002
+    printf '%s:%s:%s\n' "$LOCALOSS_OTHER_ACCESS_KEY_ID" "$LOCALOSS_OTHER_ACCESS_KEY_SECRET" "$LOCALOSS_OTHER_UID" \
+        >"$tmp_root/credentials"
+fi
+start_localoss --base-domain oss-local.test ${LOCALOSS_OTHER_UID:+--credentials-file "$tmp_root/credentials"}
 
 # ---------------------------------------------------------------- go test
 export GO111MODULE=off

@@ -39,7 +39,13 @@ tar -xzf "$tmp_root/dist/oss2-$version.tar.gz" -C "$tmp_root"
 suite="$tmp_root/oss2-$version"
 tar -xzf "$data_tarball" -C "$suite"
 
-start_localoss
+# A second account (requester pays, bucket policies naming it): its key pair and UID, in a credentials file.
+export OSS_TEST_PAYER_ACCESS_KEY_ID=LocalOSSPayerKey
+export OSS_TEST_PAYER_ACCESS_KEY_SECRET=LocalOSSPayerSecret
+export OSS_TEST_PAYER_UID=1000000000000002
+printf '%s:%s:%s\n' "$OSS_TEST_PAYER_ACCESS_KEY_ID" "$OSS_TEST_PAYER_ACCESS_KEY_SECRET" "$OSS_TEST_PAYER_UID" \
+    >"$tmp_root/credentials"
+start_localoss --credentials-file "$tmp_root/credentials"
 
 export OSS_TEST_ENDPOINT="$LOCALOSS_ENDPOINT"
 export OSS_TEST_ACCESS_KEY_ID="${LOCALOSS_ACCESS_KEY_ID:-LocalOSSTestKey}"
@@ -49,7 +55,7 @@ export OSS_TEST_REGION=cn-hangzhou
 export OSS_TEST_RAM_ROLE_ARN="acs:ram::1305433975557637:role/AliyunOSSRole"
 export OSS_TEST_RAM_UID=1305433975557637
 # Not set, so the tests that need them fail fast or are excluded: OSS_TEST_STS_ID / _KEY / _ARN (STS AssumeRole),
-# OSS_TEST_PAYER_* (a second account), OSS_TEST_UID, OSS_TEST_CNAME,
+# OSS_TEST_UID, OSS_TEST_CNAME,
 # OSS_TEST_AUTH_SERVER_HOST. OSS_TEST_AUTH_VERSION unset = signature V1 (oss2's default).
 unset OSS_TEST_BUCKET OSS_TEST_STS_ID OSS_TEST_STS_KEY OSS_TEST_STS_ARN OSS_TEST_AUTH_VERSION
 export LOCALOSS_OSS2_EXCLUSIONS="$here/exclusions.txt"

@@ -26,6 +26,9 @@ struct BucketConfigurationKind: Sendable, Equatable {
     let contentType: String
     /// Whether an access point carries one of its own (`&x-oss-access-point-name=` on the same sub-resource).
     var servesAccessPoints = false
+    /// Other documents kept under the same sub-resource, told apart by `comp` (`?policy&comp=callback`), by
+    /// their `comp` value.
+    var variants: [String: BucketConfigurationKind] = [:]
 
     init(
         _ subresource: String, stem: String, absent: Absence, deletable: Bool = true,
@@ -101,18 +104,18 @@ struct BucketConfigurationKind: Sendable, Equatable {
         var rows: [Route] = [
             .bucket("GET", [subresource]) { bucket, request in
                 accessPointOperation(bucket, request, AccessPointRequest.getConfiguration)
-                    ?? .getBucketConfiguration(bucket, self)
+                    ?? .getBucketConfiguration(bucket, refined(by: request))
             },
             .bucket("PUT", [subresource]) { bucket, request in
                 accessPointOperation(bucket, request, AccessPointRequest.putConfiguration)
-                    ?? .putBucketConfiguration(bucket, self)
+                    ?? .putBucketConfiguration(bucket, refined(by: request))
             },
         ]
         if deletable {
             rows.append(
                 .bucket("DELETE", [subresource]) { bucket, request in
                     accessPointOperation(bucket, request, AccessPointRequest.deleteConfiguration)
-                        ?? .deleteBucketConfiguration(bucket, self)
+                        ?? .deleteBucketConfiguration(bucket, refined(by: request))
                 })
         }
         return rows
@@ -125,6 +128,11 @@ struct BucketConfigurationKind: Sendable, Equatable {
     ) -> Operation? {
         guard servesAccessPoints, let name = request.query["x-oss-access-point-name"] else { return nil }
         return .accessPoint(bucket, build(name, self))
+    }
+
+    /// The variant a request's `comp` names, else this kind.
+    private func refined(by request: RouteRequest) -> BucketConfigurationKind {
+        request.query["comp"].flatMap { variants[$0] } ?? self
     }
 }
 

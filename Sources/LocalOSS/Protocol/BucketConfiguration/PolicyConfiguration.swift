@@ -1,14 +1,18 @@
 import Foundation
 
 /// `PUT|GET|DELETE ?policy`: a JSON policy document, kept byte for byte as sent (pyv2's test compares strings),
-/// and `GET ?policyStatus`, which says whether it grants anyone access. Not evaluated for access decisions.
+/// and `GET ?policyStatus`, which says whether it grants anyone access. `BucketPolicy` evaluates it.
 enum PolicyConfiguration {
     static let maxBytes = 16 * 1024
 
-    static let kind = BucketConfigurationKind(
-        "policy", stem: "BucketPolicy",
-        absent: .error(OSSError(.noSuchBucketPolicy, "The bucket policy does not exist.")),
-        contentType: "application/json", accept: accept)
+    static let kind: BucketConfigurationKind = {
+        var kind = BucketConfigurationKind(
+            "policy", stem: "BucketPolicy",
+            absent: .error(OSSError(.noSuchBucketPolicy, "The bucket policy does not exist.")),
+            contentType: "application/json", accept: accept)
+        kind.variants = ["callback": CallbackPolicyConfiguration.kind]
+        return kind
+    }()
 
     static func accept(_ body: [UInt8]) throws(OSSError) -> String {
         guard body.count <= maxBytes else {
@@ -29,19 +33,9 @@ enum PolicyConfiguration {
         XMLDocumentWriter.document("PolicyStatus") { $0.element("IsPublic", isPublic(policy)) }
     }
 
+    /// The evaluator's definition (`BucketPolicy.Statement.isPublic`), which Block Public Access also uses.
     static func isPublic(_ policy: String?) -> Bool {
-        guard let policy, let document = parse(Array(policy.utf8)),
-            let statements = document["Statement"] as? [[String: Any]]
-        else { return false }
-        return statements.contains { statement in
-            guard statement["Effect"] as? String == "Allow", statement["Condition"] == nil else { return false }
-            switch statement["Principal"] {
-            case nil: return true
-            case let one as String: return one == "*"
-            case let many as [String]: return many.contains("*")
-            default: return false
-            }
-        }
+        policy.flatMap(BucketPolicy.init(json:))?.isPublic ?? false
     }
 
     private static func parse(_ body: [UInt8]) -> [String: Any]? {
