@@ -10,10 +10,10 @@ extension ConsoleAssets {
         header { display: flex; flex-wrap: wrap; align-items: center; gap: 8px 20px; padding: 8px 16px;
           background: #1d2330; color: #fff; }
         .brand { font-weight: 700; font-size: 16px; }
-        nav { display: flex; flex-wrap: wrap; gap: 4px; }
-        nav a { color: #dfe6f5; text-decoration: none; padding: 6px 10px; border-radius: 4px; }
-        nav a[aria-current="page"] { background: #3a4560; color: #fff; }
-        nav a:hover { background: #2c3549; }
+        header nav { display: flex; flex-wrap: wrap; gap: 4px; }
+        header nav a { color: #dfe6f5; text-decoration: none; padding: 6px 10px; border-radius: 4px; }
+        header nav a[aria-current="page"] { background: #3a4560; color: #fff; }
+        header nav a:hover { background: #2c3549; }
         #server-info { margin-left: auto; color: #aab4c8; font-size: 12px; }
         main { padding: 12px 16px 40px; max-width: 1600px; }
         main:focus { outline: none; }
@@ -34,7 +34,8 @@ extension ConsoleAssets {
         th { background: #eef1f5; font-weight: 600; white-space: nowrap; }
         td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
         td.mono, .mono { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; font-size: 12px; }
-        td { word-break: break-word; }
+        td { overflow-wrap: break-word; }
+        td.num, td button { white-space: nowrap; }
         tr.selected td { background: #e8f0ff; }
         tr.failed td.status { color: var(--danger); font-weight: 600; }
         form.inline { display: flex; flex-wrap: wrap; gap: 8px; align-items: flex-end; margin: 0 0 12px; }
@@ -57,12 +58,12 @@ extension ConsoleAssets {
         .pager { display: flex; gap: 12px; margin: 8px 0; }
         progress { width: 260px; height: 16px; }
         .split { display: grid; grid-template-columns: minmax(0, 3fr) minmax(320px, 2fr); gap: 12px; align-items: start; }
-        .cols { display: grid; grid-template-columns: 1fr 1fr; gap: 12px; }
+        .cols { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: 12px; }
         .hint { color: var(--muted); font-size: 12px; }
         .signature { border-left: 4px solid var(--danger); padding-left: 10px; }
-        .grid2 { display: grid; grid-template-columns: 1fr 1fr; gap: 12px; }
+        .grid2 { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: 12px; }
         @media (max-width: 900px) {
-          .split, .cols, .grid2 { grid-template-columns: 1fr; }
+          .split, .cols, .grid2 { grid-template-columns: minmax(0, 1fr); }
           #server-info { margin-left: 0; width: 100%; }
           progress { width: 100%; }
         }

@@ -30,6 +30,11 @@ extension ConsoleAssets {
           return el;
         }
 
+        // Replaces an element's children; arrays are flattened, null and false left out.
+        function fill(el, ...children) {
+          el.replaceChildren(...children.flat(Infinity).filter(c => c !== null && c !== undefined && c !== false));
+        }
+
         async function api(method, path, body) {
           const headers = {};
           if (token) headers["Authorization"] = "Bearer " + token;
@@ -118,7 +123,7 @@ extension ConsoleAssets {
           try {
             await view(new URLSearchParams(parameters || ""));
           } catch (failure) {
-            main.replaceChildren(h("h1", {}, "Cannot show this"), h("p", { class: "hint" }, failure.message));
+            fill(main, h("h1", {}, "Cannot show this"), h("p", { class: "hint" }, failure.message));
           }
         }
 
@@ -149,7 +154,7 @@ extension ConsoleAssets {
             h("td", {}, b.acl), h("td", {}, b.versioning || "off"), h("td", {}, b.storageClass),
             h("td", {}, time(b.created)),
             h("td", {}, h("button", { class: "danger", onclick: () => deleteBucket(b.name) }, "Delete"))));
-          main.replaceChildren(h("h1", {}, "Buckets"), form,
+          fill(main, h("h1", {}, "Buckets"), form,
             table("bucket-table", ["Name", "#Objects", "#Size", "#Uploads", "ACL", "Versioning", "Storage class", "Created", ""],
               rows, "No buckets yet: create one above or with an SDK."));
         }
@@ -199,7 +204,7 @@ extension ConsoleAssets {
           const pager = h("div", { class: "pager" },
             marker ? h("a", { href: folder(prefix) + (searching ? "&search=1" : "") }, "First page") : null,
             page.isTruncated ? h("a", { id: "next-page", href: folder(prefix) + (searching ? "&search=1" : "") + "&marker=" + enc(page.nextMarker) }, "Next page") : null);
-          main.replaceChildren(
+          fill(main, 
             h("h1", {}, "Bucket " + bucket),
             h("div", { class: "split" },
               h("div", {},
@@ -225,11 +230,15 @@ extension ConsoleAssets {
         }
 
         // ---- Upload from the page: one PUT for small files, multipart (5 MiB parts) for large ones.
+        let lastUpload = null;
+
         function uploadPanel(bucket, prefix) {
           const file = h("input", { type: "file", id: "upload-file", name: "file", required: true });
           const key = h("input", { id: "upload-key", name: "key", placeholder: prefix + "<file name>", size: 30 });
-          const progress = h("progress", { id: "upload-progress", max: 100, value: 0, "aria-label": "Upload progress" });
-          const status = h("span", { id: "upload-status", "aria-live": "polite" });
+          const progress = h("progress", { id: "upload-progress", max: 100, value: lastUpload && lastUpload.bucket === bucket ? 100 : 0, "aria-label": "Upload progress" });
+          const finished = lastUpload && lastUpload.bucket === bucket ? lastUpload : null;
+          lastUpload = null;
+          const status = h("span", { id: "upload-status", "aria-live": "polite", "data-done": finished ? "1" : null }, finished ? finished.text : "");
           const cancel = h("button", { type: "button", id: "upload-cancel", disabled: true }, "Cancel");
           const start = h("button", { type: "submit", id: "upload-start", class: "primary" }, "Upload");
           const form = h("form", { class: "inline", onsubmit: event => {
@@ -269,10 +278,11 @@ extension ConsoleAssets {
               }
               await api("POST", base + "/uploads/" + enc(uploadId) + "/complete?key=" + enc(key));
             }
-            report(file.size, "done");
-            ui.status.textContent = "Uploaded " + key + " (" + size(file.size) + ")";
-            ui.status.dataset.done = "1";
+            lastUpload = { bucket, text: "Uploaded " + key + " (" + size(file.size) + ")" };
             notify("Uploaded " + key);
+            // The folder's listing again, with the new object; the panel keeps saying what was uploaded.
+            route();
+            return;
           } catch (failure) {
             if (uploadId) await api("DELETE", base + "/uploads/" + enc(uploadId) + "?key=" + enc(key)).catch(() => {});
             ui.status.textContent = state.cancelled ? "Cancelled: the upload was aborted" : "Failed: " + failure.message;
@@ -311,7 +321,7 @@ extension ConsoleAssets {
           const folder = "#/objects?bucket=" + enc(bucket) + "&prefix=" + enc(slash >= 0 ? key.slice(0, slash + 1) : "");
           const userMetadata = o.metadata.filter(m => m[0].startsWith("x-oss-meta-"));
           const otherHeaders = o.metadata.filter(m => !m[0].startsWith("x-oss-meta-"));
-          main.replaceChildren(
+          fill(main, 
             h("nav", { class: "crumbs", "aria-label": "Back" }, h("a", { href: folder }, "← " + bucket + "/" + (slash >= 0 ? key.slice(0, slash + 1) : ""))),
             h("h1", {}, key),
             h("section", { class: "panel", id: "object-detail" },
@@ -343,7 +353,7 @@ extension ConsoleAssets {
           const picker = h("form", { class: "inline" }, field("Bucket", h("select", { id: "uploads-bucket", onchange: e => go("#/uploads?bucket=" + enc(e.target.value)) },
             buckets.map(b => h("option", { value: b.name, selected: b.name === bucket }, b.name + " (" + b.uploads + ")")))),
             h("button", { type: "button", onclick: () => route() }, "Refresh"));
-          if (!bucket) { main.replaceChildren(h("h1", {}, "Uploads in progress"), h("p", { class: "hint" }, "No buckets.")); return; }
+          if (!bucket) { fill(main, h("h1", {}, "Uploads in progress"), h("p", { class: "hint" }, "No buckets.")); return; }
           const base = "/console/api/buckets/" + enc(bucket);
           const uploads = (await api("GET", base + "/uploads")).uploads;
           const sections = uploads.map(u => h("section", { class: "panel upload", "data-upload-id": u.uploadId },
@@ -358,7 +368,7 @@ extension ConsoleAssets {
               try { await api("DELETE", base + "/uploads/" + enc(u.uploadId) + "?key=" + enc(u.key)); notify("Aborted " + u.uploadId); route(); }
               catch (failure) { notify(failure.message, true); }
             } }, "Abort"))));
-          main.replaceChildren(h("h1", {}, "Uploads in progress"), picker,
+          fill(main, h("h1", {}, "Uploads in progress"), picker,
             h("div", { id: "uploads" }, sections.length ? sections : h("p", { class: "hint" }, "No multipart uploads in progress in " + bucket + ".")));
         }
 
@@ -374,7 +384,7 @@ extension ConsoleAssets {
             h("button", { type: "button", onclick: async () => {
               await api("DELETE", "/requests"); journal.entries = []; journal.selected = null; renderRequests(); showRequest(null);
             } }, "Clear journal"));
-          main.replaceChildren(h("h1", {}, "Requests"), filters,
+          fill(main, h("h1", {}, "Requests"), filters,
             h("div", { class: "split" }, h("div", { id: "requests" }), h("section", { class: "panel", id: "request-detail", "aria-label": "Request detail" })));
           showRequest(journal.entries.find(e => e.seq === journal.selected) || null);
           let timer = null, stopped = false;
@@ -414,7 +424,7 @@ extension ConsoleAssets {
             h("td", {}, time(e.time).slice(11)), h("td", {}, e.method), h("td", {}, e.operation || "—"),
             h("td", {}, e.bucket || ""), h("td", {}, e.key || ""), h("td", { class: "num status" }, e.status),
             h("td", {}, e.errorCode || ""), h("td", { class: "num" }, e.durationMs.toFixed(1)), h("td", {}, e.fault || "")));
-          holder.replaceChildren(table("requests-table", ["#", "Time", "Method", "Operation", "Bucket", "Key", "#Status", "Error", "#ms", "Fault"],
+          fill(holder, table("requests-table", ["#", "Time", "Method", "Operation", "Bucket", "Key", "#Status", "Error", "#ms", "Fault"],
             rows, "No requests yet: point an SDK at this server."));
         }
 
@@ -426,8 +436,8 @@ extension ConsoleAssets {
         function showRequest(e) {
           const pane = document.getElementById("request-detail");
           if (!pane) return;
-          if (!e) { pane.replaceChildren(h("p", { class: "hint" }, "Pick a request (its number) to see its headers, error and signature.")); return; }
-          pane.replaceChildren(
+          if (!e) { fill(pane, h("p", { class: "hint" }, "Pick a request (its number) to see its headers, error and signature.")); return; }
+          fill(pane, 
             h("h2", {}, e.method + " " + e.path),
             facts([["Request id", h("span", { class: "mono" }, e.requestId)], ["Time", time(e.time)], ["Operation", e.operation],
               ["Query", e.query], ["Status", e.status], ["Error code", e.errorCode], ["Duration", e.durationMs.toFixed(2) + " ms"],
@@ -461,12 +471,13 @@ extension ConsoleAssets {
 
         async function viewControl() {
           const [faults, snapshots, clock] = await Promise.all([api("GET", "/faults"), api("GET", "/snapshots"), api("GET", "/clock")]);
-          main.replaceChildren(h("h1", {}, "Control"),
+          fill(main, h("h1", {}, "Control"),
             faultSection(faults.faults),
             h("div", { class: "grid2" }, stateSection(snapshots.snapshots), clockSection(clock)));
         }
 
         function describeAction(a) {
+          if (a.type === "error") return "error " + a.status + " " + a.code + (a.message ? " “" + a.message + "”" : "");
           const rest = Object.entries(a).filter(([k]) => k !== "type").map(([k, v]) => k + "=" + v);
           return a.type + (rest.length ? " " + rest.join(" ") : "");
         }
@@ -477,7 +488,7 @@ extension ConsoleAssets {
             h("td", {}, Object.entries(f.match || {}).map(([k, v]) => k + "=" + v).join(" ") || "every request"),
             h("td", {}, describeAction(f.action)),
             h("td", {}, [f.times != null ? "first " + f.times : null, f.after ? "after " + f.after : null,
-              f.probability != null ? "p=" + f.probability : null].filter(Boolean).join(", ") || "always"),
+              f.probability != null && f.probability < 1 ? "p=" + f.probability : null].filter(Boolean).join(", ") || "always"),
             h("td", { class: "num hits" }, f.hits), h("td", { class: "num" }, f.matched),
             h("td", {}, h("button", { class: "danger", onclick: async () => { await api("DELETE", "/faults/" + enc(f.id)); route(); } }, "Remove"))));
           const form = h("form", { class: "inline", id: "fault-form", onsubmit: async event => {
