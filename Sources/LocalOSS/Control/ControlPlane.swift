@@ -30,9 +30,11 @@ final class ControlPlane: Sendable {
             let path = head.rawPath.dropFirst(Self.pathPrefix.count)
             let segments = path.split(separator: "/").map { $0.removingPercentEncoding ?? String($0) }
             let query = QueryParameters(raw: head.rawQuery)
-            // A browser cannot add a header to a page load or a download link: the console may carry the token in
-            // its query instead.
-            let consoleToken = segments.first == ConsoleEndpoints.pathSegment ? query["token"] : nil
+            // A browser cannot add a header to a page load or a download link: the console takes the token from its
+            // query once, then from the cookie the page sets (`ConsoleAssets`).
+            let consoleToken =
+                segments.first == ConsoleEndpoints.pathSegment
+                ? query["token"] ?? ConsoleAssets.cookieToken(head.headers["Cookie"]) : nil
             try access.check(head.headers["Authorization"] ?? consoleToken.map { "Bearer \($0)" })
             var pathMatched = false
             for route in routes {

@@ -310,3 +310,51 @@ def test_the_console_is_the_control_planes_own(console_server):
     before = requests.get(console_server.endpoint + "/_localoss/requests/count").json()["count"]
     requests.get(console_server.endpoint + "/_localoss/console/api/buckets")
     assert requests.get(console_server.endpoint + "/_localoss/requests/count").json()["count"] == before
+
+
+def test_cancel_aborts_the_upload_from_the_page(console_server, sdk_bucket, browser, tmp_path):
+    path = tmp_path / "cancelled.bin"
+    path.write_bytes(rand(60 * 1024 * 1024))
+    open_console(browser, console_server, "/objects?bucket=" + sdk_bucket.bucket_name)
+    wait(browser, lambda d: css(d, "#upload-file"))
+    css(browser, "#upload-file")[0].send_keys(str(path))
+    css(browser, "#upload-start")[0].click()
+    css(browser, "#upload-cancel")[0].click()
+    wait(browser, lambda d: texts(d, "#upload-status") == ["Cancelled: the upload was aborted"])
+    assert list(oss2.MultipartUploadIterator(sdk_bucket)) == []
+    assert not sdk_bucket.object_exists("cancelled.bin")
+
+
+def test_beyond_loopback_the_page_takes_the_admin_token(browser, tmp_path):
+    """The page and its API follow the control plane's rule; a browser brings the token in the query once."""
+    import requests
+    from test_control_observe import Control
+    guarded = Control(tmp_path, "--admin-token", "T0ken", host="0.0.0.0")
+    try:
+        console = guarded.endpoint + "/_localoss/console/"
+        assert requests.get(console, timeout=30).status_code == 401
+        assert requests.get(console + "api/buckets", timeout=30).status_code == 401
+        assert requests.get(console + "?token=wrong", timeout=30).status_code == 401
+        # The query token is the console's only: the rest of the control plane still wants the header.
+        assert requests.get(guarded.url("health") + "?token=T0ken", timeout=30).status_code == 401
+        sdk = make_oss2_bucket(guarded.endpoint, "guarded-bucket")
+        sdk.create_bucket()
+        sdk.put_object("kept.txt", b"behind the token")
+        page = requests.get(console + "?token=T0ken", timeout=30)
+        assert page.status_code == 200
+        assert page.headers["Set-Cookie"] == "localoss_console=T0ken; Path=/_localoss/console; HttpOnly; SameSite=Strict"
+        assert requests.get(console + "api/buckets", cookies={"localoss_console": "T0ken"}, timeout=30).status_code == 200
+        assert requests.get(guarded.url("health"), cookies={"localoss_console": "T0ken"}, timeout=30).status_code == 401
+
+        browser.get("about:blank")
+        browser.get(console + "?token=T0ken#/objects?bucket=guarded-bucket")
+        wait(browser, lambda d: texts(d, "#objects-table tbody td:first-child a") == ["kept.txt"])
+        assert "token" not in browser.current_url  # taken out of the address bar
+        # The download link works from the page without the token in it.
+        link = css(browser, "#objects-table a[download]")[0].get_attribute("href")
+        assert "token" not in link
+        body = browser.execute_async_script(
+            "fetch(arguments[0]).then(r => r.text()).then(arguments[1], e => arguments[1]('failed ' + e))", link)
+        assert body == "behind the token"
+    finally:
+        guarded.stop()

@@ -8,9 +8,9 @@ extension ConsoleAssets {
         const PART_SIZE = 5 * 1024 * 1024;
         const JOURNAL_KEPT = 1000;
 
-        const query = new URLSearchParams(location.search);
-        if (query.get("token")) sessionStorage.setItem("localossToken", query.get("token"));
-        const token = sessionStorage.getItem("localossToken");
+        // Off loopback the page is opened once with ?token=<admin token>; the server answers with a cookie that
+        // carries it on every later request of the console (the API, downloads), so the script never holds it.
+        if (new URLSearchParams(location.search).has("token")) history.replaceState(null, "", location.pathname + location.hash);
         const main = document.getElementById("main");
         const enc = encodeURIComponent;
 
@@ -37,7 +37,6 @@ extension ConsoleAssets {
 
         async function api(method, path, body) {
           const headers = {};
-          if (token) headers["Authorization"] = "Bearer " + token;
           let payload;
           if (body !== undefined) { headers["Content-Type"] = "application/json"; payload = JSON.stringify(body); }
           const reply = await fetch(API + path, { method, headers, body: payload, cache: "no-store" });
@@ -52,9 +51,7 @@ extension ConsoleAssets {
           return data;
         }
 
-        function withToken(path) {
-          return API + path + (token ? (path.includes("?") ? "&" : "?") + "token=" + enc(token) : "");
-        }
+        function link(path) { return API + path; }
 
         function notify(message, isError) {
           const status = document.getElementById("status");
@@ -200,7 +197,7 @@ extension ConsoleAssets {
               h("td", { class: "num", title: o.size + " bytes" }, size(o.size)),
               h("td", {}, time(o.lastModified)), h("td", {}, o.storageClass),
               h("td", { class: "mono" }, o.etag),
-              h("td", {}, h("a", { href: withToken(base + "/download?key=" + enc(o.key)), download: "" }, "Download"))))];
+              h("td", {}, h("a", { href: link(base + "/download?key=" + enc(o.key)), download: "" }, "Download"))))];
           const pager = h("div", { class: "pager" },
             marker ? h("a", { href: folder(prefix) + (searching ? "&search=1" : "") }, "First page") : null,
             page.isTruncated ? h("a", { id: "next-page", href: folder(prefix) + (searching ? "&search=1" : "") + "&marker=" + enc(page.nextMarker) }, "Next page") : null);
@@ -298,7 +295,6 @@ extension ConsoleAssets {
             const request = new XMLHttpRequest();
             state.request = request;
             request.open(method, API + path);
-            if (token) request.setRequestHeader("Authorization", "Bearer " + token);
             request.upload.onprogress = event => onProgress(event.loaded);
             request.onload = () => {
               if (request.status >= 200 && request.status < 300) return resolve(request.responseText);
@@ -331,7 +327,7 @@ extension ConsoleAssets {
                 ["Type", o.type], ["ACL", o.acl], ["Version id", o.versionId], ["Symlink target", o.symlinkTarget],
                 ["Tags", o.tags.map(t => t.key + "=" + t.value).join(", ")]]),
               h("p", {},
-                h("a", { href: withToken(base + "/download?key=" + enc(key)), download: "", id: "download" }, "Download"), " ",
+                h("a", { href: link(base + "/download?key=" + enc(key)), download: "", id: "download" }, "Download"), " ",
                 h("button", { class: "danger", onclick: async () => {
                   if (!confirm("Delete " + key + "?")) return;
                   try { await api("DELETE", base + "/object?key=" + enc(key)); notify("Deleted " + key); go(folder); }
