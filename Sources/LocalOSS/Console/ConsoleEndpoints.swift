@@ -34,7 +34,10 @@ struct ConsoleEndpoints {
                         json: ConsoleBucketDetail(
                             bucket: ConsoleBucket(record, try objects.bucketStatistics(name)),
                             configurations: try objects.configurations.documents(of: name.value),
-                            tags: try objects.bucketTags(name).map { ConsoleTag(key: $0.key, value: $0.value) }))
+                            tags: try objects.bucketTags(name).map { ConsoleTag(key: $0.key, value: $0.value) },
+                            encryption: try objects.bucketEncryption(name).map {
+                                [$0.algorithm.rawValue, $0.keyID].compactMap { $0 }.joined(separator: " ")
+                            }, archiveDirectRead: try objects.archiveDirectRead(name)))
                 }
             },
             ControlRoute("POST", "console/api/buckets/{bucket}") { [self] request in

@@ -45,6 +45,9 @@ struct ConsoleBucketDetail: Encodable {
     /// Stored configuration documents by sub-resource name (`cors`, `lifecycle`, …), as XML.
     var configurations: [String: String]
     var tags: [ConsoleTag]
+    /// The default server-side encryption (`AES256`, `KMS`, `SM4`, a KMS key id after a space); nil: none.
+    var encryption: String?
+    var archiveDirectRead: Bool
 }
 
 struct ConsoleObjectSummary: Encodable {

@@ -131,6 +131,29 @@ def test_buckets_and_objects_made_with_an_sdk_show_on_the_page(console_server, s
     wait(browser, lambda d: texts(d, names) == ["docs/guide/intro.md"])
 
 
+def test_a_versioned_bucket_shows_its_configurations_and_an_objects_versions(console_server, sdk_bucket, browser):
+    from oss2.models import BucketCors, BucketVersioningConfig, CorsRule
+    versioning = BucketVersioningConfig()
+    versioning.status = "Enabled"
+    sdk_bucket.put_bucket_versioning(versioning)
+    sdk_bucket.put_bucket_cors(BucketCors([CorsRule(allowed_origins=["https://app.example.com"],
+                                                    allowed_methods=["GET"])]))
+    first = sdk_bucket.put_object("v.txt", b"one").versionid
+    second = sdk_bucket.put_object("v.txt", b"two!").versionid
+
+    open_console(browser, console_server, "/objects?bucket=" + sdk_bucket.bucket_name)
+    info = wait(browser, lambda d: "".join(texts(d, "#bucket-info")))
+    assert re.search(r"Versioning\s+Enabled", info)
+    assert texts(browser, "#bucket-info details summary") == ["cors"]
+    assert "https://app.example.com" in browser.execute_script(
+        "return document.querySelector('#bucket-info details pre').textContent")
+
+    open_console(browser, console_server, "/object?bucket=%s&key=v.txt" % sdk_bucket.bucket_name)
+    rows = wait(browser, lambda d: texts(d, "#versions-table tbody tr"))
+    assert [r.split()[0] for r in rows] == [second, first]
+    assert re.search(r"Version id\s+" + second, "".join(texts(browser, "#object-detail")))
+
+
 def test_buckets_are_created_and_deleted_from_the_page(console_server, browser):
     name = unique_bucket_name("page")
     open_console(browser, console_server, "/buckets")

@@ -219,7 +219,8 @@ extension ConsoleAssets {
             facts([["ACL", b.acl], ["Versioning", b.versioning || "off"], ["Storage class", b.storageClass],
               ["Redundancy", b.redundancy], ["Created", time(b.created)], ["Objects", b.objects], ["Size", size(b.bytes)],
               ["Uploads in progress", h("a", { href: "#/uploads?bucket=" + enc(b.name) }, b.uploads + " (" + b.parts + " parts)")],
-              ["Tags", detail.tags.map(t => t.key + "=" + t.value).join(", ")]]),
+              ["Tags", detail.tags.map(t => t.key + "=" + t.value).join(", ")],
+              ["Default encryption", detail.encryption || "none"], ["Archive direct read", detail.archiveDirectRead ? "on" : "off"]]),
             h("h3", {}, "Configurations"),
             names.length ? names.map(n => h("details", {}, h("summary", {}, n), h("pre", {}, detail.configurations[n])))
               : h("p", { class: "hint" }, "None stored (CORS, lifecycle, website, … appear here once set)."),
