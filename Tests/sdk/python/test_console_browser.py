@@ -381,3 +381,37 @@ def test_beyond_loopback_the_page_takes_the_admin_token(browser, tmp_path):
         assert body == "behind the token"
     finally:
         guarded.stop()
+
+
+def test_snapshots_the_clock_and_reset_from_the_page(console_server, sdk_bucket, browser):
+    import requests
+    control = console_server.endpoint + "/_localoss/"
+    sdk_bucket.put_object("kept.txt", b"kept")
+    open_console(browser, console_server, "/control")
+    wait(browser, lambda d: css(d, "#snapshot-name"))
+    css(browser, "#snapshot-name")[0].send_keys("before\n")
+    wait(browser, lambda d: any(r.startswith("before") for r in texts(d, "#snapshots-table tbody tr")))
+    sdk_bucket.delete_object("kept.txt")
+    restore = [b for b in css(browser, "#snapshots-table button") if b.text == "Restore"][0]
+    restore.click()
+    wait(browser, lambda d: "Restored before" in "".join(texts(d, "#status")))
+    assert sdk_bucket.get_object("kept.txt").read() == b"kept"
+
+    try:
+        wait(browser, lambda d: css(d, "#clock form button"))
+        css(browser, "#clock form button")[0].click()  # Advance by 3600 s
+        wait(browser, lambda d: re.search(r"Offset\s+3600 s", "".join(texts(d, "#clock"))))
+        assert requests.get(control + "clock").json()["offsetSeconds"] == 3600
+        [b for b in css(browser, "#clock button") if b.text == "Freeze"][0].click()
+        wait(browser, lambda d: re.search(r"Frozen\s+yes", "".join(texts(d, "#clock"))))
+        assert requests.get(control + "clock").json()["frozen"] is True
+    finally:
+        requests.post(control + "clock", json={"offsetSeconds": 0, "freeze": False})
+
+    wait(browser, lambda d: css(d, "#reset"))
+    css(browser, "#reset")[0].click()
+    browser.switch_to.alert.accept()
+    wait(browser, lambda d: "Server state reset" in "".join(texts(d, "#status")))
+    with pytest.raises(oss2.exceptions.NoSuchBucket):
+        sdk_bucket.get_bucket_info()
+    requests.delete(control + "snapshots/before")
