@@ -257,6 +257,7 @@ struct Serve: ParsableCommand {
               signatures:        \(auth == "on" ? "verified (V1, V2 and V4)" : "not checked (--auth off)")
               ids:               \(deterministic == nil ? "random" : "seeded (--deterministic)")
               control plane:     \(server.scheme)://\(shownHost):\(server.port)/_localoss/ (\(controlAccess))
+              web console:       \(server.scheme)://\(shownHost):\(server.port)/_localoss/console/
 
             """
         FileHandle.standardOutput.write(Data(banner.utf8))

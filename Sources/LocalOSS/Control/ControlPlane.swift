@@ -27,17 +27,24 @@ final class ControlPlane: Sendable {
 
     func respond(to head: HTTPRequestHead, body: RequestBody) -> HTTPResponse {
         do {
-            try access.check(head.headers["Authorization"])
             let path = head.rawPath.dropFirst(Self.pathPrefix.count)
             let segments = path.split(separator: "/").map { $0.removingPercentEncoding ?? String($0) }
+            let query = QueryParameters(raw: head.rawQuery)
+            // A browser cannot add a header to a page load or a download link: the console takes the token from its
+            // query once, then from the cookie the page sets (`ConsoleAssets`).
+            let consoleToken =
+                segments.first == ConsoleEndpoints.pathSegment
+                ? query["token"] ?? ConsoleAssets.cookieToken(head.headers["Cookie"]) : nil
+            try access.check(head.headers["Authorization"] ?? consoleToken.map { "Bearer \($0)" })
             var pathMatched = false
             for route in routes {
                 guard let parameters = route.pattern.match(segments) else { continue }
                 pathMatched = true
                 guard route.method == head.method else { continue }
                 let request = ControlRequest(
-                    method: head.method, parameters: parameters, query: QueryParameters(raw: head.rawQuery),
-                    headers: head.headers, body: try body.readAll(limit: ControlRequest.maxBodyBytes))
+                    method: head.method, parameters: parameters, query: query, headers: head.headers,
+                    body: route.streamsBody ? [] : try body.readAll(limit: ControlRequest.maxBodyBytes),
+                    stream: route.streamsBody ? body : nil)
                 return try route.handler(request).response
             }
             if pathMatched {
@@ -85,10 +92,16 @@ struct ControlRoute: Sendable {
     var method: String
     var pattern: ControlPathPattern
     var handler: @Sendable (ControlRequest) throws -> ControlReply
+    /// The handler reads the body itself from `ControlRequest.stream` (uploads), instead of getting it whole.
+    var streamsBody: Bool
 
-    init(_ method: String, _ pattern: String, _ handler: @escaping @Sendable (ControlRequest) throws -> ControlReply) {
+    init(
+        _ method: String, _ pattern: String, streamsBody: Bool = false,
+        _ handler: @escaping @Sendable (ControlRequest) throws -> ControlReply
+    ) {
         self.method = method
         self.pattern = ControlPathPattern(pattern)
+        self.streamsBody = streamsBody
         self.handler = handler
     }
 }
@@ -131,6 +144,8 @@ struct ControlRequest {
     var query: QueryParameters
     var headers: HTTPHeaders
     var body: [UInt8]
+    /// The unread body, for a route that streams it (`ControlRoute.streamsBody`); nil otherwise.
+    var stream: RequestBody? = nil
 
     /// The JSON body decoded as `T`; an empty body decodes as `{}`.
     func decode<T: Decodable>(_ type: T.Type) throws(ControlError) -> T {
@@ -146,6 +161,8 @@ struct ControlReply {
     var status: Int
     var body: [UInt8]
     var contentType = "application/json"
+    /// A reply built whole elsewhere (a streamed download, a static asset with its own headers).
+    var prepared: HTTPResponse?
 
     init(status: Int = 200, json value: some Encodable) {
         self.status = status
@@ -160,10 +177,17 @@ struct ControlReply {
         self.contentType = contentType
     }
 
+    init(_ response: HTTPResponse) {
+        status = response.status
+        body = []
+        prepared = response
+    }
+
     /// 204, no body.
     static var noContent: ControlReply { ControlReply(status: 204, text: "", contentType: "application/json") }
 
     var response: HTTPResponse {
+        if let prepared { return prepared }
         var headers = HTTPHeaders()
         if !body.isEmpty { headers.set("Content-Type", contentType) }
         return HTTPResponse(status: status, headers: headers, body: body.isEmpty ? .empty : .bytes(body))

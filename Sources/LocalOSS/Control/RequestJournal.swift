@@ -28,6 +28,12 @@ struct JournalEntry: Sendable {
     /// What the server signed, for a SignatureDoesNotMatch: taken from the error the authenticator built.
     var stringToSign: String?
     var canonicalRequest: String?
+    /// The headers the handler answered with (the writer adds Date, Server and Content-Length).
+    var responseHeaders = HTTPHeaders()
+    /// The error reply's XML, as sent, up to `maxErrorBodyBytes`.
+    var errorBody: String?
+
+    static let maxErrorBodyBytes = 8 << 10
 }
 
 /// What a query of the journal may ask for; every filter present must match.
@@ -184,6 +190,8 @@ struct JournalRecord: Encodable {
     var headers: [String: String]
     var stringToSign: String?
     var canonicalRequest: String?
+    var responseHeaders: [String: String]
+    var errorBody: String?
 
     init(_ entry: JournalEntry) {
         seq = entry.seq
@@ -202,20 +210,27 @@ struct JournalRecord: Encodable {
         bodyMD5 = entry.bodyMD5.map(Encoding.lowerHex)
         durationMs = Double(entry.durationNanos) / 1_000_000
         fault = entry.fault
-        var headers: [String: String] = [:]
-        for field in entry.headers {
-            let value = SecretMask.header(name: field.name, value: field.value)
-            headers[field.name] = headers[field.name].map { $0 + ", " + value } ?? value
-        }
-        self.headers = headers
+        headers = Self.fields(entry.headers)
         stringToSign = entry.stringToSign
         canonicalRequest = entry.canonicalRequest
+        responseHeaders = Self.fields(entry.responseHeaders)
+        errorBody = entry.errorBody
+    }
+
+    /// One value per name (repeated fields joined with `, `), secret material masked.
+    private static func fields(_ headers: HTTPHeaders) -> [String: String] {
+        var fields: [String: String] = [:]
+        for field in headers {
+            let value = SecretMask.header(name: field.name, value: field.value)
+            fields[field.name] = fields[field.name].map { $0 + ", " + value } ?? value
+        }
+        return fields
     }
 
     // Optional fields are written as null, not left out: clients can rely on every key being there.
     enum CodingKeys: String, CodingKey {
         case seq, time, requestId, method, path, query, operation, bucket, key, status, errorCode, bodyBytes, bodyMD5
-        case durationMs, fault, headers, stringToSign, canonicalRequest
+        case durationMs, fault, headers, stringToSign, canonicalRequest, responseHeaders, errorBody
     }
 
     func encode(to encoder: Encoder) throws {
@@ -238,5 +253,7 @@ struct JournalRecord: Encodable {
         try container.encode(headers, forKey: .headers)
         try container.encode(stringToSign, forKey: .stringToSign)
         if let canonicalRequest { try container.encode(canonicalRequest, forKey: .canonicalRequest) }
+        try container.encode(responseHeaders, forKey: .responseHeaders)
+        try container.encode(errorBody, forKey: .errorBody)
     }
 }

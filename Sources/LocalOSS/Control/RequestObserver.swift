@@ -55,6 +55,12 @@ final class RequestObserver: Sendable {
         entry.bodyBytes = body.bytesReceived
         entry.bodyMD5 = body.digestedMD5
         entry.durationNanos = Self.monotonicNanoseconds() &- observation.startedNanos
+        if journal.isEnabled {
+            entry.responseHeaders = Self.bounded(response.headers)
+            if response.status >= 400, case .bytes(let bytes) = response.body {
+                entry.errorBody = String(decoding: bytes.prefix(JournalEntry.maxErrorBodyBytes), as: UTF8.self)
+            }
+        }
         let bytesOut = entry.method == "HEAD" ? 0 : UInt64(max(response.body.length, 0))
         metrics.record(
             operation: entry.operation ?? "Unknown", status: entry.status, durationNanos: entry.durationNanos,

@@ -104,7 +104,7 @@ public final class Server: @unchecked Sendable {
             }, faults: faults, lifecycle: lifecycle, accessLog: accessLog,
             state: try StateStore(metadata: metadata, blobs: blobs, clock: clock))
         let controlPlane = ControlPlane(
-            routes: testDouble.routes,
+            routes: testDouble.routes + ConsoleEndpoints(objects: objects, multipart: multipart).routes,
             access: ControlAccess(token: configuration.adminToken, listenHost: configuration.host), router: router)
         service = Service(
             router: router, authenticator: authenticator, objects: objects, multipart: multipart, region: region,
