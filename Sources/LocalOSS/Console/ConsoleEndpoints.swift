@@ -94,7 +94,7 @@ struct ConsoleEndpoints {
                     }
                     return ControlReply(
                         json: ConsoleObjectDetail(
-                            record, tags: try objects.objectTags(address),
+                            record, tags: try objects.objectTags(address).1,
                             restore: try objects.restoreState(of: record), versions: versions))
                 }
             },
