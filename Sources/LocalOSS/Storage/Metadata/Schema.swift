@@ -260,6 +260,11 @@ enum Schema {
         ) WITHOUT ROWID;
         CREATE INDEX redundancy_transitions_by_bucket ON redundancy_transitions (bucket, task_id);
         """,
+        // 14: the last access a version's reads recorded while its bucket tracks access times (`?accessmonitor`),
+        // in server-clock seconds; keyed by the version like its tags (schema 12), deleted with it.
+        """
+        CREATE TABLE object_access_times (object_id INTEGER PRIMARY KEY, accessed_at INTEGER NOT NULL);
+        """,
     ]
 
     static var currentVersion: Int { migrations.count }
