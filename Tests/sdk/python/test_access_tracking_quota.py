@@ -128,6 +128,16 @@ def test_last_access_time_starts_at_enabling_and_follows_reads_once_a_day(srv):
     assert bucket.get_bucket_info().access_monitor == "Disabled"
 
 
+def test_a_read_through_a_symlink_updates_its_target(srv):
+    bucket = make_bucket(srv, "atime-symlink")
+    bucket.put_object("target", b"t")
+    bucket.put_symlink("target", "link")
+    bucket.put_bucket_access_monitor("Enabled")
+    srv.clock(advanceSeconds=2 * DAY)
+    assert bucket.get_object("link").read() == b"t"
+    assert eventually(lambda: last_access(bucket, "target"), http_date(T0 + 2 * DAY)) == http_date(T0 + 2 * DAY)
+
+
 def test_last_access_time_through_v2_get_object_meta(srv):
     client = v2_client(srv)
     name = "atime-v2"
