@@ -227,7 +227,7 @@ import Testing
                 .code == .malformedXML)
         #expect(
             refusal(
-                SwitchConfigurations.accessMonitor,
+                AccessTracking.kind,
                 "<AccessMonitorConfiguration><Status>On</Status></AccessMonitorConfiguration>")?.code == .malformedXML)
         let error = refusal(
             SwitchConfigurations.resourceGroup,

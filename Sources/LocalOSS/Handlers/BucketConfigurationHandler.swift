@@ -4,7 +4,7 @@ struct BucketConfigurationHandler {
     let objects: ObjectStore
 
     func get(_ kind: BucketConfigurationKind, of bucket: BucketName) throws -> HTTPResponse {
-        let document: String
+        var document: String
         if let stored = try objects.configurations.document(kind.subresource, bucket: bucket.value) {
             document = stored
         } else {
@@ -14,6 +14,9 @@ struct BucketConfigurationHandler {
                 throw error
             case .document(let fallback): document = fallback
             }
+        }
+        if let answer = kind.answer {
+            document = answer(document, BucketUsage(bytes: try objects.bucketStatistics(bucket).bytes))
         }
         var headers = HTTPHeaders()
         headers.set("Content-Type", kind.contentType)
@@ -27,19 +30,22 @@ struct BucketConfigurationHandler {
         var headers: [String: String] = [:]
         for name in BucketConfigurationPut.headerNames { headers[name] = context.headers[name] }
         let objects = objects
-        let document = try kind.acceptRequest(
-            BucketConfigurationPut(
-                body: body, headers: headers,
-                bucketExists: { name in
-                    guard let bucket = try? BucketName(validating: name) else { return false }
-                    return (try? objects.bucket(bucket)) != nil
-                }))
+        let stored = try objects.configurations.documents(of: bucket.value)
+        let put = BucketConfigurationPut(
+            body: body, headers: headers,
+            bucketExists: { name in
+                guard let bucket = try? BucketName(validating: name) else { return false }
+                return (try? objects.bucket(bucket)) != nil
+            }, stored: { stored[$0] }, now: objects.clock.now())
+        let document = try kind.acceptRequest(put)
         if kind == PolicyConfiguration.kind, PolicyConfiguration.isPublic(document),
             try context.publicAccessBlocked(bucket.value)
         {
             throw PublicGrantGuard.policy
         }
-        try objects.configurations.setDocument(document, name: kind.subresource, bucket: bucket.value)
+        var documents: [String: String?] = kind.companions(document, put)
+        documents[kind.subresource] = document
+        try objects.configurations.setDocuments(documents, bucket: bucket.value)
         return HTTPResponse(status: 200)
     }
 

@@ -175,6 +175,7 @@ struct ObjectHandler {
             Self.addRestore(try objects.restoreState(of: object), object, to: &headers)
         }
         try addVersion(object, to: &headers)
+        try LastAccessTimeHeader(objects: objects).add(for: object, to: &headers, recordsRead: true)
         var status = 200
         if let range {
             status = 206
@@ -195,6 +196,7 @@ struct ObjectHandler {
         var headers = Self.objectHeaders(object)
         try addVersion(object, to: &headers)
         headers.add("Content-Length", String(object.size))
+        try LastAccessTimeHeader(objects: objects).add(for: object, to: &headers, recordsRead: false)
         Self.addRestore(try objects.restoreState(of: object), object, to: &headers)
         return HTTPResponse(status: 200, headers: headers)
     }
@@ -209,6 +211,7 @@ struct ObjectHandler {
         headers.add("ETag", object.etag)
         headers.add("Last-Modified", HTTPDate.rfc1123(object.lastModified))
         headers.add("x-oss-hash-crc64ecma", String(object.crc64))
+        try LastAccessTimeHeader(objects: objects).add(for: object, to: &headers, recordsRead: false)
         return HTTPResponse(status: 200, headers: headers)
     }
 
@@ -233,6 +236,7 @@ struct ObjectHandler {
         let object = try objects.setObjectACL(
             address, version: try VersionSelector.parse(context.query["versionId"]),
             try CannedACL(header: context.headers["x-oss-object-acl"] ?? "", allowDefault: true))
+        try LastAccessTimeHeader(objects: objects).recordWrite(of: object)
         var response = HTTPResponse(status: 200)
         try addVersion(object, to: &response.headers)
         return response

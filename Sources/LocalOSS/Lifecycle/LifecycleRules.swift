@@ -30,6 +30,10 @@ struct LifecycleRule: Sendable, Equatable {
     struct Transition: Sendable, Equatable {
         var timing: Timing
         var storageClass: StorageClass
+        /// `IsAccessTime`: days count from the object's last access time (`AccessTracking`), not Last-Modified.
+        var countsFromAccessTime = false
+        /// `ReturnToStdWhenVisit`: a GetObject of an object this transition moved brings it back to Standard.
+        var returnsToStandardOnRead = false
     }
 
     /// What a rule does to the versions of a versioned bucket that are not current (and to lone delete markers).
@@ -116,7 +120,10 @@ struct LifecycleRule: Sendable, Equatable {
                 guard let timing = timing(transition),
                     let storageClass = transition.child("StorageClass").flatMap({ StorageClass(rawValue: $0.text) })
                 else { return nil }
-                return Transition(timing: timing, storageClass: storageClass)
+                return Transition(
+                    timing: timing, storageClass: storageClass,
+                    countsFromAccessTime: flag(transition, "IsAccessTime"),
+                    returnsToStandardOnRead: flag(transition, "ReturnToStdWhenVisit"))
             },
             abortUploads: element.child("AbortMultipartUpload").flatMap(timing),
             versions: versionActions(element))
@@ -135,6 +142,24 @@ struct LifecycleRule: Sendable, Equatable {
                 else { return nil }
                 return (days, storageClass)
             })
+    }
+
+    private static func flag(_ element: XMLElement, _ name: String) -> Bool {
+        element.child(name)?.text.lowercased() == "true"
+    }
+
+    /// Whether a read of an object of `storageClass` returns it to Standard: an enabled rule covering it has a
+    /// `ReturnToStdWhenVisit` transition to that class counted from the last access time.
+    static func readReturnsToStandard(
+        _ rules: [LifecycleRule], key: String, size: Int64, storageClass: StorageClass
+    ) -> Bool {
+        storageClass != .standard
+            && rules.contains { rule in
+                rule.covers(key: key, size: size)
+                    && rule.transitions.contains {
+                        $0.countsFromAccessTime && $0.returnsToStandardOnRead && $0.storageClass == storageClass
+                    }
+            }
     }
 
     private static func tag(_ element: XMLElement) -> (key: String, value: String)? {

@@ -90,6 +90,9 @@ final class LifecycleSweeper: @unchecked Sendable {
         let rules = LifecycleRule.parse(document).filter(\.enabled)
         guard !rules.isEmpty, let bucket = try? BucketName(validating: bucketName) else { return }
         let now = clock.now()
+        // Transitions by last access time apply only while the bucket tracks it (PutBucketLifecycle refuses them
+        // otherwise, and disabling tracking is refused while they exist).
+        let accessTrackingSince = try objects.accessTrackingSince(bucketName)
         for rule in rules where rule.expiration != nil || !rule.transitions.isEmpty {
             try forEachObject(bucket, prefix: rule.prefix) { summary in
                 let address = ObjectAddress(bucket: bucket, key: try ObjectKey(validating: summary.key))
@@ -108,7 +111,18 @@ final class LifecycleSweeper: @unchecked Sendable {
                     }
                 }
                 // The latest due transition wins: an object past both IA and Archive days goes to Archive.
-                let due = rule.transitions.filter { $0.timing.isDue(created: summary.lastModified, now: now) }
+                var lastAccess: Int64?
+                if let accessTrackingSince, rule.transitions.contains(where: \.countsFromAccessTime) {
+                    lastAccess = AccessTracking.lastAccess(
+                        lastModified: summary.lastModified, enabledAt: accessTrackingSince,
+                        recorded: try objects.recordedAccess(address))
+                }
+                let due = rule.transitions.filter { transition in
+                    guard transition.countsFromAccessTime else {
+                        return transition.timing.isDue(created: summary.lastModified, now: now)
+                    }
+                    return lastAccess.map { transition.timing.isDue(created: $0, now: now) } ?? false
+                }
                 if let target = due.max(by: { Self.coldness($0.storageClass) < Self.coldness($1.storageClass) }),
                     Self.coldness(target.storageClass) > Self.coldness(summary.storageClass)
                 {

@@ -34,6 +34,21 @@ struct BucketConfigurationStore: Sendable {
         cache.invalidate()
     }
 
+    /// Sets (a value) or deletes (nil) several documents in one transaction.
+    func setDocuments(_ documents: [String: String?], bucket: String) throws {
+        try metadata.write { catalog in
+            _ = try catalog.requireBucket(bucket)
+            for (name, document) in documents {
+                if let document {
+                    try catalog.setConfiguration(bucket: bucket, name: name, document: document)
+                } else {
+                    try catalog.deleteConfiguration(bucket: bucket, name: name)
+                }
+            }
+        }
+        cache.invalidate()
+    }
+
     func deleteDocument(_ name: String, bucket: String) throws {
         try metadata.write { catalog in
             _ = try catalog.requireBucket(bucket)

@@ -29,6 +29,9 @@ struct BucketConfigurationKind: Sendable, Equatable {
     /// Other documents kept under the same sub-resource, told apart by `comp` (`?policy&comp=callback`), by
     /// their `comp` value.
     var variants: [String: BucketConfigurationKind] = [:]
+    /// Documents of other names a PUT sets (a value) or removes (nil) in the same transaction, from the document
+    /// accepted and the request: the access monitor keeps the time tracking was enabled beside its switch.
+    private(set) var companions: @Sendable (String, BucketConfigurationPut) -> [String: String?] = { _, _ in [:] }
 
     init(
         _ subresource: String, stem: String, absent: Absence, deletable: Bool = true,
@@ -57,6 +60,26 @@ struct BucketConfigurationKind: Sendable, Equatable {
         accept = { body throws(OSSError) in
             try acceptRequest(BucketConfigurationPut(body: body, headers: [:], bucketExists: { _ in true }))
         }
+    }
+
+    /// What GET answers made from the stored (or default) document and figures counted at the time (the storage
+    /// quota's `CurrentUsage`); nil: the document as it is.
+    private(set) var answer: (@Sendable (String, BucketUsage) -> String)?
+
+    /// The same kind with a GET answer computed from the stored document.
+    func answering(_ answer: @escaping @Sendable (String, BucketUsage) -> String) -> BucketConfigurationKind {
+        var kind = self
+        kind.answer = answer
+        return kind
+    }
+
+    /// The same kind with companion documents.
+    func withCompanions(
+        _ companions: @escaping @Sendable (String, BucketConfigurationPut) -> [String: String?]
+    ) -> BucketConfigurationKind {
+        var kind = self
+        kind.companions = companions
+        return kind
     }
 
     static func == (lhs: BucketConfigurationKind, rhs: BucketConfigurationKind) -> Bool {
@@ -89,12 +112,13 @@ struct BucketConfigurationKind: Sendable, Equatable {
         UserDefinedLogFields.kind,
         PolicyConfiguration.kind,
         SwitchConfigurations.publicAccessBlock,
-        SwitchConfigurations.accessMonitor,
+        AccessTracking.kind,
         SwitchConfigurations.resourceGroup,
         HTTPSConfiguration.kind,
         OverwriteConfiguration.kind,
         QoSConfiguration.bucketKind,
         QoSConfiguration.capacityKind,
+        StorageQuotaConfiguration.kind,
     ]
 
     static func named(_ subresource: String) -> BucketConfigurationKind? { all.first { $0.subresource == subresource } }
@@ -143,9 +167,19 @@ struct BucketConfigurationPut: Sendable {
     let headers: [String: String]
     /// Whether a bucket of that name exists (logging's target must).
     let bucketExists: @Sendable (String) -> Bool
+    /// The bucket's stored document of another name (lifecycle and the access monitor consult each other).
+    var stored: @Sendable (String) -> String? = { _ in nil }
+    /// Server-clock seconds.
+    var now: Int64 = 0
 
     /// Request headers a codec may read; the handler copies just these.
     static let headerNames = ["x-oss-allow-same-action-overlap"]
+}
+
+/// Figures of a bucket a computed GET answer shows.
+struct BucketUsage: Sendable {
+    /// Bytes of its objects, noncurrent versions included (GetBucketStat's `Storage`).
+    var bytes: Int64
 }
 
 /// Writes a whole XML reply document, declaration included.

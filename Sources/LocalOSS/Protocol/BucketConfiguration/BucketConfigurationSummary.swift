@@ -14,7 +14,7 @@ struct BucketConfigurationSummary {
             guard let document = try stored(kind.subresource) else { return nil }
             return try? XMLDocument.parse(Array(document.utf8))
         }
-        if let status = try root(SwitchConfigurations.accessMonitor)?.child("Status")?.text {
+        if let status = try root(AccessTracking.kind)?.child("Status")?.text {
             accessMonitor = status
         }
         if try root(BucketConfigurationKind.named("transferAcceleration")!)?.child("Enabled")?.boolValue == true {

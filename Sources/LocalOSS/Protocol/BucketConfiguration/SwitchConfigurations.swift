@@ -15,20 +15,6 @@ enum SwitchConfigurations {
         return kind
     }()
 
-    /// `PUT|GET ?accessmonitor`: `Enabled` or `Disabled` (the default); no DELETE.
-    static let accessMonitor = BucketConfigurationKind(
-        "accessmonitor", stem: "BucketAccessMonitor",
-        absent: .document(
-            XMLDocumentWriter.document("AccessMonitorConfiguration") { $0.element("Status", "Disabled") }),
-        deletable: false,
-        accept: { body throws(OSSError) in
-            let root = try XMLDocument.parse(body)
-            guard root.name == "AccessMonitorConfiguration", let status = root.child("Status")?.text,
-                status == "Enabled" || status == "Disabled"
-            else { throw OSSError.malformedXML }
-            return XMLDocumentWriter.document("AccessMonitorConfiguration") { $0.element("Status", status) }
-        })
-
     /// `PUT|GET ?resourceGroup`: a bucket belongs to the account's default group until moved; the emulated account
     /// has no other group, so any other id fails the precheck as an unknown one does on OSS.
     static let defaultResourceGroup = "rg-default-id"

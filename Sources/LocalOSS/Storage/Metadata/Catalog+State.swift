@@ -41,6 +41,7 @@ enum StateTables {
         StateTable(name: "object_tags", namesBlobs: false, bucketFilter: StateTable.versionsOfBucket),
         StateTable(name: "object_restores", namesBlobs: false, bucketFilter: StateTable.versionsOfBucket),
         StateTable(name: "symlinks", namesBlobs: false, bucketFilter: StateTable.versionsOfBucket),
+        StateTable(name: "object_access_times", namesBlobs: false, bucketFilter: StateTable.versionsOfBucket),
         StateTable(name: "uploads", namesBlobs: false, bucketFilter: "bucket = ?1"),
         StateTable(
             name: "parts", namesBlobs: true,

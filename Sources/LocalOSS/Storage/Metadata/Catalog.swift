@@ -225,7 +225,7 @@ struct Catalog {
     /// Drops the rows that belong to a version, not to its place in `objects` or `object_versions` (schema 12):
     /// called wherever a version goes for good.
     func deleteVersionRows(id: Int64) throws {
-        for table in ["object_tags", "symlinks", "object_restores"] {
+        for table in ["object_tags", "symlinks", "object_restores", "object_access_times"] {
             try database.prepare("DELETE FROM \(table) WHERE object_id = ?").bind(.integer(id)).run()
         }
     }

@@ -274,6 +274,11 @@ enum Schema {
         ) WITHOUT ROWID;
         CREATE INDEX named_configurations_by_family ON named_configurations (family, name);
         """,
+        // 15: the last access a version's reads recorded while its bucket tracks access times (`?accessmonitor`),
+        // in server-clock seconds; keyed by the version like its tags (schema 12), deleted with it.
+        """
+        CREATE TABLE object_access_times (object_id INTEGER PRIMARY KEY, accessed_at INTEGER NOT NULL);
+        """,
     ]
 
     static var currentVersion: Int { migrations.count }
