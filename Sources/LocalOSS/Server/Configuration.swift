@@ -56,9 +56,11 @@ public struct Configuration: Sendable {
     /// Seconds between lifecycle sweeps (OSS: daily); 0 runs them only on `/_localoss/lifecycle/run` and when the
     /// control plane's clock changes.
     public var lifecycleInterval = 60
-    /// Seconds between writes of buffered access-log lines into the buckets' logging targets (OSS: hourly); 0
-    /// writes them only on `/_localoss/logging/flush`, when the control plane's clock changes, and at stop.
-    public var accessLogInterval = 60
+    /// Seconds between writes of buffered access-log lines into the buckets' logging targets; 0 writes them only on
+    /// `/_localoss/logging/flush`, when the control plane's clock changes, and at stop. Hourly, as OSS delivers
+    /// logs: an SDK suite that sets logging and deletes its buckets minutes later must not find log objects in them
+    /// (the Go SDK's TestSetBucketLogging does just that).
+    public var accessLogInterval = 3600
     /// A folder tree loaded at start (`--seed-dir`): first-level folders become buckets, the files below objects.
     public var seedDirectory: String?
     /// Bytes read from the socket per chunk of a body.
