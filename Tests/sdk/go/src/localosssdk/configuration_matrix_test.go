@@ -1,0 +1,154 @@
+package localosssdk
+
+import (
+	"bytes"
+	"encoding/xml"
+	"io/ioutil"
+	"strings"
+	"testing"
+
+	"github.com/aliyun/aliyun-oss-go-sdk/oss"
+)
+
+// The configurations of the matrix no other Go test sends (protocol notes bucket-configuration-and-access.md §4.14
+// resource group, §4.19.2 QoS, §4.19.3 DescribeRegions), through the SDK's signed transport as bucketCall does.
+
+// serviceCall sends a signed request without a bucket (GET /?qosInfo, GET /?regions=...).
+func serviceCall(t *testing.T, client *oss.Client, method, params, subResource string) (int, []byte) {
+	t.Helper()
+	resp, err := client.Conn.Do(method, "", "", params, subResource, map[string]string{}, bytes.NewReader(nil), 0, nil)
+	if resp == nil {
+		t.Fatalf("%s /?%s: no response: %v", method, params, err)
+	}
+	defer resp.Body.Close()
+	data, _ := ioutil.ReadAll(resp.Body)
+	return resp.StatusCode, data
+}
+
+func errorEC(b []byte) string {
+	var e struct {
+		EC string `xml:"EC"`
+	}
+	_ = xml.Unmarshal(b, &e)
+	return e.EC
+}
+
+// §4.14: a fresh bucket is in the default group; that id can be put back, an unknown one is refused.
+func TestBucketResourceGroupGo(t *testing.T) {
+	client := newClient(t)
+	tb := newTestBucket(t, client, "rgroup")
+	const defaultGroup = "<BucketResourceGroupConfiguration><ResourceGroupId>rg-default-id</ResourceGroupId>" +
+		"</BucketResourceGroupConfiguration>"
+	status, body := bucketCall(t, tb, "GET", "resourceGroup", nil)
+	if status != 200 || compactXML(body) != defaultGroup {
+		t.Fatalf("GET ?resourceGroup of a fresh bucket: %d\n got %s\nwant %s", status, compactXML(body), defaultGroup)
+	}
+	if status, body := bucketCall(t, tb, "PUT", "resourceGroup", []byte(defaultGroup)); status != 200 {
+		t.Fatalf("PUT ?resourceGroup with the default id: %d (%s)", status, body)
+	}
+	unknown := "<BucketResourceGroupConfiguration><ResourceGroupId>rg-unknown</ResourceGroupId>" +
+		"</BucketResourceGroupConfiguration>"
+	status, body = bucketCall(t, tb, "PUT", "resourceGroup", []byte(unknown))
+	if status != 400 || errorCode(body) != "ResourceGroupIdPreCheckError" || errorEC(body) != "0039-00000003" {
+		t.Errorf("PUT ?resourceGroup rg-unknown: %d %q EC %q, want 400 ResourceGroupIdPreCheckError 0039-00000003",
+			status, errorCode(body), errorEC(body))
+	}
+	if status, body := bucketCall(t, tb, "GET", "resourceGroup", nil); status != 200 || compactXML(body) != defaultGroup {
+		t.Errorf("GET ?resourceGroup after the refused PUT: %d %s", status, compactXML(body))
+	}
+}
+
+func qosDocument(values ...string) string {
+	names := []string{"TotalUploadBandwidth", "IntranetUploadBandwidth", "ExtranetUploadBandwidth",
+		"TotalDownloadBandwidth", "IntranetDownloadBandwidth", "ExtranetDownloadBandwidth",
+		"TotalQps", "IntranetQps", "ExtranetQps"}
+	var b strings.Builder
+	b.WriteString("<QoSConfiguration>")
+	for i, name := range names {
+		b.WriteString("<" + name + ">" + values[i] + "</" + name + ">")
+	}
+	b.WriteString("</QoSConfiguration>")
+	return b.String()
+}
+
+// §4.19.2: bucket QoS reads back all nine limits in OSS's order, unset ones -1; DELETE returns to no limits.
+func TestBucketQoSInfoGo(t *testing.T) {
+	client := newClient(t)
+	tb := newTestBucket(t, client, "qos")
+	unlimited := qosDocument("-1", "-1", "-1", "-1", "-1", "-1", "-1", "-1", "-1")
+	if status, body := bucketCall(t, tb, "GET", "qosInfo", nil); status != 200 || compactXML(body) != unlimited {
+		t.Fatalf("GET ?qosInfo of a fresh bucket: %d\n got %s\nwant %s", status, compactXML(body), unlimited)
+	}
+	put := "<QoSConfiguration><TotalUploadBandwidth>-1</TotalUploadBandwidth>" +
+		"<IntranetUploadBandwidth>2</IntranetUploadBandwidth></QoSConfiguration>"
+	if status, body := bucketCall(t, tb, "PUT", "qosInfo", []byte(put)); status != 200 {
+		t.Fatalf("PUT ?qosInfo: %d (%s)", status, body)
+	}
+	want := qosDocument("-1", "2", "-1", "-1", "-1", "-1", "-1", "-1", "-1")
+	if status, body := bucketCall(t, tb, "GET", "qosInfo", nil); status != 200 || compactXML(body) != want {
+		t.Errorf("GET ?qosInfo after PUT: %d\n got %s\nwant %s", status, compactXML(body), want)
+	}
+	// An extranet limit above the bucket total given in the same request is refused and changes nothing.
+	bad := "<QoSConfiguration><TotalDownloadBandwidth>5</TotalDownloadBandwidth>" +
+		"<ExtranetDownloadBandwidth>6</ExtranetDownloadBandwidth></QoSConfiguration>"
+	if status, body := bucketCall(t, tb, "PUT", "qosInfo", []byte(bad)); status != 400 || errorCode(body) != "InvalidArgument" {
+		t.Errorf("PUT ?qosInfo extranet > total: %d %q, want 400 InvalidArgument", status, errorCode(body))
+	}
+	if status, body := bucketCall(t, tb, "GET", "qosInfo", nil); status != 200 || compactXML(body) != want {
+		t.Errorf("GET ?qosInfo after a refused PUT: %d %s", status, compactXML(body))
+	}
+	if status, body := bucketCall(t, tb, "DELETE", "qosInfo", nil); status != 204 {
+		t.Fatalf("DELETE ?qosInfo: %d (%s)", status, body)
+	}
+	if status, body := bucketCall(t, tb, "GET", "qosInfo", nil); status != 200 || compactXML(body) != unlimited {
+		t.Errorf("GET ?qosInfo after DELETE: %d %s", status, compactXML(body))
+	}
+}
+
+// §4.19.2: the user's QoS names its region first and carries all nine limits; the totals are limited.
+func TestUserQoSInfoGo(t *testing.T) {
+	client := newClient(t)
+	status, body := serviceCall(t, client, "GET", "qosInfo", "qosInfo")
+	if status != 200 {
+		t.Fatalf("GET /?qosInfo: %d (%s)", status, body)
+	}
+	var info struct {
+		XMLName       xml.Name `xml:"QoSConfiguration"`
+		Region        string   `xml:"Region"`
+		TotalUpload   int      `xml:"TotalUploadBandwidth"`
+		TotalDownload int      `xml:"TotalDownloadBandwidth"`
+		TotalQps      int      `xml:"TotalQps"`
+	}
+	if err := xml.Unmarshal(body, &info); err != nil {
+		t.Fatalf("GetUserQoSInfo %s: %v", body, err)
+	}
+	if info.Region != "oss-cn-hangzhou" || info.TotalUpload <= 0 || info.TotalDownload <= 0 ||
+		!(info.TotalQps > 0 || info.TotalQps == -1) {
+		t.Errorf("GetUserQoSInfo: %+v", info)
+	}
+	if !strings.HasPrefix(compactXML(body), "<QoSConfiguration><Region>oss-cn-hangzhou</Region><TotalUploadBandwidth>") {
+		t.Errorf("GetUserQoSInfo element order: %s", compactXML(body))
+	}
+}
+
+// §4.19.3: one region's endpoints, exactly; an unknown region is 404 NoSuchRegion.
+func TestDescribeRegionsGo(t *testing.T) {
+	client := newClient(t)
+	status, body := serviceCall(t, client, "GET", "regions=oss-cn-hangzhou", "")
+	want := "<RegionInfoList><RegionInfo><Region>oss-cn-hangzhou</Region>" +
+		"<InternetEndpoint>oss-cn-hangzhou.aliyuncs.com</InternetEndpoint>" +
+		"<InternalEndpoint>oss-cn-hangzhou-internal.aliyuncs.com</InternalEndpoint>" +
+		"<AccelerateEndpoint>oss-accelerate.aliyuncs.com</AccelerateEndpoint></RegionInfo></RegionInfoList>"
+	if status != 200 || compactXML(body) != want {
+		t.Errorf("GET /?regions=oss-cn-hangzhou: %d\n got %s\nwant %s", status, compactXML(body), want)
+	}
+	status, body = serviceCall(t, client, "GET", "regions", "")
+	if status != 200 || !strings.Contains(string(body), "<Region>oss-cn-chengdu</Region>") ||
+		!strings.Contains(string(body), "<Region>oss-cn-hangzhou</Region>") {
+		t.Errorf("GET /?regions: %d %s", status, body)
+	}
+	if status, body := serviceCall(t, client, "GET", "regions=oss-nowhere", ""); status != 404 ||
+		errorCode(body) != "NoSuchRegion" {
+		t.Errorf("GET /?regions=oss-nowhere: %d %q, want 404 NoSuchRegion", status, errorCode(body))
+	}
+}
