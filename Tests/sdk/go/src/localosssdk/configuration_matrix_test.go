@@ -2,10 +2,13 @@ package localosssdk
 
 import (
 	"bytes"
+	"encoding/json"
 	"encoding/xml"
 	"io/ioutil"
+	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aliyun/aliyun-oss-go-sdk/oss"
 )
@@ -150,5 +153,74 @@ func TestDescribeRegionsGo(t *testing.T) {
 	if status, body := serviceCall(t, client, "GET", "regions=oss-nowhere", ""); status != 404 ||
 		errorCode(body) != "NoSuchRegion" {
 		t.Errorf("GET /?regions=oss-nowhere: %d %q, want 404 NoSuchRegion", status, errorCode(body))
+	}
+}
+
+// §4.1 at run time, without moving the clock: a rule whose CreatedBeforeDate is the next 00:00 UTC covers every
+// object and upload made now. GET/HEAD of a covered object say when it expires (`expiry-date="<RFC 1123>",
+// rule-id="<id>"`); a sweep (the control plane's lifecycle/run) deletes the objects and aborts the uploads under the
+// prefix, and leaves the rest.
+func TestLifecycleCreatedBeforeDateSweepGo(t *testing.T) {
+	client := newClient(t)
+	tb := newTestBucket(t, client, "lc-sweep")
+	b := tb.bucket
+	for _, key := range []string{"logs/a", "keep/b"} {
+		tb.track(key)
+		if err := b.PutObject(key, strings.NewReader("data")); err != nil {
+			t.Fatalf("PutObject(%s): %v", key, err)
+		}
+	}
+	if _, err := b.InitiateMultipartUpload("logs/big"); err != nil {
+		t.Fatalf("InitiateMultipartUpload: %v", err)
+	}
+	if _, err := b.InitiateMultipartUpload("keep/big"); err != nil {
+		t.Fatalf("InitiateMultipartUpload: %v", err)
+	}
+	cutoff := time.Now().UTC().Truncate(24 * time.Hour).Add(24 * time.Hour)
+	date := cutoff.Format("2006-01-02T00:00:00.000Z")
+	rules := "<LifecycleConfiguration><Rule><ID>before-tomorrow</ID><Prefix>logs/</Prefix><Status>Enabled</Status>" +
+		"<Expiration><CreatedBeforeDate>" + date + "</CreatedBeforeDate></Expiration>" +
+		"<AbortMultipartUpload><CreatedBeforeDate>" + date + "</CreatedBeforeDate></AbortMultipartUpload>" +
+		"</Rule></LifecycleConfiguration>"
+	if status, body := bucketCall(t, tb, "PUT", "lifecycle", []byte(rules)); status != 200 {
+		t.Fatalf("PUT ?lifecycle: %d (%s)", status, body)
+	}
+	if status, body := bucketCall(t, tb, "GET", "lifecycle", nil); status != 200 || compactXML(body) != rules {
+		t.Errorf("GET ?lifecycle: %d\n got %s\nwant %s", status, compactXML(body), rules)
+	}
+	meta, err := b.GetObjectDetailedMeta("logs/a")
+	if err != nil {
+		t.Fatalf("HEAD logs/a: %v", err)
+	}
+	want := `expiry-date="` + cutoff.Format(http.TimeFormat) + `", rule-id="before-tomorrow"`
+	if got := meta.Get("X-Oss-Expiration"); got != want {
+		t.Errorf("x-oss-expiration: %q, want %q", got, want)
+	}
+	if meta, err := b.GetObjectDetailedMeta("keep/b"); err != nil || meta.Get("X-Oss-Expiration") != "" {
+		t.Errorf("HEAD keep/b: %v, x-oss-expiration %q, want none", err, meta.Get("X-Oss-Expiration"))
+	}
+
+	resp, err := http.Post(endpoint+"/_localoss/lifecycle/run", "application/json", nil)
+	if err != nil {
+		t.Fatalf("POST lifecycle/run: %v", err)
+	}
+	var done map[string]int
+	err = json.NewDecoder(resp.Body).Decode(&done)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || err != nil || done["expiredObjects"] < 1 || done["abortedUploads"] < 1 {
+		t.Fatalf("POST lifecycle/run: %d %v %v", resp.StatusCode, done, err)
+	}
+	if exists, err := b.IsObjectExist("logs/a"); err != nil || exists {
+		t.Errorf("logs/a after the sweep: exists %v (%v), want deleted", exists, err)
+	}
+	if exists, err := b.IsObjectExist("keep/b"); err != nil || !exists {
+		t.Errorf("keep/b after the sweep: exists %v (%v), want kept", exists, err)
+	}
+	uploads, err := b.ListMultipartUploads()
+	if err != nil {
+		t.Fatalf("ListMultipartUploads: %v", err)
+	}
+	if len(uploads.Uploads) != 1 || uploads.Uploads[0].Key != "keep/big" {
+		t.Errorf("uploads after the sweep: %+v, want only keep/big", uploads.Uploads)
 	}
 }
