@@ -224,3 +224,50 @@ func TestLifecycleCreatedBeforeDateSweepGo(t *testing.T) {
 		t.Errorf("uploads after the sweep: %+v, want only keep/big", uploads.Uploads)
 	}
 }
+
+// Refusals of the configurations the other Go tests only round-trip, with OSS's codes (and ECs where documented):
+// §4.2 CORS (more than 10 rules), §4.3 referer, §4.4 website, §4.8 default encryption. A refused PUT changes nothing.
+func TestBucketConfigurationRefusalsGo(t *testing.T) {
+	client := newClient(t)
+	tb := newTestBucket(t, client, "cfg-refused")
+	eleven := make([]oss.CORSRule, 11)
+	for i := range eleven {
+		eleven[i] = oss.CORSRule{AllowedOrigin: []string{"*"}, AllowedMethod: []string{"GET"}}
+	}
+	requireServiceError(t, client.SetBucketCORS(tb.name, eleven), 400, "CORSRuleBeyondLimit", "SetBucketCORS with 11 rules")
+	_, err := client.GetBucketCORS(tb.name)
+	requireServiceError(t, err, 404, "NoSuchCORSConfiguration", "GetBucketCORS after a refused PUT")
+	requireServiceError(t, client.SetBucketWebsite(tb.name, "a/b.html", ""), 400, "InvalidArgument",
+		"SetBucketWebsite with a '/' in the index suffix")
+	_, err = client.GetBucketWebsite(tb.name)
+	requireServiceError(t, err, 404, "NoSuchWebsiteConfiguration", "GetBucketWebsite after a refused PUT")
+
+	for _, c := range []struct {
+		subResource, body, code, ec string
+	}{
+		{"referer", "<RefererConfiguration><RefererList/></RefererConfiguration>", "MalformedXML", "0033-00000002"},
+		{"referer", "<RefererConfiguration><AllowEmptyReferer>32</AllowEmptyReferer></RefererConfiguration>",
+			"MalformedXML", "0033-00000003"},
+		{"encryption", "<ServerSideEncryptionRule><ApplyServerSideEncryptionByDefault><SSEAlgorithm>random" +
+			"</SSEAlgorithm></ApplyServerSideEncryptionByDefault></ServerSideEncryptionRule>",
+			"InvalidEncryptionAlgorithmError", ""},
+		{"encryption", "<ServerSideEncryptionRule><ApplyServerSideEncryptionByDefault><SSEAlgorithm>AES256" +
+			"</SSEAlgorithm><KMSMasterKeyID>test</KMSMasterKeyID></ApplyServerSideEncryptionByDefault>" +
+			"</ServerSideEncryptionRule>", "InvalidArgument", ""},
+	} {
+		status, body := bucketCall(t, tb, "PUT", c.subResource, []byte(c.body))
+		if status != 400 || errorCode(body) != c.code || (c.ec != "" && errorEC(body) != c.ec) {
+			t.Errorf("PUT ?%s %s: %d %q EC %q, want 400 %s %s", c.subResource, c.body, status, errorCode(body),
+				errorEC(body), c.code, c.ec)
+		}
+	}
+	if status, body := bucketCall(t, tb, "GET", "encryption", nil); status != 404 ||
+		errorCode(body) != "NoSuchServerSideEncryptionRule" {
+		t.Errorf("GET ?encryption after refused PUTs: %d %q", status, errorCode(body))
+	}
+	// The referer default (§4.3): empty Referers allowed, no lists.
+	referer, err := client.GetBucketReferer(tb.name)
+	if err != nil || !referer.AllowEmptyReferer || len(referer.RefererList) != 0 {
+		t.Errorf("GetBucketReferer after refused PUTs: %+v %v, want the default", referer, err)
+	}
+}
