@@ -59,7 +59,8 @@ if [ -z "${LOCALOSS_ENDPOINT:-}" ]; then
     printf '%s:%s:%s\n' "$LOCALOSS_OTHER_ACCESS_KEY_ID" "$LOCALOSS_OTHER_ACCESS_KEY_SECRET" "$LOCALOSS_OTHER_UID" \
         >"$tmp_root/credentials"
 fi
-start_localoss --base-domain oss-local.test ${LOCALOSS_OTHER_UID:+--credentials-file "$tmp_root/credentials"}
+# Sweeps run only when a test asks (`/_localoss/lifecycle/run`): a timed one could expire what a test is checking.
+start_localoss --base-domain oss-local.test --lifecycle-interval 0 ${LOCALOSS_OTHER_UID:+--credentials-file "$tmp_root/credentials"}
 
 # ---------------------------------------------------------------- go test
 export GO111MODULE=off
