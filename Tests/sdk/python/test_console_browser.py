@@ -11,12 +11,11 @@ import pathlib
 import re
 import shutil
 import tempfile
-import time
 
 import oss2
 import pytest
 
-from conftest import _start_server, make_oss2_bucket, unique_bucket_name
+from conftest import LocalOSSServer, make_oss2_bucket, server_binary, unique_bucket_name
 from localoss_helpers import ACCESS_KEY_ID, crc64, rand
 
 CHROMIUM = shutil.which("chromium")
@@ -29,9 +28,12 @@ pytestmark = pytest.mark.skipif(not (CHROMIUM and CHROMEDRIVER),
 
 @pytest.fixture(scope="module")
 def console_server():
-    """A server of its own: fault rules and the journal of these tests touch no other test."""
+    """A server of its own: fault rules and the journal of these tests touch no other test. It runs in its
+    temporary folder with `--data-dir data`, so the page's header (which shows the data directory as given) and
+    the README's screenshots show no machine path."""
     tmp = pathlib.Path(tempfile.mkdtemp(prefix="localoss-console-"))
-    srv = _start_server(tmp)
+    (tmp / "data").mkdir()
+    srv = LocalOSSServer(server_binary().resolve(), "data", tmp / "server.log", cwd=tmp).start()
     yield srv
     srv.stop()
     shutil.rmtree(tmp, ignore_errors=True)
@@ -277,6 +279,7 @@ def test_a_wrong_secret_shows_the_string_the_server_signed(console_server, sdk_b
 
 
 def test_a_fault_added_from_the_page_fires(console_server, sdk_bucket, browser):
+    import requests
     open_console(browser, console_server, "/control")
     form = wait(browser, lambda d: (css(d, "#fault-form") or [None])[0])
     form.find_element("id", "fault-operation").send_keys("PutObject")
@@ -291,26 +294,41 @@ def test_a_fault_added_from_the_page_fires(console_server, sdk_bucket, browser):
             sdk_bucket.put_object("faulted.txt", b"x")
         assert failed.value.status == 503 and failed.value.code == "ServiceUnavailable"
         sdk_bucket.put_object("faulted.txt", b"x")  # the budget was one request
-        open_console(browser, console_server, "/control")
-        assert wait(browser, lambda d: texts(d, "#faults-table td.hits")) == ["1"]
+        # The open page follows the rule's counters without a reload: one hit, two requests matched.
+        wait(browser, lambda d: texts(d, "#faults-table td.hits") == ["1"])
+        wait(browser, lambda d: texts(d, "#faults-table td.hits + td") == ["2"])
+        rule = requests.get(console_server.endpoint + "/_localoss/faults").json()["faults"][0]
+        assert (rule["hits"], rule["matched"]) == (1, 2)
         screenshot(browser, "control")
+        css(browser, 'button[aria-label="Remove fault %s"]' % rule["id"])[0].click()
+        wait(browser, lambda d: not css(d, "#faults-table tr[data-fault]"))
+        assert requests.get(console_server.endpoint + "/_localoss/faults").json()["faults"] == []
         # The journal says which rule answered.
         open_console(browser, console_server, "/requests")
-        wait(browser, lambda d: any("ServiceUnavailable" in r and "f1" in r
+        wait(browser, lambda d: any("ServiceUnavailable" in r and rule["id"] in r
                                     for r in texts(d, "#requests-table tr.failed")))
     finally:
-        import requests
         requests.delete(console_server.endpoint + "/_localoss/faults")
 
 
 def test_a_narrow_window_needs_no_sideways_scrolling(console_server, sdk_bucket, browser):
     sdk_bucket.put_object("a-rather-long-folder-name/with-a-long-object-name-inside.txt", b"x")
     browser.set_window_size(480, 800)
+    assert browser.execute_script("return window.innerWidth") == 480
     try:
-        for view in ("/buckets", "/objects?bucket=" + sdk_bucket.bucket_name, "/requests", "/control"):
+        key = "a-rather-long-folder-name/with-a-long-object-name-inside.txt"
+        sdk_bucket.init_multipart_upload("a-rather-long-folder-name/an-upload-in-progress-with-a-long-name.bin")
+        views = {
+            "/buckets": 'tr[data-bucket="%s"]' % sdk_bucket.bucket_name,
+            "/objects?bucket=" + sdk_bucket.bucket_name: "#bucket-info",
+            "/object?bucket=%s&key=%s" % (sdk_bucket.bucket_name, key): "#object-detail",
+            "/uploads?bucket=" + sdk_bucket.bucket_name: "section[data-upload-id]",
+            "/requests": "#requests-table tbody tr[data-seq]",
+            "/control": "#clock",
+        }
+        for view, shown in views.items():
             open_console(browser, console_server, view)
-            wait(browser, lambda d: css(d, "main h1"))
-            time.sleep(0.2)
+            wait(browser, lambda d: css(d, shown))
             overflow = browser.execute_script(
                 "return document.documentElement.scrollWidth - document.documentElement.clientWidth")
             assert overflow <= 0, view
@@ -415,3 +433,120 @@ def test_snapshots_the_clock_and_reset_from_the_page(console_server, sdk_bucket,
     with pytest.raises(oss2.exceptions.NoSuchBucket):
         sdk_bucket.get_bucket_info()
     requests.delete(control + "snapshots/before")
+
+
+def test_a_v4_signature_failure_shows_the_servers_canonical_request(console_server, sdk_bucket, browser):
+    from oss2.credentials import StaticCredentialsProvider
+    from selenium.webdriver.common.keys import Keys
+    wrong = oss2.Bucket(oss2.ProviderAuthV4(StaticCredentialsProvider(ACCESS_KEY_ID, "not-the-secret")),
+                        console_server.endpoint, sdk_bucket.bucket_name, region="cn-hangzhou")
+    with pytest.raises(oss2.exceptions.SignatureDoesNotMatch) as refused:
+        wrong.put_object("v4/signed.txt", b"x", headers={"Content-Type": "text/plain"})
+    details = refused.value.details
+    assert details["StringToSign"].startswith("OSS4-HMAC-SHA256\n")
+
+    open_console(browser, console_server, "/requests")
+    filters = wait(browser, lambda d: (css(d, "#request-filters") or [None])[0])
+    filters.find_element("name", "bucket").send_keys(sdk_bucket.bucket_name)
+    filters.find_element("name", "key").send_keys("v4/")
+    wait(browser, lambda d: len(texts(d, "#requests-table tr[data-seq]")) == 1)
+    css(browser, "#requests-table tr[data-seq] button.open")[0].send_keys(Keys.ENTER)
+    canonical = wait(browser, lambda d: (css(d, "#server-canonical-request") or [None])[0])
+    assert canonical.text == details["CanonicalRequest"].strip()
+    assert canonical.text.startswith("PUT\n/%s/v4/signed.txt\n" % sdk_bucket.bucket_name)
+    assert css(browser, "#server-string-to-sign")[0].text == details["StringToSign"].strip()
+    assert css(browser, "#client-signature")[0].text == details["SignatureProvided"]
+    # The focus stays on the row's button after the table redraws.
+    assert browser.execute_script("return document.activeElement.className") == "open"
+
+
+def test_the_journal_filters_by_operation_bucket_key_status_and_errors(console_server, sdk_bucket, browser):
+    sdk_bucket.put_object("logs/a.txt", b"a")
+    sdk_bucket.put_object("data/b.txt", b"b")
+    sdk_bucket.get_object("logs/a.txt").read()
+    with pytest.raises(oss2.exceptions.NoSuchKey):
+        sdk_bucket.get_object("logs/missing.txt")
+    open_console(browser, console_server, "/requests")
+    filters = wait(browser, lambda d: (css(d, "#request-filters") or [None])[0])
+    rows = "#requests-table tr[data-seq]"
+
+    def columns():  # operation, bucket, key, status, error of every row shown
+        return [r[3:8] for r in browser.execute_script(
+            "return [...document.querySelectorAll(arguments[0])].map(r => [...r.cells].map(c => c.innerText))", rows)]
+
+    filters.find_element("name", "bucket").send_keys(sdk_bucket.bucket_name)
+    wait(browser, lambda d: len(columns()) == 5)  # PutBucket, two PutObject, two GetObject
+    filters.find_element("name", "operation").send_keys("getobj")  # a part of the name, any case
+    wait(browser, lambda d: [c[2] for c in columns()] == ["logs/missing.txt", "logs/a.txt"])
+    filters.find_element("name", "errors").click()
+    wait(browser, lambda d: columns() == [
+        ["GetObject", sdk_bucket.bucket_name, "logs/missing.txt", "404", "NoSuchKey"]])
+    filters.find_element("name", "errors").click()
+    filters.find_element("name", "operation").clear()
+    filters.find_element("name", "key").send_keys("logs/")
+    filters.find_element("name", "status").send_keys("200")
+    wait(browser, lambda d: columns() == [
+        ["GetObject", sdk_bucket.bucket_name, "logs/a.txt", "200", ""],
+        ["PutObject", sdk_bucket.bucket_name, "logs/a.txt", "200", ""]])
+    # The page's own loads ask for no favicon: nothing of the console's reaches the journal.
+    import requests
+    journal = requests.get(console_server.endpoint + "/_localoss/requests").json()["requests"]
+    assert [e["path"] for e in journal if "favicon" in e["path"]] == []
+
+
+def test_object_detail_shows_the_acl_and_the_restore_state(console_server, sdk_bucket, browser):
+    sdk_bucket.put_object("shared.txt", b"x", headers={"x-oss-object-acl": "public-read"})
+    assert sdk_bucket.get_object_acl("shared.txt").acl == "public-read"
+    sdk_bucket.put_object("cold.bin", b"cold", headers={"x-oss-storage-class": "Archive"})
+
+    def detail(key):
+        open_console(browser, console_server, "/object?bucket=%s&key=%s" % (sdk_bucket.bucket_name, key))
+        return wait(browser, lambda d: "".join(texts(d, "#object-detail")))
+
+    assert re.search(r"ACL\s+public-read\n", detail("shared.txt"))
+    text = detail("cold.bin")
+    assert re.search(r"Storage class\s+Archive\n", text)
+    assert re.search(r"Restore\s+frozen \(not restored\)\n", text)
+    assert "x-oss-restore" not in sdk_bucket.head_object("cold.bin").headers
+    sdk_bucket.restore_object("cold.bin")
+    restored = wait(browser, lambda d: sdk_bucket.head_object("cold.bin").headers.get("x-oss-restore"))
+    assert re.search(r"Restore\s+" + re.escape(restored) + r"\n", detail("cold.bin"))
+    assert re.search(r"ACL\s+default\n", detail("cold.bin"))
+
+
+def test_every_action_is_reachable_with_the_keyboard_and_shows_a_focus_ring(console_server, browser):
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.keys import Keys
+    name = unique_bucket_name("keys")
+    open_console(browser, console_server, "/buckets")
+    wait(browser, lambda d: css(d, "#create-bucket"))
+    seen = []
+
+    def tab_to(predicate, limit=200):
+        for _ in range(limit):
+            ActionChains(browser).send_keys(Keys.TAB).perform()  # to whatever has the focus, as a person would
+            focused = browser.execute_script("""
+                const e = document.activeElement, style = getComputedStyle(e);
+                return {tag: e.tagName, text: e.innerText || e.name || '', ring: style.outlineStyle,
+                        width: parseFloat(style.outlineWidth), bucket: (e.closest('tr') || {dataset: {}}).dataset.bucket};
+            """)
+            seen.append(focused)
+            if focused["tag"] == "BODY":  # the page redrew what had the focus: Tab starts again from the top
+                continue
+            assert focused["ring"] != "none" and focused["width"] >= 2, focused  # the focus ring shows
+            if predicate(focused):
+                return
+        raise AssertionError("not reached with Tab: %s" % seen[-5:])
+
+    tab_to(lambda f: f["text"] == "Skip to content")
+    tab_to(lambda f: f["text"] == "Requests")
+    tab_to(lambda f: f["text"] == "name")
+    ActionChains(browser).send_keys(name + Keys.ENTER).perform()
+    wait(browser, lambda d: css(d, 'tr[data-bucket="%s"]' % name))
+    make_oss2_bucket(console_server.endpoint, name).get_bucket_info()
+    tab_to(lambda f: f["bucket"] == name and f["text"] == "Delete")
+    ActionChains(browser).send_keys(Keys.ENTER).perform()
+    browser.switch_to.alert.accept()
+    wait(browser, lambda d: not css(d, 'tr[data-bucket="%s"]' % name))
+    with pytest.raises(oss2.exceptions.NoSuchBucket):
+        make_oss2_bucket(console_server.endpoint, name).get_bucket_info()

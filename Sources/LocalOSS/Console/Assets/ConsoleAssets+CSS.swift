@@ -23,6 +23,7 @@ extension ConsoleAssets {
         h4 { font-size: 13px; margin: 10px 0 4px; color: var(--muted); }
         a { color: var(--accent); }
         :focus-visible { outline: 2px solid var(--accent); outline-offset: 2px; }
+        header :focus-visible { outline-color: #fff; }
         #status { min-height: 0; padding: 0 16px; }
         #status.shown { padding: 6px 16px; background: #e7f1e9; color: var(--ok); }
         #status.error { background: #fbe9e7; color: var(--danger); }

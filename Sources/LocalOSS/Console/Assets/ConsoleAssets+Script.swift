@@ -421,8 +421,12 @@ extension ConsoleAssets {
             h("td", {}, time(e.time).slice(11)), h("td", {}, e.method), h("td", {}, e.operation || "—"),
             h("td", {}, e.bucket || ""), h("td", {}, e.key || ""), h("td", { class: "num status" }, e.status),
             h("td", {}, e.errorCode || ""), h("td", { class: "num" }, e.durationMs.toFixed(1)), h("td", {}, e.fault || "")));
+          // A redraw (every new request while live) replaces the rows: the focused row's button keeps the focus.
+          const focused = holder.contains(document.activeElement) ? document.activeElement.closest("tr") : null;
           fill(holder, table("requests-table", ["#", "Time", "Method", "Operation", "Bucket", "Key", "#Status", "Error", "#ms", "Fault"],
             rows, "No requests yet: point an SDK at this server."));
+          const again = focused && holder.querySelector('tr[data-seq="' + focused.dataset.seq + '"] button.open');
+          if (again) again.focus();
         }
 
         function headerTable(headers) {
@@ -471,6 +475,23 @@ extension ConsoleAssets {
           fill(main, h("h1", {}, "Control"),
             faultSection(faults.faults),
             h("div", { class: "grid2" }, stateSection(snapshots.snapshots), clockSection(clock)));
+          // Hits climb while the page is open: the rules' table and the server time are polled every second
+          // (the table is redrawn only when a rule changed, so focus on its buttons stays put).
+          let shown = JSON.stringify(faults.faults), timer = null, stopped = false;
+          const poll = async () => {
+            try {
+              const [fresh, now] = await Promise.all([api("GET", "/faults"), api("GET", "/clock")]);
+              if (stopped) return;
+              const text = JSON.stringify(fresh.faults);
+              const holder = document.getElementById("faults-list");
+              if (text !== shown && holder) { shown = text; fill(holder, faultTable(fresh.faults)); }
+              const clockNow = document.getElementById("clock-now");
+              if (clockNow) clockNow.textContent = time(now.now);
+            } catch (failure) { if (!stopped) notify(failure.message, true); }
+            if (!stopped) timer = setTimeout(poll, 1000);
+          };
+          timer = setTimeout(poll, 1000);
+          leaving = () => { stopped = true; clearTimeout(timer); };
         }
 
         function describeAction(a) {
@@ -479,7 +500,7 @@ extension ConsoleAssets {
           return a.type + (rest.length ? " " + rest.join(" ") : "");
         }
 
-        function faultSection(faults) {
+        function faultTable(faults) {
           const rows = faults.map(f => h("tr", { "data-fault": f.id },
             h("td", { class: "mono" }, f.id),
             h("td", {}, Object.entries(f.match || {}).map(([k, v]) => k + "=" + v).join(" ") || "every request"),
@@ -487,7 +508,12 @@ extension ConsoleAssets {
             h("td", {}, [f.times != null ? "first " + f.times : null, f.after ? "after " + f.after : null,
               f.probability != null && f.probability < 1 ? "p=" + f.probability : null].filter(Boolean).join(", ") || "always"),
             h("td", { class: "num hits" }, f.hits), h("td", { class: "num" }, f.matched),
-            h("td", {}, h("button", { class: "danger", onclick: async () => { await api("DELETE", "/faults/" + enc(f.id)); route(); } }, "Remove"))));
+            h("td", {}, h("button", { class: "danger", "aria-label": "Remove fault " + f.id, onclick: async () => { await api("DELETE", "/faults/" + enc(f.id)); route(); } }, "Remove"))));
+          return [table("faults-table", ["Id", "Match", "Action", "Budget", "#Hits", "#Matched", ""], rows, "No fault rules."),
+            faults.length ? h("p", {}, h("button", { onclick: async () => { await api("DELETE", "/faults"); route(); } }, "Remove all")) : null];
+        }
+
+        function faultSection(faults) {
           const form = h("form", { class: "inline", id: "fault-form", onsubmit: async event => {
             event.preventDefault();
             const v = new FormData(event.target);
@@ -521,8 +547,7 @@ extension ConsoleAssets {
             field("Times", h("input", { name: "times", size: 4, id: "fault-times", placeholder: "all" })),
             h("button", { type: "submit", class: "primary", id: "fault-add" }, "Add fault"));
           return h("section", { class: "panel", id: "faults" }, h("h2", {}, "Fault rules"), form,
-            table("faults-table", ["Id", "Match", "Action", "Budget", "#Hits", "#Matched", ""], rows, "No fault rules."),
-            faults.length ? h("p", {}, h("button", { onclick: async () => { await api("DELETE", "/faults"); route(); } }, "Remove all")) : null);
+            h("div", { id: "faults-list" }, faultTable(faults)));
         }
 
         function stateSection(snapshots) {
