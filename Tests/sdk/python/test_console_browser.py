@@ -11,6 +11,7 @@ import pathlib
 import re
 import shutil
 import tempfile
+import time
 
 import oss2
 import pytest
@@ -155,6 +156,16 @@ def test_a_versioned_bucket_shows_its_configurations_and_an_objects_versions(con
     assert [r.split()[0] for r in rows] == [second, first]
     assert re.search(r"Version id\s+" + second, "".join(texts(browser, "#object-detail")))
 
+    # Delete from the page: in a versioned bucket that is a delete marker above both versions.
+    css(browser, "#object-detail button.danger")[0].click()
+    browser.switch_to.alert.accept()
+    wait(browser, lambda d: css(d, "#objects-table") and not css(d, 'tr[data-key="v.txt"]'))
+    with pytest.raises(oss2.exceptions.NoSuchKey):
+        sdk_bucket.get_object("v.txt")
+    listed = sdk_bucket.list_object_versions()
+    assert [m.is_latest for m in listed.delete_marker] == [True]
+    assert [v.versionid for v in listed.versions] == [second, first]
+
 
 def test_buckets_are_created_and_deleted_from_the_page(console_server, browser):
     name = unique_bucket_name("page")
@@ -235,6 +246,8 @@ def test_an_upload_started_with_an_sdk_shows_its_parts_and_is_aborted_from_the_p
     open_console(browser, console_server, "/uploads?bucket=" + sdk_bucket.bucket_name)
     section = wait(browser, lambda d: (css(d, 'section[data-upload-id="%s"]' % upload_id) or [None])[0])
     assert section.find_element("css selector", "h2").text == key
+    initiated = [u.initiation_date for u in oss2.MultipartUploadIterator(sdk_bucket) if u.upload_id == upload_id][0]
+    assert re.search(r"Initiated\s+" + time.strftime("%Y-%m-%d %H:%M:%SZ", time.gmtime(initiated)), section.text)
     rows = [[c.text for c in r.find_elements("css selector", "td")]
             for r in section.find_elements("css selector", "tbody tr")]
     assert [r[0] for r in rows] == ["1", "2"]
@@ -423,6 +436,12 @@ def test_snapshots_the_clock_and_reset_from_the_page(console_server, sdk_bucket,
         [b for b in css(browser, "#clock button") if b.text == "Freeze"][0].click()
         wait(browser, lambda d: re.search(r"Frozen\s+yes", "".join(texts(d, "#clock"))))
         assert requests.get(control + "clock").json()["frozen"] is True
+        offset = wait(browser, lambda d: (css(d, "#clock input[name=offset]") or [None])[0])
+        offset.clear()
+        offset.send_keys("-86400\n")
+        wait(browser, lambda d: re.search(r"Offset\s+-86400 s", "".join(texts(d, "#clock"))))
+        # Frozen, the server's offset falls behind by the time since; the page shows whole seconds.
+        assert round(requests.get(control + "clock").json()["offsetSeconds"]) == -86400
     finally:
         requests.post(control + "clock", json={"offsetSeconds": 0, "freeze": False})
 
@@ -432,7 +451,11 @@ def test_snapshots_the_clock_and_reset_from_the_page(console_server, sdk_bucket,
     wait(browser, lambda d: "Server state reset" in "".join(texts(d, "#status")))
     with pytest.raises(oss2.exceptions.NoSuchBucket):
         sdk_bucket.get_bucket_info()
-    requests.delete(control + "snapshots/before")
+    # The snapshot outlives the reset; Delete removes it.
+    row = wait(browser, lambda d: [r for r in css(d, "#snapshots-table tbody tr") if r.text.startswith("before")])[0]
+    [b for b in row.find_elements("css selector", "button") if b.text == "Delete"][0].click()
+    wait(browser, lambda d: not any(r.startswith("before") for r in texts(d, "#snapshots-table tbody tr")))
+    assert "before" not in [s["name"] for s in requests.get(control + "snapshots").json()["snapshots"]]
 
 
 def test_a_v4_signature_failure_shows_the_servers_canonical_request(console_server, sdk_bucket, browser):

@@ -487,6 +487,9 @@ extension ConsoleAssets {
               if (text !== shown && holder) { shown = text; fill(holder, faultTable(fresh.faults)); }
               const clockNow = document.getElementById("clock-now");
               if (clockNow) clockNow.textContent = time(now.now);
+              // A frozen clock falls behind real time: its offset (whole seconds) grows while the page is open.
+              const clockOffset = document.getElementById("clock-offset");
+              if (clockOffset) clockOffset.textContent = Math.round(now.offsetSeconds) + " s";
             } catch (failure) { if (!stopped) notify(failure.message, true); }
             if (!stopped) timer = setTimeout(poll, 1000);
           };
@@ -574,13 +577,13 @@ extension ConsoleAssets {
             try { await api("POST", "/clock", body); route(); } catch (failure) { notify(failure.message, true); }
           };
           return h("section", { class: "panel", id: "clock" }, h("h2", {}, "Clock"),
-            facts([["Server time", h("span", { id: "clock-now" }, time(clock.now))], ["Offset", clock.offsetSeconds + " s"],
+            facts([["Server time", h("span", { id: "clock-now" }, time(clock.now))], ["Offset", h("span", { id: "clock-offset" }, Math.round(clock.offsetSeconds) + " s")],
               ["Frozen", clock.frozen ? "yes" : "no"]]),
             h("p", {}, h("button", { onclick: () => change({ freeze: !clock.frozen }) }, clock.frozen ? "Let it run" : "Freeze")),
             h("form", { class: "inline", onsubmit: event => { event.preventDefault(); change({ advanceSeconds: Number(new FormData(event.target).get("seconds")) }); } },
               field("Advance by (seconds)", h("input", { name: "seconds", value: "3600", size: 8 })), h("button", { type: "submit" }, "Advance")),
             h("form", { class: "inline", onsubmit: event => { event.preventDefault(); change({ offsetSeconds: Number(new FormData(event.target).get("offset")) }); } },
-              field("Offset (seconds)", h("input", { name: "offset", value: String(clock.offsetSeconds), size: 8 })), h("button", { type: "submit" }, "Set offset")));
+              field("Offset (seconds)", h("input", { name: "offset", value: String(Math.round(clock.offsetSeconds)), size: 8 })), h("button", { type: "submit" }, "Set offset")));
         }
 
         api("GET", "/health").then(health => {
