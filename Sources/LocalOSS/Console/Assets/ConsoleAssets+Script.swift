@@ -203,7 +203,7 @@ extension ConsoleAssets {
             page.isTruncated ? h("a", { id: "next-page", href: folder(prefix) + (searching ? "&search=1" : "") + "&marker=" + enc(page.nextMarker) }, "Next page") : null);
           fill(main, 
             h("h1", {}, "Bucket " + bucket),
-            h("div", { class: "split" },
+            h("div", { class: "split wide" },
               h("div", {},
                 h("nav", { class: "crumbs", "aria-label": "Folder", id: "crumbs" }, crumbs), search,
                 table("objects-table", ["Name", "#Size", "Last modified", "Storage class", "ETag", ""], rows, "No objects here."),
@@ -382,7 +382,7 @@ extension ConsoleAssets {
               await api("DELETE", "/requests"); journal.entries = []; journal.selected = null; renderRequests(); showRequest(null);
             } }, "Clear journal"));
           fill(main, h("h1", {}, "Requests"), filters,
-            h("div", { class: "split" }, h("div", { id: "requests" }), h("section", { class: "panel", id: "request-detail", "aria-label": "Request detail" })));
+            h("div", { class: "split wide" }, h("div", { id: "requests" }), h("section", { class: "panel", id: "request-detail", "aria-label": "Request detail" })));
           showRequest(journal.entries.find(e => e.seq === journal.selected) || null);
           let timer = null, stopped = false;
           const poll = async () => {
@@ -418,12 +418,15 @@ extension ConsoleAssets {
             (!f.get("errors") || e.status >= 400)).reverse();
           const rows = shown.map(e => h("tr", { class: (e.status >= 400 ? "failed" : "") + (e.seq === journal.selected ? " selected" : ""), "data-seq": e.seq },
             h("td", { class: "num" }, h("button", { class: "open", "aria-label": "Show request " + e.seq, onclick: () => { journal.selected = e.seq; renderRequests(); showRequest(e); } }, e.seq)),
-            h("td", {}, time(e.time).slice(11)), h("td", {}, e.method), h("td", {}, e.operation || "—"),
+            // Eight columns fit beside the detail pane at 1280 px: the method goes with the operation, the fault rule
+            // that answered with the error.
+            h("td", {}, time(e.time).slice(11)), h("td", { title: e.method }, e.operation || e.method),
             h("td", {}, e.bucket || ""), h("td", {}, e.key || ""), h("td", { class: "num status" }, e.status),
-            h("td", {}, e.errorCode || ""), h("td", { class: "num" }, e.durationMs.toFixed(1)), h("td", {}, e.fault || "")));
+            h("td", {}, e.errorCode || "", e.fault ? h("span", { class: "hint" }, " · fault " + e.fault) : null),
+            h("td", { class: "num" }, e.durationMs.toFixed(1))));
           // A redraw (every new request while live) replaces the rows: the focused row's button keeps the focus.
           const focused = holder.contains(document.activeElement) ? document.activeElement.closest("tr") : null;
-          fill(holder, table("requests-table", ["#", "Time", "Method", "Operation", "Bucket", "Key", "#Status", "Error", "#ms", "Fault"],
+          fill(holder, table("requests-table", ["#", "Time", "Operation", "Bucket", "Key", "#Status", "Error", "#ms"],
             rows, "No requests yet: point an SDK at this server."));
           const again = focused && holder.querySelector('tr[data-seq="' + focused.dataset.seq + '"] button.open');
           if (again) again.focus();
