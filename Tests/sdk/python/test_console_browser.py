@@ -161,6 +161,9 @@ def test_a_versioned_bucket_shows_its_configurations_and_an_objects_versions(con
     open_console(browser, console_server, "/object?bucket=%s&key=v.txt" % sdk_bucket.bucket_name)
     rows = wait(browser, lambda d: texts(d, "#versions-table tbody tr"))
     assert [r.split()[0] for r in rows] == [second, first]
+    latest = browser.execute_script(
+        "return [...document.querySelectorAll('#versions-table tbody tr')].map(r => r.cells[4].innerText)")
+    assert latest == ["yes" if v.is_latest else "" for v in sdk_bucket.list_object_versions().versions] == ["yes", ""]
     assert re.search(r"Version id\s+" + second, "".join(texts(browser, "#object-detail")))
 
     # Delete from the page: in a versioned bucket that is a delete marker above both versions.

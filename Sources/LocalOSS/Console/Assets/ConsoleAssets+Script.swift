@@ -338,9 +338,11 @@ extension ConsoleAssets {
             table("metadata-table", ["Name", "Value"], userMetadata.map(m => h("tr", {}, h("td", { class: "mono" }, m[0]), h("td", {}, m[1]))), "No x-oss-meta-* headers."),
             otherHeaders.length ? [h("h2", {}, "Stored headers"),
               table("headers-table", ["Name", "Value"], otherHeaders.map(m => h("tr", {}, h("td", { class: "mono" }, m[0]), h("td", {}, m[1]))))] : null,
-            o.versions ? [h("h2", {}, "Versions"), table("versions-table", ["Version id", "#Size", "ETag", "Last modified", "Delete marker"],
-              o.versions.map(v => h("tr", {}, h("td", { class: "mono" }, v.versionId), h("td", { class: "num" }, size(v.size)),
-                h("td", { class: "mono" }, v.etag), h("td", {}, time(v.lastModified)), h("td", {}, v.isDeleteMarker ? "yes" : ""))))] : null);
+            // Newest first, as ListObjectVersions orders them: the first is the latest.
+            o.versions ? [h("h2", {}, "Versions"), table("versions-table", ["Version id", "#Size", "ETag", "Last modified", "Latest", "Delete marker"],
+              o.versions.map((v, index) => h("tr", {}, h("td", { class: "mono" }, v.versionId), h("td", { class: "num" }, size(v.size)),
+                h("td", { class: "mono" }, v.etag), h("td", {}, time(v.lastModified)), h("td", {}, index === 0 ? "yes" : ""),
+                h("td", {}, v.isDeleteMarker ? "yes" : ""))))] : null);
         }
 
         // ---- Multipart uploads in progress
