@@ -37,9 +37,10 @@ def server_binary() -> pathlib.Path:
 class LocalOSSServer:
     """One server process on a data directory; restartable on the same directory."""
 
-    def __init__(self, binary, data_dir, log_path, extra_args=(), env=None):
+    def __init__(self, binary, data_dir, log_path, extra_args=(), env=None, cwd=None):
         self.extra_args = list(extra_args)  # further `serve` options, e.g. ["--seed-dir", DIR]
         self.env = env  # the process environment, None: inherited
+        self.cwd = cwd  # the process's working directory (a relative data_dir is relative to it), None: inherited
         self.binary = str(binary)
         self.data_dir = str(data_dir)
         self.log_path = str(log_path)
@@ -56,7 +57,7 @@ class LocalOSSServer:
         log.flush()
         self.proc = subprocess.Popen(
             [self.binary, "serve", "--host", "127.0.0.1", "--port", "0", "--data-dir", self.data_dir] + self.extra_args,
-            stdout=subprocess.PIPE, stderr=log, stdin=subprocess.DEVNULL, env=self.env)
+            stdout=subprocess.PIPE, stderr=log, stdin=subprocess.DEVNULL, env=self.env, cwd=self.cwd)
         log.close()
         q = queue.Queue()
         proc = self.proc

@@ -16,7 +16,7 @@ import time
 import oss2
 import pytest
 
-from conftest import _start_server, make_oss2_bucket, unique_bucket_name
+from conftest import LocalOSSServer, make_oss2_bucket, server_binary, unique_bucket_name
 from localoss_helpers import ACCESS_KEY_ID, crc64, rand
 
 CHROMIUM = shutil.which("chromium")
@@ -29,9 +29,12 @@ pytestmark = pytest.mark.skipif(not (CHROMIUM and CHROMEDRIVER),
 
 @pytest.fixture(scope="module")
 def console_server():
-    """A server of its own: fault rules and the journal of these tests touch no other test."""
+    """A server of its own: fault rules and the journal of these tests touch no other test. It runs in its
+    temporary folder with `--data-dir data`, so the page's header (which shows the data directory as given) and
+    the README's screenshots show no machine path."""
     tmp = pathlib.Path(tempfile.mkdtemp(prefix="localoss-console-"))
-    srv = _start_server(tmp)
+    (tmp / "data").mkdir()
+    srv = LocalOSSServer(server_binary().resolve(), "data", tmp / "server.log", cwd=tmp).start()
     yield srv
     srv.stop()
     shutil.rmtree(tmp, ignore_errors=True)
@@ -83,6 +86,13 @@ def texts(browser, selector):
     """The visible text of every match, read in one step (the page may re-render between two WebDriver calls)."""
     return browser.execute_script(
         "return [...document.querySelectorAll(arguments[0])].map(e => e.innerText)", selector)
+
+
+def clipped_tables(browser):
+    """The ids of tables wider than their box (the rest of their row hidden behind a sideways scroll)."""
+    return browser.execute_script(
+        "return [...document.querySelectorAll('.scroll')].filter(e => e.scrollWidth > e.clientWidth)"
+        ".map(e => e.querySelector('table').id)")
 
 
 def screenshot(browser, name):
@@ -151,7 +161,20 @@ def test_a_versioned_bucket_shows_its_configurations_and_an_objects_versions(con
     open_console(browser, console_server, "/object?bucket=%s&key=v.txt" % sdk_bucket.bucket_name)
     rows = wait(browser, lambda d: texts(d, "#versions-table tbody tr"))
     assert [r.split()[0] for r in rows] == [second, first]
+    latest = browser.execute_script(
+        "return [...document.querySelectorAll('#versions-table tbody tr')].map(r => r.cells[4].innerText)")
+    assert latest == ["yes" if v.is_latest else "" for v in sdk_bucket.list_object_versions().versions] == ["yes", ""]
     assert re.search(r"Version id\s+" + second, "".join(texts(browser, "#object-detail")))
+
+    # Delete from the page: in a versioned bucket that is a delete marker above both versions.
+    css(browser, "#object-detail button.danger")[0].click()
+    browser.switch_to.alert.accept()
+    wait(browser, lambda d: css(d, "#objects-table") and not css(d, 'tr[data-key="v.txt"]'))
+    with pytest.raises(oss2.exceptions.NoSuchKey):
+        sdk_bucket.get_object("v.txt")
+    listed = sdk_bucket.list_object_versions()
+    assert [m.is_latest for m in listed.delete_marker] == [True]
+    assert [v.versionid for v in listed.versions] == [second, first]
 
 
 def test_buckets_are_created_and_deleted_from_the_page(console_server, browser):
@@ -209,6 +232,7 @@ def test_a_20_mib_file_uploaded_from_the_page_is_a_multipart_object(console_serv
     assert any(0 < value < 100 for value, _ in seen)
     assert css(browser, "#upload-progress")[0].get_attribute("value") == "100"
     assert css(browser, "#upload-status")[0].text == "Uploaded in/twenty.bin (20.0 MiB)"
+    assert clipped_tables(browser) == []
     screenshot(browser, "upload")
 
     stored = sdk_bucket.get_object("in/twenty.bin")
@@ -233,6 +257,8 @@ def test_an_upload_started_with_an_sdk_shows_its_parts_and_is_aborted_from_the_p
     open_console(browser, console_server, "/uploads?bucket=" + sdk_bucket.bucket_name)
     section = wait(browser, lambda d: (css(d, 'section[data-upload-id="%s"]' % upload_id) or [None])[0])
     assert section.find_element("css selector", "h2").text == key
+    initiated = [u.initiation_date for u in oss2.MultipartUploadIterator(sdk_bucket) if u.upload_id == upload_id][0]
+    assert re.search(r"Initiated\s+" + time.strftime("%Y-%m-%d %H:%M:%SZ", time.gmtime(initiated)), section.text)
     rows = [[c.text for c in r.find_elements("css selector", "td")]
             for r in section.find_elements("css selector", "tbody tr")]
     assert [r[0] for r in rows] == ["1", "2"]
@@ -273,10 +299,12 @@ def test_a_wrong_secret_shows_the_string_the_server_signed(console_server, sdk_b
     detail = css(browser, "#request-detail")[0].text
     assert re.search(r"x-oss-ec\s+0002-00000040", detail)  # a response header
     assert "OSS " + ACCESS_KEY_ID + ":***" in detail  # the Authorization header, its signature masked
+    assert clipped_tables(browser) == []  # at 1280 px every column shows beside the detail pane
     screenshot(browser, "requests")
 
 
 def test_a_fault_added_from_the_page_fires(console_server, sdk_bucket, browser):
+    import requests
     open_console(browser, console_server, "/control")
     form = wait(browser, lambda d: (css(d, "#fault-form") or [None])[0])
     form.find_element("id", "fault-operation").send_keys("PutObject")
@@ -291,26 +319,41 @@ def test_a_fault_added_from_the_page_fires(console_server, sdk_bucket, browser):
             sdk_bucket.put_object("faulted.txt", b"x")
         assert failed.value.status == 503 and failed.value.code == "ServiceUnavailable"
         sdk_bucket.put_object("faulted.txt", b"x")  # the budget was one request
-        open_console(browser, console_server, "/control")
-        assert wait(browser, lambda d: texts(d, "#faults-table td.hits")) == ["1"]
+        # The open page follows the rule's counters without a reload: one hit, two requests matched.
+        wait(browser, lambda d: texts(d, "#faults-table td.hits") == ["1"])
+        wait(browser, lambda d: texts(d, "#faults-table td.hits + td") == ["2"])
+        rule = requests.get(console_server.endpoint + "/_localoss/faults").json()["faults"][0]
+        assert (rule["hits"], rule["matched"]) == (1, 2)
         screenshot(browser, "control")
+        css(browser, 'button[aria-label="Remove fault %s"]' % rule["id"])[0].click()
+        wait(browser, lambda d: not css(d, "#faults-table tr[data-fault]"))
+        assert requests.get(console_server.endpoint + "/_localoss/faults").json()["faults"] == []
         # The journal says which rule answered.
         open_console(browser, console_server, "/requests")
-        wait(browser, lambda d: any("ServiceUnavailable" in r and "f1" in r
+        wait(browser, lambda d: any("ServiceUnavailable · fault %s error" % rule["id"] in r
                                     for r in texts(d, "#requests-table tr.failed")))
     finally:
-        import requests
         requests.delete(console_server.endpoint + "/_localoss/faults")
 
 
 def test_a_narrow_window_needs_no_sideways_scrolling(console_server, sdk_bucket, browser):
     sdk_bucket.put_object("a-rather-long-folder-name/with-a-long-object-name-inside.txt", b"x")
     browser.set_window_size(480, 800)
+    assert browser.execute_script("return window.innerWidth") == 480
     try:
-        for view in ("/buckets", "/objects?bucket=" + sdk_bucket.bucket_name, "/requests", "/control"):
+        key = "a-rather-long-folder-name/with-a-long-object-name-inside.txt"
+        sdk_bucket.init_multipart_upload("a-rather-long-folder-name/an-upload-in-progress-with-a-long-name.bin")
+        views = {
+            "/buckets": 'tr[data-bucket="%s"]' % sdk_bucket.bucket_name,
+            "/objects?bucket=" + sdk_bucket.bucket_name: "#bucket-info",
+            "/object?bucket=%s&key=%s" % (sdk_bucket.bucket_name, key): "#object-detail",
+            "/uploads?bucket=" + sdk_bucket.bucket_name: "section[data-upload-id]",
+            "/requests": "#requests-table tbody tr[data-seq]",
+            "/control": "#clock",
+        }
+        for view, shown in views.items():
             open_console(browser, console_server, view)
-            wait(browser, lambda d: css(d, "main h1"))
-            time.sleep(0.2)
+            wait(browser, lambda d: css(d, shown))
             overflow = browser.execute_script(
                 "return document.documentElement.scrollWidth - document.documentElement.clientWidth")
             assert overflow <= 0, view
@@ -405,6 +448,12 @@ def test_snapshots_the_clock_and_reset_from_the_page(console_server, sdk_bucket,
         [b for b in css(browser, "#clock button") if b.text == "Freeze"][0].click()
         wait(browser, lambda d: re.search(r"Frozen\s+yes", "".join(texts(d, "#clock"))))
         assert requests.get(control + "clock").json()["frozen"] is True
+        offset = wait(browser, lambda d: (css(d, "#clock input[name=offset]") or [None])[0])
+        offset.clear()
+        offset.send_keys("-86400\n")
+        # Frozen, the offset falls behind by the time since it was set (the page shows whole seconds, live).
+        wait(browser, lambda d: re.search(r"Offset\s+-8640[0-4] s", "".join(texts(d, "#clock"))))
+        assert -86405 < requests.get(control + "clock").json()["offsetSeconds"] <= -86400
     finally:
         requests.post(control + "clock", json={"offsetSeconds": 0, "freeze": False})
 
@@ -414,4 +463,125 @@ def test_snapshots_the_clock_and_reset_from_the_page(console_server, sdk_bucket,
     wait(browser, lambda d: "Server state reset" in "".join(texts(d, "#status")))
     with pytest.raises(oss2.exceptions.NoSuchBucket):
         sdk_bucket.get_bucket_info()
-    requests.delete(control + "snapshots/before")
+    # The snapshot outlives the reset; Delete removes it.
+    row = wait(browser, lambda d: [r for r in css(d, "#snapshots-table tbody tr") if r.text.startswith("before")])[0]
+    [b for b in row.find_elements("css selector", "button") if b.text == "Delete"][0].click()
+    wait(browser, lambda d: not any(r.startswith("before") for r in texts(d, "#snapshots-table tbody tr")))
+    assert "before" not in [s["name"] for s in requests.get(control + "snapshots").json()["snapshots"]]
+
+
+def test_a_v4_signature_failure_shows_the_servers_canonical_request(console_server, sdk_bucket, browser):
+    from oss2.credentials import StaticCredentialsProvider
+    from selenium.webdriver.common.keys import Keys
+    wrong = oss2.Bucket(oss2.ProviderAuthV4(StaticCredentialsProvider(ACCESS_KEY_ID, "not-the-secret")),
+                        console_server.endpoint, sdk_bucket.bucket_name, region="cn-hangzhou")
+    with pytest.raises(oss2.exceptions.SignatureDoesNotMatch) as refused:
+        wrong.put_object("v4/signed.txt", b"x", headers={"Content-Type": "text/plain"})
+    details = refused.value.details
+    assert details["StringToSign"].startswith("OSS4-HMAC-SHA256\n")
+
+    open_console(browser, console_server, "/requests")
+    filters = wait(browser, lambda d: (css(d, "#request-filters") or [None])[0])
+    filters.find_element("name", "bucket").send_keys(sdk_bucket.bucket_name)
+    filters.find_element("name", "key").send_keys("v4/")
+    wait(browser, lambda d: len(texts(d, "#requests-table tr[data-seq]")) == 1)
+    css(browser, "#requests-table tr[data-seq] button.open")[0].send_keys(Keys.ENTER)
+    canonical = wait(browser, lambda d: (css(d, "#server-canonical-request") or [None])[0])
+    assert canonical.text == details["CanonicalRequest"].strip()
+    assert canonical.text.startswith("PUT\n/%s/v4/signed.txt\n" % sdk_bucket.bucket_name)
+    assert css(browser, "#server-string-to-sign")[0].text == details["StringToSign"].strip()
+    assert css(browser, "#client-signature")[0].text == details["SignatureProvided"]
+    # The focus stays on the row's button after the table redraws.
+    assert browser.execute_script("return document.activeElement.className") == "open"
+
+
+def test_the_journal_filters_by_operation_bucket_key_status_and_errors(console_server, sdk_bucket, browser):
+    sdk_bucket.put_object("logs/a.txt", b"a")
+    sdk_bucket.put_object("data/b.txt", b"b")
+    sdk_bucket.get_object("logs/a.txt").read()
+    with pytest.raises(oss2.exceptions.NoSuchKey):
+        sdk_bucket.get_object("logs/missing.txt")
+    open_console(browser, console_server, "/requests")
+    filters = wait(browser, lambda d: (css(d, "#request-filters") or [None])[0])
+    rows = "#requests-table tr[data-seq]"
+
+    def columns():  # operation, bucket, key, status, error of every row shown
+        return [r[2:7] for r in browser.execute_script(
+            "return [...document.querySelectorAll(arguments[0])].map(r => [...r.cells].map(c => c.innerText))", rows)]
+
+    filters.find_element("name", "bucket").send_keys(sdk_bucket.bucket_name)
+    wait(browser, lambda d: len(columns()) == 5)  # PutBucket, two PutObject, two GetObject
+    filters.find_element("name", "operation").send_keys("getobj")  # a part of the name, any case
+    wait(browser, lambda d: [c[2] for c in columns()] == ["logs/missing.txt", "logs/a.txt"])
+    filters.find_element("name", "errors").click()
+    wait(browser, lambda d: columns() == [
+        ["GetObject", sdk_bucket.bucket_name, "logs/missing.txt", "404", "NoSuchKey"]])
+    filters.find_element("name", "errors").click()
+    filters.find_element("name", "operation").clear()
+    filters.find_element("name", "key").send_keys("logs/")
+    filters.find_element("name", "status").send_keys("200")
+    wait(browser, lambda d: columns() == [
+        ["GetObject", sdk_bucket.bucket_name, "logs/a.txt", "200", ""],
+        ["PutObject", sdk_bucket.bucket_name, "logs/a.txt", "200", ""]])
+    # The page's own loads ask for no favicon: nothing of the console's reaches the journal.
+    import requests
+    journal = requests.get(console_server.endpoint + "/_localoss/requests").json()["requests"]
+    assert [e["path"] for e in journal if "favicon" in e["path"]] == []
+
+
+def test_object_detail_shows_the_acl_and_the_restore_state(console_server, sdk_bucket, browser):
+    sdk_bucket.put_object("shared.txt", b"x", headers={"x-oss-object-acl": "public-read"})
+    assert sdk_bucket.get_object_acl("shared.txt").acl == "public-read"
+    sdk_bucket.put_object("cold.bin", b"cold", headers={"x-oss-storage-class": "Archive"})
+
+    def detail(key):
+        open_console(browser, console_server, "/object?bucket=%s&key=%s" % (sdk_bucket.bucket_name, key))
+        return wait(browser, lambda d: "".join(texts(d, "#object-detail")))
+
+    assert re.search(r"ACL\s+public-read\n", detail("shared.txt"))
+    text = detail("cold.bin")
+    assert re.search(r"Storage class\s+Archive\n", text)
+    assert re.search(r"Restore\s+frozen \(not restored\)\n", text)
+    assert "x-oss-restore" not in sdk_bucket.head_object("cold.bin").headers
+    sdk_bucket.restore_object("cold.bin")
+    restored = wait(browser, lambda d: sdk_bucket.head_object("cold.bin").headers.get("x-oss-restore"))
+    assert re.search(r"Restore\s+" + re.escape(restored) + r"\n", detail("cold.bin"))
+    assert re.search(r"ACL\s+default\n", detail("cold.bin"))
+
+
+def test_every_action_is_reachable_with_the_keyboard_and_shows_a_focus_ring(console_server, browser):
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.keys import Keys
+    name = unique_bucket_name("keys")
+    open_console(browser, console_server, "/buckets")
+    wait(browser, lambda d: css(d, "#create-bucket"))
+    seen = []
+
+    def tab_to(predicate, limit=200):
+        for _ in range(limit):
+            ActionChains(browser).send_keys(Keys.TAB).perform()  # to whatever has the focus, as a person would
+            focused = browser.execute_script("""
+                const e = document.activeElement, style = getComputedStyle(e);
+                return {tag: e.tagName, text: e.innerText || e.name || '', ring: style.outlineStyle,
+                        width: parseFloat(style.outlineWidth), bucket: (e.closest('tr') || {dataset: {}}).dataset.bucket};
+            """)
+            seen.append(focused)
+            if focused["tag"] == "BODY":  # the page redrew what had the focus: Tab starts again from the top
+                continue
+            assert focused["ring"] != "none" and focused["width"] >= 2, focused  # the focus ring shows
+            if predicate(focused):
+                return
+        raise AssertionError("not reached with Tab: %s" % seen[-5:])
+
+    tab_to(lambda f: f["text"] == "Skip to content")
+    tab_to(lambda f: f["text"] == "Requests")
+    tab_to(lambda f: f["text"] == "name")
+    ActionChains(browser).send_keys(name + Keys.ENTER).perform()
+    wait(browser, lambda d: css(d, 'tr[data-bucket="%s"]' % name))
+    make_oss2_bucket(console_server.endpoint, name).get_bucket_info()
+    tab_to(lambda f: f["bucket"] == name and f["text"] == "Delete")
+    ActionChains(browser).send_keys(Keys.ENTER).perform()
+    browser.switch_to.alert.accept()
+    wait(browser, lambda d: not css(d, 'tr[data-bucket="%s"]' % name))
+    with pytest.raises(oss2.exceptions.NoSuchBucket):
+        make_oss2_bucket(console_server.endpoint, name).get_bucket_info()

@@ -23,6 +23,7 @@ extension ConsoleAssets {
         h4 { font-size: 13px; margin: 10px 0 4px; color: var(--muted); }
         a { color: var(--accent); }
         :focus-visible { outline: 2px solid var(--accent); outline-offset: 2px; }
+        header :focus-visible { outline-color: #fff; }
         #status { min-height: 0; padding: 0 16px; }
         #status.shown { padding: 6px 16px; background: #e7f1e9; color: var(--ok); }
         #status.error { background: #fbe9e7; color: var(--danger); }
@@ -58,12 +59,15 @@ extension ConsoleAssets {
         .pager { display: flex; gap: 12px; margin: 8px 0; }
         progress { width: 260px; height: 16px; }
         .split { display: grid; grid-template-columns: minmax(0, 3fr) minmax(320px, 2fr); gap: 12px; align-items: start; }
+        /* The journal and a folder's listing: their tables get the room to show every column at 1280 px. */
+        .split.wide { grid-template-columns: minmax(0, 8fr) minmax(320px, 5fr); }
+        .split.wide th, .split.wide td { padding: 5px 6px; }
         .cols { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: 12px; }
         .hint { color: var(--muted); font-size: 12px; }
         .signature { border-left: 4px solid var(--danger); padding-left: 10px; }
         .grid2 { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: 12px; }
         @media (max-width: 900px) {
-          .split, .cols, .grid2 { grid-template-columns: minmax(0, 1fr); }
+          .split, .split.wide, .cols, .grid2 { grid-template-columns: minmax(0, 1fr); }
           #server-info { margin-left: 0; width: 100%; }
           progress { width: 100%; }
         }

@@ -6,6 +6,7 @@ extension ConsoleAssets {
         <meta charset="utf-8">
         <meta name="viewport" content="width=device-width, initial-scale=1">
         <title>LocalOSS console</title>
+        <link rel="icon" href="data:,">
         <link rel="stylesheet" href="/_localoss/console/console.css">
         </head>
         <body>

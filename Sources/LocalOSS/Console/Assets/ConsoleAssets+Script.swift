@@ -203,7 +203,7 @@ extension ConsoleAssets {
             page.isTruncated ? h("a", { id: "next-page", href: folder(prefix) + (searching ? "&search=1" : "") + "&marker=" + enc(page.nextMarker) }, "Next page") : null);
           fill(main, 
             h("h1", {}, "Bucket " + bucket),
-            h("div", { class: "split" },
+            h("div", { class: "split wide" },
               h("div", {},
                 h("nav", { class: "crumbs", "aria-label": "Folder", id: "crumbs" }, crumbs), search,
                 table("objects-table", ["Name", "#Size", "Last modified", "Storage class", "ETag", ""], rows, "No objects here."),
@@ -338,9 +338,11 @@ extension ConsoleAssets {
             table("metadata-table", ["Name", "Value"], userMetadata.map(m => h("tr", {}, h("td", { class: "mono" }, m[0]), h("td", {}, m[1]))), "No x-oss-meta-* headers."),
             otherHeaders.length ? [h("h2", {}, "Stored headers"),
               table("headers-table", ["Name", "Value"], otherHeaders.map(m => h("tr", {}, h("td", { class: "mono" }, m[0]), h("td", {}, m[1]))))] : null,
-            o.versions ? [h("h2", {}, "Versions"), table("versions-table", ["Version id", "#Size", "ETag", "Last modified", "Delete marker"],
-              o.versions.map(v => h("tr", {}, h("td", { class: "mono" }, v.versionId), h("td", { class: "num" }, size(v.size)),
-                h("td", { class: "mono" }, v.etag), h("td", {}, time(v.lastModified)), h("td", {}, v.isDeleteMarker ? "yes" : ""))))] : null);
+            // Newest first, as ListObjectVersions orders them: the first is the latest.
+            o.versions ? [h("h2", {}, "Versions"), table("versions-table", ["Version id", "#Size", "ETag", "Last modified", "Latest", "Delete marker"],
+              o.versions.map((v, index) => h("tr", {}, h("td", { class: "mono" }, v.versionId), h("td", { class: "num" }, size(v.size)),
+                h("td", { class: "mono" }, v.etag), h("td", {}, time(v.lastModified)), h("td", {}, index === 0 ? "yes" : ""),
+                h("td", {}, v.isDeleteMarker ? "yes" : ""))))] : null);
         }
 
         // ---- Multipart uploads in progress
@@ -382,7 +384,7 @@ extension ConsoleAssets {
               await api("DELETE", "/requests"); journal.entries = []; journal.selected = null; renderRequests(); showRequest(null);
             } }, "Clear journal"));
           fill(main, h("h1", {}, "Requests"), filters,
-            h("div", { class: "split" }, h("div", { id: "requests" }), h("section", { class: "panel", id: "request-detail", "aria-label": "Request detail" })));
+            h("div", { class: "split wide" }, h("div", { id: "requests" }), h("section", { class: "panel", id: "request-detail", "aria-label": "Request detail" })));
           showRequest(journal.entries.find(e => e.seq === journal.selected) || null);
           let timer = null, stopped = false;
           const poll = async () => {
@@ -418,11 +420,18 @@ extension ConsoleAssets {
             (!f.get("errors") || e.status >= 400)).reverse();
           const rows = shown.map(e => h("tr", { class: (e.status >= 400 ? "failed" : "") + (e.seq === journal.selected ? " selected" : ""), "data-seq": e.seq },
             h("td", { class: "num" }, h("button", { class: "open", "aria-label": "Show request " + e.seq, onclick: () => { journal.selected = e.seq; renderRequests(); showRequest(e); } }, e.seq)),
-            h("td", {}, time(e.time).slice(11)), h("td", {}, e.method), h("td", {}, e.operation || "—"),
+            // Eight columns fit beside the detail pane at 1280 px: the method goes with the operation, the fault rule
+            // that answered with the error.
+            h("td", {}, time(e.time).slice(11)), h("td", { title: e.method }, e.operation || e.method),
             h("td", {}, e.bucket || ""), h("td", {}, e.key || ""), h("td", { class: "num status" }, e.status),
-            h("td", {}, e.errorCode || ""), h("td", { class: "num" }, e.durationMs.toFixed(1)), h("td", {}, e.fault || "")));
-          fill(holder, table("requests-table", ["#", "Time", "Method", "Operation", "Bucket", "Key", "#Status", "Error", "#ms", "Fault"],
+            h("td", {}, e.errorCode || "", e.fault ? h("span", { class: "hint" }, " · fault " + e.fault) : null),
+            h("td", { class: "num" }, e.durationMs.toFixed(1))));
+          // A redraw (every new request while live) replaces the rows: the focused row's button keeps the focus.
+          const focused = holder.contains(document.activeElement) ? document.activeElement.closest("tr") : null;
+          fill(holder, table("requests-table", ["#", "Time", "Operation", "Bucket", "Key", "#Status", "Error", "#ms"],
             rows, "No requests yet: point an SDK at this server."));
+          const again = focused && holder.querySelector('tr[data-seq="' + focused.dataset.seq + '"] button.open');
+          if (again) again.focus();
         }
 
         function headerTable(headers) {
@@ -471,6 +480,26 @@ extension ConsoleAssets {
           fill(main, h("h1", {}, "Control"),
             faultSection(faults.faults),
             h("div", { class: "grid2" }, stateSection(snapshots.snapshots), clockSection(clock)));
+          // Hits climb while the page is open: the rules' table and the server time are polled every second
+          // (the table is redrawn only when a rule changed, so focus on its buttons stays put).
+          let shown = JSON.stringify(faults.faults), timer = null, stopped = false;
+          const poll = async () => {
+            try {
+              const [fresh, now] = await Promise.all([api("GET", "/faults"), api("GET", "/clock")]);
+              if (stopped) return;
+              const text = JSON.stringify(fresh.faults);
+              const holder = document.getElementById("faults-list");
+              if (text !== shown && holder) { shown = text; fill(holder, faultTable(fresh.faults)); }
+              const clockNow = document.getElementById("clock-now");
+              if (clockNow) clockNow.textContent = time(now.now);
+              // A frozen clock falls behind real time: its offset (whole seconds) grows while the page is open.
+              const clockOffset = document.getElementById("clock-offset");
+              if (clockOffset) clockOffset.textContent = Math.round(now.offsetSeconds) + " s";
+            } catch (failure) { if (!stopped) notify(failure.message, true); }
+            if (!stopped) timer = setTimeout(poll, 1000);
+          };
+          timer = setTimeout(poll, 1000);
+          leaving = () => { stopped = true; clearTimeout(timer); };
         }
 
         function describeAction(a) {
@@ -479,7 +508,7 @@ extension ConsoleAssets {
           return a.type + (rest.length ? " " + rest.join(" ") : "");
         }
 
-        function faultSection(faults) {
+        function faultTable(faults) {
           const rows = faults.map(f => h("tr", { "data-fault": f.id },
             h("td", { class: "mono" }, f.id),
             h("td", {}, Object.entries(f.match || {}).map(([k, v]) => k + "=" + v).join(" ") || "every request"),
@@ -487,7 +516,12 @@ extension ConsoleAssets {
             h("td", {}, [f.times != null ? "first " + f.times : null, f.after ? "after " + f.after : null,
               f.probability != null && f.probability < 1 ? "p=" + f.probability : null].filter(Boolean).join(", ") || "always"),
             h("td", { class: "num hits" }, f.hits), h("td", { class: "num" }, f.matched),
-            h("td", {}, h("button", { class: "danger", onclick: async () => { await api("DELETE", "/faults/" + enc(f.id)); route(); } }, "Remove"))));
+            h("td", {}, h("button", { class: "danger", "aria-label": "Remove fault " + f.id, onclick: async () => { await api("DELETE", "/faults/" + enc(f.id)); route(); } }, "Remove"))));
+          return [table("faults-table", ["Id", "Match", "Action", "Budget", "#Hits", "#Matched", ""], rows, "No fault rules."),
+            faults.length ? h("p", {}, h("button", { onclick: async () => { await api("DELETE", "/faults"); route(); } }, "Remove all")) : null];
+        }
+
+        function faultSection(faults) {
           const form = h("form", { class: "inline", id: "fault-form", onsubmit: async event => {
             event.preventDefault();
             const v = new FormData(event.target);
@@ -521,8 +555,7 @@ extension ConsoleAssets {
             field("Times", h("input", { name: "times", size: 4, id: "fault-times", placeholder: "all" })),
             h("button", { type: "submit", class: "primary", id: "fault-add" }, "Add fault"));
           return h("section", { class: "panel", id: "faults" }, h("h2", {}, "Fault rules"), form,
-            table("faults-table", ["Id", "Match", "Action", "Budget", "#Hits", "#Matched", ""], rows, "No fault rules."),
-            faults.length ? h("p", {}, h("button", { onclick: async () => { await api("DELETE", "/faults"); route(); } }, "Remove all")) : null);
+            h("div", { id: "faults-list" }, faultTable(faults)));
         }
 
         function stateSection(snapshots) {
@@ -549,13 +582,13 @@ extension ConsoleAssets {
             try { await api("POST", "/clock", body); route(); } catch (failure) { notify(failure.message, true); }
           };
           return h("section", { class: "panel", id: "clock" }, h("h2", {}, "Clock"),
-            facts([["Server time", h("span", { id: "clock-now" }, time(clock.now))], ["Offset", clock.offsetSeconds + " s"],
+            facts([["Server time", h("span", { id: "clock-now" }, time(clock.now))], ["Offset", h("span", { id: "clock-offset" }, Math.round(clock.offsetSeconds) + " s")],
               ["Frozen", clock.frozen ? "yes" : "no"]]),
             h("p", {}, h("button", { onclick: () => change({ freeze: !clock.frozen }) }, clock.frozen ? "Let it run" : "Freeze")),
             h("form", { class: "inline", onsubmit: event => { event.preventDefault(); change({ advanceSeconds: Number(new FormData(event.target).get("seconds")) }); } },
               field("Advance by (seconds)", h("input", { name: "seconds", value: "3600", size: 8 })), h("button", { type: "submit" }, "Advance")),
             h("form", { class: "inline", onsubmit: event => { event.preventDefault(); change({ offsetSeconds: Number(new FormData(event.target).get("offset")) }); } },
-              field("Offset (seconds)", h("input", { name: "offset", value: String(clock.offsetSeconds), size: 8 })), h("button", { type: "submit" }, "Set offset")));
+              field("Offset (seconds)", h("input", { name: "offset", value: String(Math.round(clock.offsetSeconds)), size: 8 })), h("button", { type: "submit" }, "Set offset")));
         }
 
         api("GET", "/health").then(health => {
