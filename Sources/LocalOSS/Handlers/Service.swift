@@ -46,71 +46,93 @@ final class Service: Sendable {
         self.faults = faults
     }
 
-    /// `client`: where the request comes from (bucket policy conditions, the access log).
+    /// One OSS request, start to end: route it to an operation, let a fault rule preempt it, run it (any error
+    /// becomes OSS's error reply here), add the bucket's headers, let a fault rule shape the reply, then log and
+    /// observe it. `client`: where the request comes from (bucket policy conditions, the access log).
     func respond(
         to head: HTTPRequestHead, body: RequestBody, requestID: String, client: ClientEndpoint = ClientEndpoint()
     ) -> HTTPResponse {
         if let controlPlane, controlPlane.claims(head) { return controlPlane.respond(to: head, body: body) }
-        let query = QueryParameters(raw: head.rawQuery)
-        var context = RequestContext(head: head, query: query, body: body, requestID: requestID)
-        var operationName = "-"
+        var context = RequestContext(
+            head: head, query: QueryParameters(raw: head.rawQuery), body: body, requestID: requestID)
         var observation = observer?.begin(head, requestID: requestID)
-        var response: HTTPResponse
-        // Fault rules (FaultEffects.swift): matched once the operation is known, before anything is checked.
+        // Known once routed: what decorates the reply, and the fault rule that matched it.
+        var operation: Operation?
         var fault: FiredFault?
-        // The bucket whose CORS rules may add headers to the reply, once the operation is known.
-        var corsBucket: String?
-        // The object whose lifecycle expiry a GET or HEAD reports.
-        var expiringObject: (bucket: String, key: String)?
+        var response: HTTPResponse
         do {
-            let operation = try router.classify(head, query: query)
-            operationName = operation.name
-            corsBucket = operation.decoratedByCORS ? operation.resource.bucket : nil
-            expiringObject = operation.showsExpiration
-            observation?.routed(operation)
-            fault = faults?.fire(for: FaultSubject(operation, method: head.method))
+            let routed = try router.classify(head, query: context.query)
+            operation = routed
+            observation?.routed(routed)
+            // Fault rules (FaultEffects.swift) match once the operation is known, before anything is checked.
+            fault = faults?.fire(for: FaultSubject(routed, method: head.method))
             if let preempted = try fault?.beforeRunning(body: body) {
                 response = preempted
             } else {
-                response = try run(operation, &context, client: client)
+                response = try run(routed, &context, client: client)
             }
-        } catch let error as OSSError {
-            observation?.failed(error)
-            response = ErrorResponder.response(
-                for: error, requestID: requestID, host: context.host, isHead: head.method == "HEAD")
         } catch {
-            logger.error("\(requestID) \(head.method) \(head.target) failed: \(error)")
-            observation?.failed(OSSError(.internalError, "\(error)"))
-            response = ErrorResponder.response(
-                for: OSSError(.internalError, "We encountered an internal error. Please try again."),
-                requestID: requestID, host: context.host, isHead: head.method == "HEAD")
+            response = errorResponse(for: error, context, observation: &observation)
         }
-        // A faulted request is always logged, with its rule: a test that sees something odd can tell why.
-        if let (bucket, key) = expiringObject {
-            ExpirationHeader(objects: objects).decorate(&response, bucket: bucket, key: key)
-        }
-        if let bucket = corsBucket {
-            CORSResponder(objects: objects).decorate(
-                &response, bucket: bucket, method: head.method, origin: head.headers["Origin"])
-        }
+        if let operation { decorate(&response, of: operation, head: head) }
         if let fault {
             response = fault.shaping(response)
             observation?.fault = fault.label
-            logger.info(
-                "\(requestID) \(head.method) \(head.target) \(operationName) \(response.status) fault \(fault.label)")
-        } else {
-            // One line per request, at info only when it was refused: what a failing test needs to see. Successful
-            // requests are debug: at info their line cost 8-22% of a small GET's rate with 64 connections
-            // (formatting and a locked write to stderr per request).
-            let level: Logger.Level = response.status >= 400 ? .info : .debug
-            logger.log(level: level, "\(requestID) \(head.method) \(head.target) \(operationName) \(response.status)")
         }
+        log(response, head: head, requestID: requestID, operation: operation?.name ?? "-", fault: fault)
         if let observer, let observation {
             let entry = observer.finish(observation, response: response, body: body)
             accessLog?.record(
                 entry, head: head, response: response, accessKeyID: context.accessKeyID, remoteIP: { client.address })
         }
         return response
+    }
+
+    /// The one place errors are rendered: an `OSSError` as OSS's error XML, anything else (a bug) logged and
+    /// answered as InternalError.
+    private func errorResponse(
+        for error: Error, _ context: RequestContext, observation: inout RequestObservation?
+    ) -> HTTPResponse {
+        let head = context.head
+        let ossError: OSSError
+        if let error = error as? OSSError {
+            observation?.failed(error)
+            ossError = error
+        } else {
+            logger.error("\(context.requestID) \(head.method) \(head.target) failed: \(error)")
+            observation?.failed(OSSError(.internalError, "\(error)"))
+            ossError = OSSError(.internalError, "We encountered an internal error. Please try again.")
+        }
+        return ErrorResponder.response(
+            for: ossError, requestID: context.requestID, host: context.host, isHead: head.method == "HEAD")
+    }
+
+    /// What a bucket adds to its replies, errors included: when a lifecycle rule will expire the object a GET or
+    /// HEAD read, and its CORS headers.
+    private func decorate(_ response: inout HTTPResponse, of operation: Operation, head: HTTPRequestHead) {
+        if let (bucket, key) = operation.showsExpiration {
+            ExpirationHeader(objects: objects).decorate(&response, bucket: bucket, key: key)
+        }
+        if operation.decoratedByCORS, let bucket = operation.resource.bucket {
+            CORSResponder(objects: objects).decorate(
+                &response, bucket: bucket, method: head.method, origin: head.headers["Origin"])
+        }
+    }
+
+    /// One line per request. A faulted request is always logged, with its rule: a test that sees something odd can
+    /// tell why. Otherwise at info only when it was refused: what a failing test needs to see. Successful requests
+    /// are debug: at info their line cost 8-22% of a small GET's rate with 64 connections (formatting and a locked
+    /// write to stderr per request).
+    private func log(
+        _ response: HTTPResponse, head: HTTPRequestHead, requestID: String, operation: String, fault: FiredFault?
+    ) {
+        if let fault {
+            logger.info(
+                "\(requestID) \(head.method) \(head.target) \(operation) \(response.status) fault \(fault.label)")
+        } else {
+            let level: Logger.Level = response.status >= 400 ? .info : .debug
+            logger.log(level: level, "\(requestID) \(head.method) \(head.target) \(operation) \(response.status)")
+        }
     }
 
     /// OSS's order of checks: the bucket must exist (for any caller, so SDKs' existence probes work even with bad
