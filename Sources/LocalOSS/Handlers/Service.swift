@@ -135,8 +135,9 @@ final class Service: Sendable {
         }
     }
 
-    /// OSS's order of checks (protocol notes §2.3). Each step may answer or refuse the request; the order is what
-    /// the SDKs observe.
+    /// OSS's order of checks (protocol notes §2.3): bucket, signature, authorization (policy and ACLs, requester
+    /// pays, Block Public Access), referer, then the operation. Each step may answer or refuse the request; SDKs
+    /// tell errors apart by which comes first, so the order is part of the protocol.
     private func run(_ requested: Operation, _ context: inout RequestContext, client: ClientEndpoint) throws
         -> HTTPResponse
     {
@@ -169,6 +170,7 @@ final class Service: Sendable {
         try access.checkPayer(operation)
         try access.checkPublicGrants(operation)
         context.publicAccessBlocked = { [control = access.control] in try control.publicAccessBlocked($0) }
+        // Referer rules guard the objects a caller may read at all: after authorization, as OSS checks them.
         try RefererCheck(objects: objects).check(requested.resource, context.head)
         do {
             return try dispatch(operation, context)
