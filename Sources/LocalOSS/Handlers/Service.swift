@@ -46,65 +46,40 @@ final class Service: Sendable {
         self.faults = faults
     }
 
-    /// `client`: where the request comes from (bucket policy conditions, the access log).
+    /// One OSS request, start to end: route it to an operation, let a fault rule preempt it, run it (any error
+    /// becomes OSS's error reply here), add the bucket's headers, let a fault rule shape the reply, then log and
+    /// observe it. `client`: where the request comes from (bucket policy conditions, the access log).
     func respond(
         to head: HTTPRequestHead, body: RequestBody, requestID: String, client: ClientEndpoint = ClientEndpoint()
     ) -> HTTPResponse {
         if let controlPlane, controlPlane.claims(head) { return controlPlane.respond(to: head, body: body) }
-        let query = QueryParameters(raw: head.rawQuery)
-        var context = RequestContext(head: head, query: query, body: body, requestID: requestID)
-        var operationName = "-"
+        var context = RequestContext(
+            head: head, query: QueryParameters(raw: head.rawQuery), body: body, requestID: requestID)
         var observation = observer?.begin(head, requestID: requestID)
-        var response: HTTPResponse
-        // Fault rules (FaultEffects.swift): matched once the operation is known, before anything is checked.
+        // Known once routed: what decorates the reply, and the fault rule that matched it.
+        var operation: Operation?
         var fault: FiredFault?
-        // The bucket whose CORS rules may add headers to the reply, once the operation is known.
-        var corsBucket: String?
-        // The object whose lifecycle expiry a GET or HEAD reports.
-        var expiringObject: (bucket: String, key: String)?
+        var response: HTTPResponse
         do {
-            let operation = try router.classify(head, query: query)
-            operationName = operation.name
-            corsBucket = operation.decoratedByCORS ? operation.resource.bucket : nil
-            expiringObject = operation.showsExpiration
-            observation?.routed(operation)
-            fault = faults?.fire(for: FaultSubject(operation, method: head.method))
+            let routed = try router.classify(head, query: context.query)
+            operation = routed
+            observation?.routed(routed)
+            // Fault rules (FaultEffects.swift) match once the operation is known, before anything is checked.
+            fault = faults?.fire(for: FaultSubject(routed, method: head.method))
             if let preempted = try fault?.beforeRunning(body: body) {
                 response = preempted
             } else {
-                response = try run(operation, &context, client: client)
+                response = try run(routed, &context, client: client)
             }
-        } catch let error as OSSError {
-            observation?.failed(error)
-            response = ErrorResponder.response(
-                for: error, requestID: requestID, host: context.host, isHead: head.method == "HEAD")
         } catch {
-            logger.error("\(requestID) \(head.method) \(head.target) failed: \(error)")
-            observation?.failed(OSSError(.internalError, "\(error)"))
-            response = ErrorResponder.response(
-                for: OSSError(.internalError, "We encountered an internal error. Please try again."),
-                requestID: requestID, host: context.host, isHead: head.method == "HEAD")
+            response = errorResponse(for: error, context, observation: &observation)
         }
-        // A faulted request is always logged, with its rule: a test that sees something odd can tell why.
-        if let (bucket, key) = expiringObject {
-            ExpirationHeader(objects: objects).decorate(&response, bucket: bucket, key: key)
-        }
-        if let bucket = corsBucket {
-            CORSResponder(objects: objects).decorate(
-                &response, bucket: bucket, method: head.method, origin: head.headers["Origin"])
-        }
+        if let operation { decorate(&response, of: operation, head: head) }
         if let fault {
             response = fault.shaping(response)
             observation?.fault = fault.label
-            logger.info(
-                "\(requestID) \(head.method) \(head.target) \(operationName) \(response.status) fault \(fault.label)")
-        } else {
-            // One line per request, at info only when it was refused: what a failing test needs to see. Successful
-            // requests are debug: at info their line cost 8-22% of a small GET's rate with 64 connections
-            // (formatting and a locked write to stderr per request).
-            let level: Logger.Level = response.status >= 400 ? .info : .debug
-            logger.log(level: level, "\(requestID) \(head.method) \(head.target) \(operationName) \(response.status)")
         }
+        log(response, head: head, requestID: requestID, operation: operation?.name ?? "-", fault: fault)
         if let observer, let observation {
             let entry = observer.finish(observation, response: response, body: body)
             accessLog?.record(
@@ -113,107 +88,134 @@ final class Service: Sendable {
         return response
     }
 
-    /// OSS's order of checks: the bucket must exist (for any caller, so SDKs' existence probes work even with bad
-    /// credentials), then the signature, then — for callers other than the owner — the bucket policy and the ACLs
-    /// (`AccessControl`) and requester pays, and only then is an unimplemented operation refused or the operation
-    /// run. A CORS preflight is never authenticated.
-    private func run(_ operation: Operation, _ context: inout RequestContext, client: ClientEndpoint) throws
+    /// The one place errors are rendered: an `OSSError` as OSS's error XML, anything else (a bug) logged and
+    /// answered as InternalError.
+    private func errorResponse(
+        for error: Error, _ context: RequestContext, observation: inout RequestObservation?
+    ) -> HTTPResponse {
+        let head = context.head
+        let ossError: OSSError
+        if let error = error as? OSSError {
+            observation?.failed(error)
+            ossError = error
+        } else {
+            logger.error("\(context.requestID) \(head.method) \(head.target) failed: \(error)")
+            observation?.failed(OSSError(.internalError, "\(error)"))
+            ossError = OSSError(.internalError, "We encountered an internal error. Please try again.")
+        }
+        return ErrorResponder.response(
+            for: ossError, requestID: context.requestID, host: context.host, isHead: head.method == "HEAD")
+    }
+
+    /// What a bucket adds to its replies, errors included: when a lifecycle rule will expire the object a GET or
+    /// HEAD read, and its CORS headers.
+    private func decorate(_ response: inout HTTPResponse, of operation: Operation, head: HTTPRequestHead) {
+        if let (bucket, key) = operation.showsExpiration {
+            ExpirationHeader(objects: objects).decorate(&response, bucket: bucket, key: key)
+        }
+        if operation.decoratedByCORS, let bucket = operation.resource.bucket {
+            CORSResponder(objects: objects).decorate(
+                &response, bucket: bucket, method: head.method, origin: head.headers["Origin"])
+        }
+    }
+
+    /// One line per request. A faulted request is always logged, with its rule: a test that sees something odd can
+    /// tell why. Otherwise at info only when it was refused: what a failing test needs to see. Successful requests
+    /// are debug: at info their line cost 8-22% of a small GET's rate with 64 connections (formatting and a locked
+    /// write to stderr per request).
+    private func log(
+        _ response: HTTPResponse, head: HTTPRequestHead, requestID: String, operation: String, fault: FiredFault?
+    ) {
+        if let fault {
+            logger.info(
+                "\(requestID) \(head.method) \(head.target) \(operation) \(response.status) fault \(fault.label)")
+        } else {
+            let level: Logger.Level = response.status >= 400 ? .info : .debug
+            logger.log(level: level, "\(requestID) \(head.method) \(head.target) \(operation) \(response.status)")
+        }
+    }
+
+    /// OSS's order of checks (protocol notes §2.3): bucket, signature, authorization (policy and ACLs, requester
+    /// pays, Block Public Access), referer, then the operation. Each step may answer or refuse the request; SDKs
+    /// tell errors apart by which comes first, so the order is part of the protocol.
+    private func run(_ requested: Operation, _ context: inout RequestContext, client: ClientEndpoint) throws
         -> HTTPResponse
     {
-        let (bucket, key) = operation.resource
-        var bucketRecord: BucketRecord?
-        if let bucket, !operation.createsBucket {
-            guard let record = try objects.existingBucket(bucket) else { throw OSSError.noSuchBucket(bucket) }
-            bucketRecord = record
-        }
-        if case .preflight = operation { return try dispatch(operation, context) }
-        let head = context.head
-        let verdict = try authenticator.authenticate(
-            SignedRequest(method: head.method, headers: head.headers, query: context.query, bucket: bucket, key: key))
-        context.accessKeyID = verdict.accessKeyID
-        let caller = verdict.caller(authenticator.credentials)
-        context.caller = caller
-        context.expectedSHA256 = verdict.payloadSHA256
-        // Only GETs and HEADs of an existing bucket can be website requests (a bucket being made has no rules yet).
-        let website =
-            try bucketRecord.flatMap {
-                head.method == "GET" || head.method == "HEAD" ? try WebsiteRouting.rules(of: $0.name, objects) : nil
-            }
-            .map { WebsiteRouting(objects: objects, rules: $0, scheme: scheme) }
-        // What reads another object for the website: the request's own method.
-        let read: (ObjectAddress) -> Operation = { head.method == "HEAD" ? .headObject($0) : .getObject($0) }
-        var operation = operation
-        // Routing rules without an error status apply before the object is read: a redirect, or another key.
-        if let website, let address = operation.readObject {
-            switch try website.route(address, head: head) {
-            case .reply(let redirect)?:
-                return redirect
-            case .serve(let target, let passQueryString)?:
-                operation = read(target)
-                if !passQueryString { context = context.withoutQuery() }
-            case nil:
-                break
+        // The bucket first, for any caller: SDKs' existence probes read NoSuchBucket even with bad credentials.
+        let bucket = try existingBucket(of: requested)
+        // A CORS preflight is answered from the bucket's CORS rules alone: it is never authenticated.
+        if case .preflight = requested { return try dispatch(requested, context) }
+        let caller = try authenticate(requested, &context)
+        // Website routing rules come before authorization: a redirect needs no right to read anything.
+        let website = try WebsiteResponder(bucket: bucket, head: context.head, service: self)
+        var operation = requested
+        if let website {
+            switch try website.routeBeforeRead(requested, &context, anonymous: caller == .anonymous) {
+            case .answered(let redirect): return redirect
+            case .run(let routed): operation = routed
             }
         }
-        operation =
-            try website?.rewrite(operation, anonymous: verdict.isAnonymous, method: head.method, query: context.query)
-            ?? operation
-        let access = AccessControl(
-            objects: objects, region: region.id, sourceIP: client.address, secureTransport: client.secure,
-            query: context.query)
-        let readable: (ObjectAddress) throws -> Bool = { address in
-            access.canRead(address, caller: caller, bucketACL: bucketRecord?.acl)
-        }
-        let serve: (ObjectAddress, Bool) throws -> HTTPResponse = { [context] address, passQueryString in
-            try self.dispatch(read(address), passQueryString ? context : context.withoutQuery())
-        }
+        let access = requestAccess(caller, bucketACL: bucket?.acl, context, client: client)
         do {
-            try access.authorize(operation, caller: caller, bucketACL: bucketRecord?.acl)
+            try access.authorize(operation)
         } catch let denied as OSSError {
-            // A website answers an anonymous GET of a missing key with its redirect, index or error document
-            // even when the bucket is private: those objects need a public ACL of their own (`readable`). A
-            // routing rule for the refusal's status may answer it too.
-            guard caller == .anonymous, let website, let address = operation.readObject else { throw denied }
-            let missing = try objects.objectACL(bucket: address.bucket.value, key: address.key.value) == nil
-            let answer =
-                missing && head.method == "GET"
-                ? try website.missing(address, head: head, readable: readable, serve: serve)
-                : try website.failed(
-                    address, status: missing ? 404 : denied.status, head: head, readable: readable, serve: serve)
-            guard let answer else { throw denied }
-            try checkReferer(bucket: address.bucket.value, head)
+            // The website may still answer an anonymous read the bucket refuses; its referer rules still apply.
+            guard let answer = try website?.answerRefusal(denied, of: operation, access: access, context: context),
+                let bucket = operation.resource.bucket
+            else { throw denied }
+            try RefererCheck(objects: objects).check(bucket: bucket, context.head)
             return answer
         }
-        try access.checkPayer(operation, caller: caller, headers: head.headers, query: context.query)
-        try PublicGrantGuard(access: access).check(operation, headers: head.headers)
-        context.publicAccessBlocked = { try access.publicAccessBlocked($0) }
-        if let bucket, key != nil, head.headers["Authorization"] == nil { try checkReferer(bucket: bucket, head) }
+        // Requester pays and Block Public Access refuse only a caller the ACLs and the policy let through.
+        try access.checkPayer(operation)
+        try access.checkPublicGrants(operation)
+        context.publicAccessBlocked = { [control = access.control] in try control.publicAccessBlocked($0) }
+        // Referer rules guard the objects a caller may read at all: after authorization, as OSS checks them.
+        try RefererCheck(objects: objects).check(requested.resource, context.head)
         do {
             return try dispatch(operation, context)
         } catch let error as OSSError {
-            // A website answers a missing key with its redirect, index or error document, and any other failure
-            // with the routing rule for its status, if there is one.
-            guard let website, let address = operation.readObject else { throw error }
-            // The index and error documents answer GETs; routing rules HEADs too.
-            let answer =
-                error.code == .noSuchKey && head.method == "GET"
-                ? try website.missing(address, head: head, readable: readable, serve: serve)
-                : try website.failed(address, status: error.status, head: head, readable: readable, serve: serve)
-            guard let answer else { throw error }
+            // A website answers a failed read with its redirect, index or error document, or a rule for its status.
+            guard let answer = try website?.answerFailure(error, of: operation, access: access, context: context)
+            else { throw error }
             return answer
         }
     }
 
-    /// Hotlink protection: object requests without an `Authorization` header (anonymous, presigned) must pass the
-    /// bucket's referer rules, if it has any.
-    private func checkReferer(bucket: String, _ head: HTTPRequestHead) throws {
-        guard let document = try objects.configurations.document(RefererPolicy.subresource, bucket: bucket),
-            let policy = RefererPolicy(document: document)
-        else { return }
-        if let refusal = policy.refusal(referer: head.headers["Referer"]) { throw refusal }
+    /// The record of the bucket the operation names; nil for service-level operations and PutBucket, whose bucket
+    /// need not exist yet.
+    private func existingBucket(of operation: Operation) throws -> BucketRecord? {
+        guard let bucket = operation.resource.bucket, !operation.createsBucket else { return nil }
+        guard let record = try objects.existingBucket(bucket) else { throw OSSError.noSuchBucket(bucket) }
+        return record
     }
 
-    private func dispatch(_ operation: Operation, _ context: RequestContext) throws -> HTTPResponse {
+    /// The signature (header or presigned URL): who the caller is, and the body digest a V4 signature promises.
+    private func authenticate(_ operation: Operation, _ context: inout RequestContext) throws -> Caller {
+        let head = context.head
+        let (bucket, key) = operation.resource
+        let verdict = try authenticator.authenticate(
+            SignedRequest(method: head.method, headers: head.headers, query: context.query, bucket: bucket, key: key))
+        context.accessKeyID = verdict.accessKeyID
+        context.caller = verdict.caller(authenticator.credentials)
+        context.expectedSHA256 = verdict.payloadSHA256
+        return context.caller
+    }
+
+    /// What `caller` may do, judged on the request as the website routed it (its query may be gone).
+    private func requestAccess(
+        _ caller: Caller, bucketACL: CannedACL?, _ context: RequestContext, client: ClientEndpoint
+    ) -> RequestAccess {
+        let control = AccessControl(
+            objects: objects, region: region.id, sourceIP: client.address, secureTransport: client.secure,
+            query: context.query)
+        return RequestAccess(
+            control: control, caller: caller, bucketACL: bucketACL, headers: context.head.headers,
+            query: context.query)
+    }
+
+    /// The dispatch table: each operation to its handler.
+    func dispatch(_ operation: Operation, _ context: RequestContext) throws -> HTTPResponse {
         var buckets = BucketHandler(objects: objects)
         buckets.region = region
         let objectHandler = ObjectHandler(objects: objects)

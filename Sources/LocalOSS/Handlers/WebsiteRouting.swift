@@ -123,7 +123,8 @@ struct WebsiteRouting {
         return host.hasPrefix(bucket + ".") ? host : host + "/" + bucket
     }
 
-    private func exists(_ address: ObjectAddress) throws -> Bool {
+    /// Whether the object exists: every stored object has an ACL, `default` at least.
+    func exists(_ address: ObjectAddress) throws -> Bool {
         try objects.objectACL(bucket: address.bucket.value, key: address.key.value) != nil
     }
 
