@@ -17,9 +17,12 @@ struct RequestContext {
 
     /// The same request without its query parameters: a website's internal rewrite that does not pass them on.
     func withoutQuery() -> RequestContext {
+        // Everything but the query: who is asking stays who is asking.
         var context = RequestContext(head: head, query: QueryParameters(raw: nil), body: body, requestID: requestID)
         context.expectedSHA256 = expectedSHA256
         context.accessKeyID = accessKeyID
+        context.caller = caller
+        context.publicAccessBlocked = publicAccessBlocked
         return context
     }
     var host: String { head.headers["Host"] ?? "127.0.0.1" }

@@ -170,8 +170,9 @@ final class Service: Sendable {
         try access.checkPayer(operation)
         try access.checkPublicGrants(operation)
         context.publicAccessBlocked = { [control = access.control] in try control.publicAccessBlocked($0) }
-        // Referer rules guard the objects a caller may read at all: after authorization, as OSS checks them.
-        try RefererCheck(objects: objects).check(requested.resource, context.head)
+        // Referer rules guard the objects a caller may read at all (a website's index document too): after
+        // authorization, as OSS checks them.
+        try RefererCheck(objects: objects).check(operation.resource, context.head)
         do {
             return try dispatch(operation, context)
         } catch let error as OSSError {

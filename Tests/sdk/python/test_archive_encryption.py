@@ -9,24 +9,18 @@ with the real time) and move it through POST /_localoss/clock.
 
 import base64
 import email.utils
-import queue
 import re
-import signal
-import subprocess
-import threading
 import time
 import uuid
 
 import alibabacloud_oss_v2 as oss
 import oss2
 import pytest
-import requests
 from oss2.models import RestoreConfiguration, RestoreJobParameters, ServerSideEncryptionRule, PartInfo
 
-from conftest import server_binary
+from conftest import ClockedServer
 from localoss_helpers import ACCESS_KEY_ID, ACCESS_KEY_SECRET, raw_request, rand
 
-BANNER_RE = re.compile(r"^LocalOSS listening on (http://127\.0\.0\.1:\d+)\s*$")
 RESTORE_DELAY = 3
 DAY = 86400
 SSE = "x-oss-server-side-encryption"
@@ -34,40 +28,9 @@ SSE_DATA = "x-oss-server-side-data-encryption"
 SSE_KEY = "x-oss-server-side-encryption-key-id"
 
 
-class ArchiveServer:
-    """A private server: restores take RESTORE_DELAY s of server clock; signatures tolerate any clock move."""
-
-    def __init__(self, tmp_path):
-        (tmp_path / "data").mkdir()
-        self.log = open(tmp_path / "server.log", "ab")
-        self.proc = subprocess.Popen(
-            [str(server_binary()), "serve", "--port", "0", "--data-dir", str(tmp_path / "data"),
-             "--max-skew", "100000000", "--restore-delay", str(RESTORE_DELAY)],
-            stdout=subprocess.PIPE, stderr=self.log, stdin=subprocess.DEVNULL)
-        lines = queue.Queue()
-        threading.Thread(target=lambda: [lines.put(line) for line in iter(self.proc.stdout.readline, b"")],
-                         daemon=True).start()
-        first = lines.get(timeout=30).decode().rstrip()
-        match = BANNER_RE.match(first)
-        assert match, "unexpected banner %r" % first
-        self.endpoint = match.group(1)
-        self.http = requests.Session()
-        self.http.trust_env = False
-
-    def clock(self, **body):
-        resp = self.http.post(self.endpoint + "/_localoss/clock", json=body, timeout=10)
-        assert resp.status_code == 200, resp.text
-        return resp.json()
-
-    def stop(self):
-        self.proc.send_signal(signal.SIGTERM)
-        self.proc.wait(timeout=15)
-        self.log.close()
-
-
 @pytest.fixture(scope="module")
 def archive_server(tmp_path_factory):
-    srv = ArchiveServer(tmp_path_factory.mktemp("archive"))
+    srv = ClockedServer(tmp_path_factory.mktemp("archive"), "--restore-delay", str(RESTORE_DELAY))
     yield srv
     srv.stop()
 

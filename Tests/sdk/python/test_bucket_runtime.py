@@ -97,6 +97,11 @@ def test_referer_rules_for_anonymous_and_presigned_requests(bucket):
     assert_error(requests.get(presigned, headers={"Referer": "https://evil.test/"}, timeout=30), 403, "AccessDenied")
     # A request signed in the Authorization header is never checked.
     assert bucket.get_object("pic.png", headers={"Referer": "https://evil.test/"}).read() == b"png"
+    # A website's index document is an object read like any other: the rules guard it too.
+    put_public(bucket, "index.html", b"home")
+    bucket.put_bucket_website(BucketWebsite("index.html", "error.html"))
+    assert_error(anonymous_get(bucket, "", {"Referer": "https://evil.test/"}), 403, "AccessDenied")
+    assert anonymous_get(bucket, "", {"Referer": "https://www.example.com/a"}).content == b"home"
     # An empty whitelist lets everything through again.
     bucket.put_bucket_referer(BucketReferer(True, []))
     assert anonymous_get(bucket, "pic.png", {"Referer": "https://evil.test/"}).status_code == 200

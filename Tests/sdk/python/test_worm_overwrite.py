@@ -9,64 +9,27 @@ Retention runs on the server clock: these tests run their own server with a larg
 with the real time) and move the clock through POST /_localoss/clock.
 """
 
-import queue
 import re
-import signal
-import subprocess
-import threading
 import uuid
 
 import alibabacloud_oss_v2 as oss
 import oss2
 import pytest
-import requests
 from oss2.models import BucketLifecycle, LifecycleExpiration, LifecycleRule, PartInfo
 
-from conftest import server_binary
+from conftest import ClockedServer
 from localoss_helpers import (ACCESS_KEY_ID, ACCESS_KEY_SECRET, assert_error, assert_oss_error,
                               assert_service_error, child_text, parse_error, raw_request, xml_root)
 
-BANNER_RE = re.compile(r"^LocalOSS listening on (http://127\.0\.0\.1:\d+)\s*$")
 DAY = 86400
 OWNER_ID = "1305433975557637"
 WORM_DATE = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d$")
 ISO_MILLIS = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.000Z$")
 
 
-class ClockServer:
-    """A private server whose clock the tests move; signatures tolerate any move."""
-
-    def __init__(self, tmp_path):
-        (tmp_path / "data").mkdir()
-        self.log = open(tmp_path / "server.log", "ab")
-        self.proc = subprocess.Popen(
-            [str(server_binary()), "serve", "--port", "0", "--data-dir", str(tmp_path / "data"),
-             "--max-skew", "100000000"],
-            stdout=subprocess.PIPE, stderr=self.log, stdin=subprocess.DEVNULL)
-        lines = queue.Queue()
-        threading.Thread(target=lambda: [lines.put(line) for line in iter(self.proc.stdout.readline, b"")],
-                         daemon=True).start()
-        first = lines.get(timeout=30).decode().rstrip()
-        match = BANNER_RE.match(first)
-        assert match, "unexpected banner %r" % first
-        self.endpoint = match.group(1)
-        self.http = requests.Session()
-        self.http.trust_env = False
-
-    def clock(self, **body):
-        resp = self.http.post(self.endpoint + "/_localoss/clock", json=body, timeout=10)
-        assert resp.status_code == 200, resp.text
-        return resp.json()
-
-    def stop(self):
-        self.proc.send_signal(signal.SIGTERM)
-        self.proc.wait(timeout=15)
-        self.log.close()
-
-
 @pytest.fixture(scope="module")
 def clock_server(tmp_path_factory):
-    srv = ClockServer(tmp_path_factory.mktemp("worm"))
+    srv = ClockedServer(tmp_path_factory.mktemp("worm"))
     yield srv
     srv.stop()
 
