@@ -54,13 +54,15 @@ final class AccessLog: @unchecked Sendable {
     }
 
     /// Records the line of a request on `entry.bucket` if that bucket logs; nothing for any other request.
+    /// `configurations`: the request's documents of its bucket, when it has them.
     func record(
         _ entry: JournalEntry, head: HTTPRequestHead, response: HTTPResponse, accessKeyID: String?,
-        remoteIP: () -> String?
+        configurations: BucketConfigurations?, remoteIP: () -> String?
     ) {
         // A request on a bucket that does not exist has no bucket to log it (nor a configuration to look up).
         guard let bucket = entry.bucket, entry.errorCode != OSSErrorCode.noSuchBucket.rawValue,
-            let document = try? objects.configurations.document(LoggingConfiguration.kind.subresource, bucket: bucket),
+            let document = try? BucketConfigurations.of(bucket, reusing: configurations, in: objects.configurations)
+                .logging,
             document != LoggingConfiguration.disabled
         else { return }
         let line = AccessLogLine(

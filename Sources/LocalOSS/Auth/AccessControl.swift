@@ -8,12 +8,18 @@
 ///   account or the bucket), public ACLs and public Allow statements grant nothing.
 struct AccessControl {
     let objects: ObjectStore
+    /// The documents of the request's bucket, as the request read them.
+    let configurations: BucketConfigurations?
     /// The facts of the request a policy condition may test.
     var facts: PolicyRequest
     let access: AnonymousAccess
 
-    init(objects: ObjectStore, region: String, sourceIP: String?, secureTransport: Bool, query: QueryParameters) {
+    init(
+        objects: ObjectStore, configurations: BucketConfigurations?, region: String, sourceIP: String?,
+        secureTransport: Bool, query: QueryParameters
+    ) {
         self.objects = objects
+        self.configurations = configurations
         facts = PolicyRequest(principal: .anonymous, action: "", resource: "", sourceIP: sourceIP)
         facts.secureTransport = secureTransport
         facts.prefix = query["prefix"] ?? ""
@@ -128,7 +134,7 @@ struct AccessControl {
         let payer = headers["x-oss-request-payer"] ?? query["x-oss-request-payer"]
         let pays = caller != .anonymous && payer?.lowercased() == "requester"
         for bucket in buckets where !pays {
-            guard let document = try objects.configurations.documents(of: bucket)["requestPayment"],
+            guard let document = try documents(of: bucket).requestPayment,
                 Self.element(document, "Payer") == "Requester"
             else { continue }
             throw OSSError(
@@ -139,7 +145,7 @@ struct AccessControl {
 
     /// Block Public Access, on for the account or for the bucket.
     func publicAccessBlocked(_ bucket: String?) throws -> Bool {
-        if let bucket, let document = try objects.configurations.documents(of: bucket)["publicAccessBlock"],
+        if let bucket, let document = try documents(of: bucket).publicAccessBlock,
             Self.element(document, "BlockPublicAccess") == "true"
         {
             return true
@@ -149,9 +155,12 @@ struct AccessControl {
     }
 
     private func policy(of bucket: String) throws -> BucketPolicy? {
-        try objects.configurations.documents(of: bucket)[PolicyConfiguration.kind.subresource].flatMap {
-            BucketPolicy(json: $0)
-        }
+        try documents(of: bucket).policy.flatMap { BucketPolicy(json: $0) }
+    }
+
+    /// The request's documents for its own bucket, the store's for another (a copy's source).
+    private func documents(of bucket: String) throws -> BucketConfigurations {
+        try BucketConfigurations.of(bucket, reusing: configurations, in: objects.configurations)
     }
 
     private func request(_ caller: Caller, _ action: String, _ bucket: String, _ key: String?) -> PolicyRequest {

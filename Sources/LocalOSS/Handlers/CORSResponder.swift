@@ -1,19 +1,19 @@
 /// CORS as a bucket's rules decide it: preflights (`OPTIONS`) answered or refused, and the headers an actual
-/// request with `Origin` gets when a rule allows its origin and method. A bucket without rules costs one cache
-/// lookup per request.
+/// request with `Origin` gets when a rule allows its origin and method. A bucket without rules costs one lookup in
+/// the request's documents.
 struct CORSResponder {
-    let objects: ObjectStore
+    /// The documents of the request's bucket.
+    let configurations: BucketConfigurations?
 
     /// The bucket's rules, or nil when it has none.
-    func configuration(of bucket: String) throws -> CORSConfiguration? {
-        guard let document = try objects.configurations.document(CORSConfiguration.kind.subresource, bucket: bucket)
-        else { return nil }
+    func configuration() throws -> CORSConfiguration? {
+        guard let document = configurations?.cors else { return nil }
         return try CORSConfiguration(document: Array(document.utf8))
     }
 
     /// `OPTIONS`: 200 with the matched rule's headers, else 403 AccessForbidden (no rules, or none matches).
     /// Not authenticated; the object need not exist.
-    func preflight(bucket: BucketName, _ context: RequestContext) throws -> HTTPResponse {
+    func preflight(_ context: RequestContext) throws -> HTTPResponse {
         guard let origin = context.headers["Origin"] else {
             throw OSSError(.badRequest, "Insufficient information. Origin request header needed")
         }
@@ -22,7 +22,7 @@ struct CORSResponder {
                 .badRequest, "Insufficient information. Request Access-Control-Request-Method header needed")
         }
         let requested = Self.list(context.headers["Access-Control-Request-Headers"])
-        let configuration = try configuration(of: bucket.value)
+        let configuration = try configuration()
         guard let rule = configuration?.rule(origin: origin, method: method, requestHeaders: requested) else {
             // The spelling is OSS's own.
             throw OSSError(
@@ -47,8 +47,8 @@ struct CORSResponder {
     /// An actual request to a bucket with rules: `Vary: Origin` when the rules ask for it (on every reply of the
     /// bucket), and the allowing rule's headers when the request's `Origin` and method match one. A request no
     /// rule allows is answered as it is, without CORS headers.
-    func decorate(_ response: inout HTTPResponse, bucket: String, method: String, origin: String?) {
-        guard let configuration = try? configuration(of: bucket) else { return }
+    func decorate(_ response: inout HTTPResponse, method: String, origin: String?) {
+        guard let configuration = try? configuration() else { return }
         if configuration.responseVary { response.headers.set("Vary", "Origin") }
         guard let origin, let rule = configuration.rule(origin: origin, method: method) else { return }
         response.headers.set("Access-Control-Allow-Origin", origin)

@@ -2,12 +2,13 @@
 /// `expiry-date="Sat, 25 Dec 2016 00:00:00 GMT", rule-id="delete logs"` (protocol notes §4.1; the syntax is
 /// OSS's documented example). The earliest expiry wins when several rules cover the key.
 struct ExpirationHeader {
-    let objects: ObjectStore
+    /// The documents of the object's bucket.
+    let configurations: BucketConfigurations
 
-    func decorate(_ response: inout HTTPResponse, bucket: String, key: String) {
-        // The (cached) rules first: most buckets have none, and parsing the date cost a small GET a tenth.
+    func decorate(_ response: inout HTTPResponse, key: String) {
+        // The rules first: most buckets have none, and parsing the date cost a small GET a tenth.
         guard response.status == 200 || response.status == 206 || response.status == 304,
-            let document = try? objects.configurations.document(LifecycleSweeper.subresource, bucket: bucket),
+            let document = configurations.lifecycle,
             let lastModified = response.headers["Last-Modified"].flatMap(HTTPDate.parseRFC1123)
         else { return }
         let size = response.headers["Content-Length"].flatMap { Int64($0) } ?? 0

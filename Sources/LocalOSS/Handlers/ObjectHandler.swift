@@ -175,7 +175,8 @@ struct ObjectHandler {
             Self.addRestore(try objects.restoreState(of: object), object, to: &headers)
         }
         try addVersion(object, to: &headers)
-        try LastAccessTimeHeader(objects: objects).add(for: object, to: &headers, recordsRead: true)
+        try LastAccessTimeHeader(objects: objects, configurations: context.configurations).add(
+            for: object, to: &headers, recordsRead: true)
         var status = 200
         if let range {
             status = 206
@@ -196,7 +197,8 @@ struct ObjectHandler {
         var headers = Self.objectHeaders(object)
         try addVersion(object, to: &headers)
         headers.add("Content-Length", String(object.size))
-        try LastAccessTimeHeader(objects: objects).add(for: object, to: &headers, recordsRead: false)
+        try LastAccessTimeHeader(objects: objects, configurations: context.configurations).add(
+            for: object, to: &headers, recordsRead: false)
         Self.addRestore(try objects.restoreState(of: object), object, to: &headers)
         return HTTPResponse(status: 200, headers: headers)
     }
@@ -211,7 +213,8 @@ struct ObjectHandler {
         headers.add("ETag", object.etag)
         headers.add("Last-Modified", HTTPDate.rfc1123(object.lastModified))
         headers.add("x-oss-hash-crc64ecma", String(object.crc64))
-        try LastAccessTimeHeader(objects: objects).add(for: object, to: &headers, recordsRead: false)
+        try LastAccessTimeHeader(objects: objects, configurations: context.configurations).add(
+            for: object, to: &headers, recordsRead: false)
         return HTTPResponse(status: 200, headers: headers)
     }
 
@@ -236,7 +239,7 @@ struct ObjectHandler {
         let object = try objects.setObjectACL(
             address, version: try VersionSelector.parse(context.query["versionId"]),
             try CannedACL(header: context.headers["x-oss-object-acl"] ?? "", allowDefault: true))
-        try LastAccessTimeHeader(objects: objects).recordWrite(of: object)
+        try LastAccessTimeHeader(objects: objects, configurations: context.configurations).recordWrite(of: object)
         var response = HTTPResponse(status: 200)
         try addVersion(object, to: &response.headers)
         return response

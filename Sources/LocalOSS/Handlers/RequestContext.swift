@@ -12,6 +12,8 @@ struct RequestContext {
     var caller = Caller.owner
     /// Whether Block Public Access is on for the bucket (or, for nil, the account): set by `Service`.
     var publicAccessBlocked: (String?) throws -> Bool = { _ in false }
+    /// The configuration documents of the bucket the request names, read once by `Service` when it exists.
+    var configurations: BucketConfigurations?
 
     var headers: HTTPHeaders { head.headers }
 
@@ -23,6 +25,7 @@ struct RequestContext {
         context.accessKeyID = accessKeyID
         context.caller = caller
         context.publicAccessBlocked = publicAccessBlocked
+        context.configurations = configurations
         return context
     }
     var host: String { head.headers["Host"] ?? "127.0.0.1" }

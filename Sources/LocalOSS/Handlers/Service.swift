@@ -74,7 +74,8 @@ final class Service: Sendable {
         } catch {
             response = errorResponse(for: error, context, observation: &observation)
         }
-        if let operation { decorate(&response, of: operation, head: head) }
+        let configurations = configurations(after: operation, context)
+        if let operation, let configurations { decorate(&response, of: operation, head: head, configurations) }
         if let fault {
             response = fault.shaping(response)
             observation?.fault = fault.label
@@ -83,7 +84,8 @@ final class Service: Sendable {
         if let observer, let observation {
             let entry = observer.finish(observation, response: response, body: body)
             accessLog?.record(
-                entry, head: head, response: response, accessKeyID: context.accessKeyID, remoteIP: { client.address })
+                entry, head: head, response: response, accessKeyID: context.accessKeyID,
+                configurations: configurations, remoteIP: { client.address })
         }
         return response
     }
@@ -107,15 +109,29 @@ final class Service: Sendable {
             for: ossError, requestID: context.requestID, host: context.host, isHead: head.method == "HEAD")
     }
 
+    /// The documents of the request's bucket for what follows its operation (the reply's headers, the access log):
+    /// those the request read, or read again when a write (its own PutBucketCors, PutBucketLogging…) replaced them.
+    /// Nil when the request names no bucket, or one that does not exist (any more).
+    private func configurations(after operation: Operation?, _ context: RequestContext) -> BucketConfigurations? {
+        guard let bucket = operation?.resource.bucket else { return nil }
+        if let read = context.configurations, read.bucket == bucket {
+            return try? read.current(in: objects.configurations)
+        }
+        return try? BucketConfigurations(of: bucket, in: objects.configurations)
+    }
+
     /// What a bucket adds to its replies, errors included: when a lifecycle rule will expire the object a GET or
     /// HEAD read, and its CORS headers.
-    private func decorate(_ response: inout HTTPResponse, of operation: Operation, head: HTTPRequestHead) {
-        if let (bucket, key) = operation.showsExpiration {
-            ExpirationHeader(objects: objects).decorate(&response, bucket: bucket, key: key)
+    private func decorate(
+        _ response: inout HTTPResponse, of operation: Operation, head: HTTPRequestHead,
+        _ configurations: BucketConfigurations
+    ) {
+        if let (_, key) = operation.showsExpiration {
+            ExpirationHeader(configurations: configurations).decorate(&response, key: key)
         }
-        if operation.decoratedByCORS, let bucket = operation.resource.bucket {
-            CORSResponder(objects: objects).decorate(
-                &response, bucket: bucket, method: head.method, origin: head.headers["Origin"])
+        if operation.decoratedByCORS {
+            CORSResponder(configurations: configurations).decorate(
+                &response, method: head.method, origin: head.headers["Origin"])
         }
     }
 
@@ -143,11 +159,13 @@ final class Service: Sendable {
     {
         // The bucket first, for any caller: SDKs' existence probes read NoSuchBucket even with bad credentials.
         let bucket = try existingBucket(of: requested)
+        // Its configuration documents, read once for every check below and the operation.
+        context.configurations = try bucket.map { try BucketConfigurations(of: $0.name, in: objects.configurations) }
         // A CORS preflight is answered from the bucket's CORS rules alone: it is never authenticated.
         if case .preflight = requested { return try dispatch(requested, context) }
         let caller = try authenticate(requested, &context)
         // Website routing rules come before authorization: a redirect needs no right to read anything.
-        let website = try WebsiteResponder(bucket: bucket, head: context.head, service: self)
+        let website = WebsiteResponder(configurations: context.configurations, head: context.head, service: self)
         var operation = requested
         if let website {
             switch try website.routeBeforeRead(requested, &context, anonymous: caller == .anonymous) {
@@ -160,10 +178,9 @@ final class Service: Sendable {
             try access.authorize(operation)
         } catch let denied as OSSError {
             // The website may still answer an anonymous read the bucket refuses; its referer rules still apply.
-            guard let answer = try website?.answerRefusal(denied, of: operation, access: access, context: context),
-                let bucket = operation.resource.bucket
+            guard let answer = try website?.answerRefusal(denied, of: operation, access: access, context: context)
             else { throw denied }
-            try RefererCheck(objects: objects).check(bucket: bucket, context.head)
+            try RefererCheck(configurations: context.configurations).check(context.head)
             return answer
         }
         // Requester pays and Block Public Access refuse only a caller the ACLs and the policy let through.
@@ -172,7 +189,7 @@ final class Service: Sendable {
         context.publicAccessBlocked = { [control = access.control] in try control.publicAccessBlocked($0) }
         // Referer rules guard the objects a caller may read at all (a website's index document too): after
         // authorization, as OSS checks them.
-        try RefererCheck(objects: objects).check(operation.resource, context.head)
+        try RefererCheck(configurations: context.configurations).check(operation.resource, context.head)
         do {
             return try dispatch(operation, context)
         } catch let error as OSSError {
@@ -208,8 +225,8 @@ final class Service: Sendable {
         _ caller: Caller, bucketACL: CannedACL?, _ context: RequestContext, client: ClientEndpoint
     ) -> RequestAccess {
         let control = AccessControl(
-            objects: objects, region: region.id, sourceIP: client.address, secureTransport: client.secure,
-            query: context.query)
+            objects: objects, configurations: context.configurations, region: region.id, sourceIP: client.address,
+            secureTransport: client.secure, query: context.query)
         return RequestAccess(
             control: control, caller: caller, bucketACL: bucketACL, headers: context.head.headers,
             query: context.query)
@@ -310,7 +327,7 @@ final class Service: Sendable {
             return try ArchiveHandler(objects: objects).getArchiveDirectRead(bucket)
         case .restoreObject(let address): return try ArchiveHandler(objects: objects).restoreObject(address, context)
         case .cleanRestoredObject(let address): return try ArchiveHandler(objects: objects).cleanRestoredObject(address)
-        case .preflight(let bucket, _): return try CORSResponder(objects: objects).preflight(bucket: bucket, context)
+        case .preflight: return try CORSResponder(configurations: context.configurations).preflight(context)
         case .unimplemented(let request):
             throw OSSError(
                 .notImplemented,

@@ -17,9 +17,10 @@ struct WebsiteResponder {
 
     /// Only GETs and HEADs of an existing bucket with website rules are website requests (a bucket being made has
     /// no rules yet); nil for every other request.
-    init?(bucket: BucketRecord?, head: HTTPRequestHead, service: Service) throws {
-        guard let bucket, head.method == "GET" || head.method == "HEAD",
-            let rules = try WebsiteRouting.rules(of: bucket.name, service.objects)
+    /// `configurations`: the bucket's documents, as the request read them.
+    init?(configurations: BucketConfigurations?, head: HTTPRequestHead, service: Service) {
+        guard let configurations, head.method == "GET" || head.method == "HEAD",
+            let rules = WebsiteRouting.rules(in: configurations)
         else { return nil }
         routing = WebsiteRouting(objects: service.objects, rules: rules, scheme: service.scheme)
         self.head = head

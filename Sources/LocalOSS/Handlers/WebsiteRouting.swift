@@ -17,9 +17,9 @@ struct WebsiteRouting {
         case serve(ObjectAddress, passQueryString: Bool)
     }
 
-    /// The rules of `bucket`, or nil when it hosts no website.
-    static func rules(of bucket: String, _ objects: ObjectStore) throws -> WebsiteRules? {
-        try objects.configurations.document(WebsiteRules.subresource, bucket: bucket).flatMap(WebsiteRules.init)
+    /// The rules of the bucket, or nil when it hosts no website.
+    static func rules(in configurations: BucketConfigurations) -> WebsiteRules? {
+        configurations.website.flatMap(WebsiteRules.init)
     }
 
     /// The operation that answers the request instead: an index document's GET, or the operation itself.

@@ -16,14 +16,25 @@ struct BucketConfigurationStore: Sendable {
     /// Every configuration document of the bucket, by name: read together and cached together, as a request's
     /// enforcement (CORS, referer, website, lifecycle) asks for several of them.
     func documents(of bucket: String) throws -> [String: String] {
+        try generationalDocuments(of: bucket).documents
+    }
+
+    /// `documents(of:)` with the generation of writes they were read at: for a reader that keeps them (a request
+    /// reads them once) and must tell whether a write has replaced them since (`isCurrent`).
+    func generationalDocuments(of bucket: String) throws -> (documents: [String: String], generation: UInt64) {
         let (cached, generation) = cache.lookup(bucket: bucket)
-        if let cached { return cached }
+        if let cached { return (cached, generation) }
         let documents = try metadata.read { catalog in
             _ = try catalog.requireBucket(bucket)
             return try catalog.configurations(bucket: bucket)
         }
         cache.store(documents, bucket: bucket, ifStill: generation)
-        return documents
+        return (documents, generation)
+    }
+
+    /// Whether no configuration has been written (nor a bucket made or deleted) since `generation`.
+    func isCurrent(_ generation: UInt64) -> Bool {
+        cache.generation == generation
     }
 
     func setDocument(_ document: String, name: String, bucket: String) throws {
@@ -74,24 +85,26 @@ struct BucketConfigurationStore: Sendable {
     final class DocumentCache: @unchecked Sendable {
         private let lock = NSLock()
         private var entries: [String: [String: String]] = [:]
-        private var generation: UInt64 = 0
+        private var current: UInt64 = 0
+
+        var generation: UInt64 { lock.withLock { current } }
 
         func lookup(bucket: String) -> ([String: String]?, generation: UInt64) {
             lock.lock()
             defer { lock.unlock() }
-            return (entries[bucket], generation)
+            return (entries[bucket], current)
         }
 
         func store(_ documents: [String: String], bucket: String, ifStill generation: UInt64) {
             lock.withLock {
                 if entries.count >= 4096 { entries.removeAll() }
-                if self.generation == generation { entries[bucket] = documents }
+                if current == generation { entries[bucket] = documents }
             }
         }
 
         func invalidate() {
             lock.withLock {
-                generation &+= 1
+                current &+= 1
                 entries.removeAll()
             }
         }

@@ -2,8 +2,8 @@ import Foundation
 
 /// Last access times of objects in buckets that track them (`AccessTracking`).
 extension ObjectStore {
-    /// When the bucket's access tracking was enabled; nil while it is off. One lookup in the cached configuration
-    /// documents, which GET and HEAD fetch anyway (lifecycle expiry): a bucket without tracking pays nothing more.
+    /// When the bucket's access tracking was enabled; nil while it is off (the lifecycle sweep's question; a request
+    /// asks its `BucketConfigurations`).
     func accessTrackingSince(_ bucket: String) throws -> Int64? {
         AccessTracking.enabledAt(try configurations.documents(of: bucket))
     }
