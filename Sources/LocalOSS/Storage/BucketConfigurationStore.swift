@@ -3,7 +3,7 @@ import Foundation
 /// Bucket configurations as stored documents, by sub-resource name. Storage neither parses nor validates them
 /// (the protocol layer did); it keeps one document per bucket and name, and deletes them with the bucket.
 /// Reads of a configuration that enforcement consults on many requests (CORS) come from a cache that every write
-/// of that bucket's configurations invalidates.
+/// of that bucket's configurations invalidates; a request reads its bucket's once (`BucketConfigurations`).
 struct BucketConfigurationStore: Sendable {
     let metadata: MetadataStore
     private var cache: DocumentCache { metadata.configurationCache }
