@@ -3,7 +3,9 @@
 /// log). Each lookup in the store takes its lock and hashes two strings; a small GET made a dozen. Only the request
 /// keeps it, and `current(in:)` reads again once a write (the request's own included) has replaced the documents.
 /// Work outside a request (the lifecycle sweep, the console, the configuration API's handlers) reads the store.
-struct BucketConfigurations: Sendable {
+/// A class, immutable: the steps it goes through share it for one reference count instead of copying its name and
+/// dictionary (a retain and a release each, every step).
+final class BucketConfigurations: Sendable {
     let bucket: String
     private let documents: [String: String]
     /// The store's generation of writes when read (`BucketConfigurationStore.isCurrent`).
@@ -11,7 +13,9 @@ struct BucketConfigurations: Sendable {
 
     init(of bucket: String, in store: BucketConfigurationStore) throws {
         self.bucket = bucket
-        (documents, generation) = try store.generationalDocuments(of: bucket)
+        let read = try store.generationalDocuments(of: bucket)
+        documents = read.documents
+        generation = read.generation
     }
 
     /// The snapshot itself while no write has replaced it, else the store's documents now (NoSuchBucket once the
