@@ -160,4 +160,27 @@ import Testing
         #expect(credentials.otherAccount(of: "A") == nil)
         #expect(credentials.otherAccount(of: "B") == "1000000000000002")
     }
+
+    /// OSS's RAM action list: object writes are `oss:PutObject`, object reads `oss:GetObject`, ListObjectsV2 is
+    /// `oss:ListObjects`, bucket tags are `…BucketTagging`; the rest is `oss:` and the operation's name.
+    @Test func operationsMapToOSSActionNames() throws {
+        let bucket = try BucketName(validating: "policy-actions")
+        let address = ObjectAddress(bucket: bucket, key: try ObjectKey(validating: "k"))
+        let expected: [(Operation, String?)] = [
+            (.uploadPart(address, uploadID: "u", part: try PartNumber(validating: "1")), "oss:PutObject"),
+            (.appendObject(address), "oss:PutObject"),
+            (.headObject(address), "oss:GetObject"),
+            (.getObject(address), "oss:GetObject"),
+            (.deleteMultipleObjects(bucket), "oss:DeleteObject"),
+            (.listObjects(bucket, version: 2), "oss:ListObjects"),
+            (.headBucket(bucket), "oss:GetBucketInfo"),
+            (.createBucket(bucket), "oss:PutBucket"),
+            (.getBucketTags(bucket), "oss:GetBucketTagging"),
+            (.putBucketConfiguration(bucket, PolicyConfiguration.kind), "oss:PutBucketPolicy"),
+            (.initiateBucketWorm(bucket), "oss:InitiateBucketWorm"),
+            (.abortMultipartUpload(address, uploadID: "u"), "oss:AbortMultipartUpload"),
+            (.preflight(bucket, key: nil), nil),
+        ]
+        for (operation, action) in expected { #expect(operation.policyAction == action, "\(operation.name)") }
+    }
 }
