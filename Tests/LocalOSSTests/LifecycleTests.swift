@@ -10,6 +10,23 @@ import Testing
     static let modified: Int64 = 1_773_154_800
     static let day: Int64 = 86_400
 
+    /// A server clock stopped at `modified`, moved only by the test.
+    static func frozenClock() -> ServerClock {
+        let clock = ServerClock()
+        clock.freeze(true)
+        clock.set(micros: modified * 1_000_000)
+        return clock
+    }
+
+    @discardableResult
+    static func put(_ objects: ObjectStore, _ address: ObjectAddress, _ bytes: [UInt8]) throws -> ObjectRecord {
+        try objects.putObject(
+            address, body: InMemoryBytes(bytes: bytes),
+            options: ObjectStore.PutOptions(
+                metadata: ObjectMetadata(contentType: "application/octet-stream", headers: []),
+                expected: ExpectedDigests(), acl: .default, storageClass: nil, forbidOverwrite: false))
+    }
+
     @Test func daysCountFromTheNextMidnightAfterTheLastModification() {
         let thirty = LifecycleRule.Timing.days(30)
         // Modified at 15:00 on the 10th: the days start at 00:00 on the 11th.
@@ -52,19 +69,13 @@ import Testing
 
     @Test func aSweepExpiresTransitionsAndAbortsWhatIsDueOnTheClock() throws {
         let stores = try StoreTests.Stores()
-        let clock = ServerClock()
-        clock.freeze(true)
-        clock.set(micros: Self.modified * 1_000_000)
+        let clock = Self.frozenClock()
         var objects = stores.objects
         objects.clock = clock
         var multipart = stores.multipart
         multipart.clock = clock
         for key in ["logs/old", "logs/keep/old", "data/x"] {
-            _ = try objects.putObject(
-                try stores.address(key), body: InMemoryBytes(bytes: Array(repeating: 7, count: 100)),
-                options: ObjectStore.PutOptions(
-                    metadata: ObjectMetadata(contentType: "application/octet-stream", headers: []),
-                    expected: ExpectedDigests(), acl: .default, storageClass: nil, forbidOverwrite: false))
+            _ = try Self.put(objects, try stores.address(key), Array(repeating: 7, count: 100))
         }
         let upload = try multipart.initiate(
             try stores.address("logs/upload"),
@@ -102,17 +113,11 @@ import Testing
 
     @Test func aRuleWithTagsExpiresOnlyObjectsCarryingAllOfThem() throws {
         let stores = try StoreTests.Stores()
-        let clock = ServerClock()
-        clock.freeze(true)
-        clock.set(micros: Self.modified * 1_000_000)
+        let clock = Self.frozenClock()
         var objects = stores.objects
         objects.clock = clock
         for key in ["both", "one", "none"] {
-            _ = try objects.putObject(
-                try stores.address(key), body: InMemoryBytes(bytes: [1]),
-                options: ObjectStore.PutOptions(
-                    metadata: ObjectMetadata(contentType: "application/octet-stream", headers: []),
-                    expected: ExpectedDigests(), acl: .default, storageClass: nil, forbidOverwrite: false))
+            _ = try Self.put(objects, try stores.address(key), [1])
         }
         try objects.setObjectTags(try stores.address("both"), [Tag(key: "a", value: "1"), Tag(key: "b", value: "2")])
         try objects.setObjectTags(try stores.address("one"), [Tag(key: "a", value: "1")])
@@ -135,18 +140,12 @@ import Testing
     /// goes once the versions under it have.
     @Test func noncurrentVersionRulesFollowTheTimeAVersionStoppedBeingCurrent() throws {
         let stores = try StoreTests.Stores()
-        let clock = ServerClock()
-        clock.freeze(true)
-        clock.set(micros: Self.modified * 1_000_000)
+        let clock = Self.frozenClock()
         var objects = stores.objects
         objects.clock = clock
         try objects.setVersioning(stores.bucket, .enabled)
         func put(_ key: String) throws -> ObjectRecord {
-            try objects.putObject(
-                try stores.address(key), body: InMemoryBytes(bytes: [1, 2, 3]),
-                options: ObjectStore.PutOptions(
-                    metadata: ObjectMetadata(contentType: "application/octet-stream", headers: []),
-                    expected: ExpectedDigests(), acl: .default, storageClass: nil, forbidOverwrite: false))
+            try Self.put(objects, try stores.address(key), [1, 2, 3])
         }
         let first = try put("k")
         clock.advance(micros: 5 * Self.day * 1_000_000)  // day 5: the first version becomes noncurrent
